@@ -1,0 +1,40 @@
+"""Contract files: loading, validation with ``file:line`` errors, and the typed model."""
+
+from foxcontract.contract.errors import ContractError, Problem
+from foxcontract.contract.loader import (
+    default_contract,
+    load_contract,
+    load_contracts,
+    shipped_contracts_dir,
+)
+from foxcontract.contract.model import (
+    MISSING,
+    Condition,
+    Contract,
+    ErrorKind,
+    Example,
+    Field,
+    Lifecycle,
+    ResponseSpec,
+    Rule,
+    Settings,
+)
+
+__all__ = [
+    "MISSING",
+    "Condition",
+    "Contract",
+    "ContractError",
+    "ErrorKind",
+    "Example",
+    "Field",
+    "Lifecycle",
+    "Problem",
+    "ResponseSpec",
+    "Rule",
+    "Settings",
+    "default_contract",
+    "load_contract",
+    "load_contracts",
+    "shipped_contracts_dir",
+]

@@ -1,0 +1,243 @@
+"""Loading contract files: parse, validate against the shipped schema, check meaning, build."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from foxcontract.contract.errors import ContractError, Problem
+from foxcontract.contract.meaning import meaning_problems
+from foxcontract.contract.metaschema import schema_problems
+from foxcontract.contract.model import (
+    Condition,
+    Contract,
+    ErrorKind,
+    Example,
+    Field,
+    Lifecycle,
+    ResponseSpec,
+    Rule,
+    Settings,
+)
+from foxcontract.contract.source import Source, read_source
+
+__all__ = [
+    "FIELD_KEYWORDS",
+    "default_contract",
+    "load_contract",
+    "load_contracts",
+    "shipped_contracts_dir",
+]
+
+DEFAULT_CONTRACT = "videos-generations.yaml"
+
+# The JSON Schema keywords of a body field that each become a rule ``<field>.<keyword>``,
+# in the order they are judged (the first one broken is the one reported).
+FIELD_KEYWORDS = (
+    "type",
+    "enum",
+    "const",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "minLength",
+    "maxLength",
+    "pattern",
+    "format",
+    "items",
+    "minItems",
+    "maxItems",
+)
+
+
+def shipped_contracts_dir() -> Path:
+    """The folder of the contracts shipped with foxcontract (the FoxAPI endpoints)."""
+    shipped = Path(str(resources.files("foxcontract"))) / "_shipped"
+    if shipped.is_dir():
+        return shipped
+    # a source checkout (editable install): the project's own contracts/ folder
+    return Path(__file__).resolve().parents[2] / "contracts"
+
+
+@cache
+def default_contract() -> Contract:
+    """The shipped ``POST /v1/videos/generations`` contract."""
+    return load_contract(shipped_contracts_dir() / DEFAULT_CONTRACT)
+
+
+def load_contract(path: str | Path) -> Contract:
+    """Load and validate one endpoint contract file; raises :class:`ContractError`."""
+    path = Path(path)
+    source = read_source(path)
+    _raise_if(schema_problems(source))
+    if source.data.get("kind") != "endpoint":
+        raise ContractError.at(
+            path, source.line(["kind"]), "this is an errors file, not an endpoint contract"
+        )
+    errors_source = _errors_source(source)
+    _raise_if(meaning_problems(source, errors_source.data))
+    return _build(source, errors_source)
+
+
+def load_contracts(paths: list[Path]) -> Iterator[Contract]:
+    """Each endpoint contract among ``paths`` (errors files are read through them)."""
+    for path in paths:
+        if _kind(path) == "endpoint":
+            yield load_contract(path)
+
+
+def _kind(path: Path) -> str | None:
+    data = read_source(path).data
+    kind = data.get("kind")
+    return kind if isinstance(kind, str) else None
+
+
+def _raise_if(problems: list[Problem]) -> None:
+    if problems:
+        raise ContractError(problems)
+
+
+def _errors_source(source: Source) -> Source:
+    target = source.path.parent / source.data["errors"]
+    if not target.is_file():
+        raise ContractError.at(
+            source.path,
+            source.line(["errors"]),
+            f"errors file {source.data['errors']!r} not found next to this contract ({target})",
+        )
+    errors = read_source(target)
+    _raise_if(schema_problems(errors))
+    if errors.data.get("kind") != "errors":
+        raise ContractError.at(
+            source.path, source.line(["errors"]), f"{target.name} is not a kind: errors file"
+        )
+    return errors
+
+
+def _condition(spec: Any) -> Condition:
+    if spec in ("absent", "present"):
+        return Condition(spec)
+    if isinstance(spec, dict):
+        ((op, values),) = spec.items()
+        return Condition(op, tuple(values))
+    return Condition("eq", (spec,))
+
+
+def _field_rules(source: Source, fields: tuple[Field, ...], expect: str) -> list[Rule]:
+    body_line = source.line(["request", "body"])
+    rules = [Rule("body.type", "body", expect, body_line, "the body must be a JSON object", "type")]
+    for f in fields:
+        if f.required:
+            line = source.line(["request", "body", "required"])
+            rules.append(Rule(f"{f.name}.required", f.name, expect, line, "required", "required"))
+        for kw in FIELD_KEYWORDS:
+            if kw in f.schema:
+                line = source.line(["request", "body", "properties", f.name, kw])
+                rules.append(Rule(f"{f.name}.{kw}", f.name, expect, line, f"{kw} of {f.name}", kw))
+    return rules
+
+
+def _build(source: Source, errors_source: Source) -> Contract:
+    d = source.data
+    settings = Settings(**d.get("settings", {}))
+    request = d["request"]
+    body = request.get("body")
+    fields: tuple[Field, ...] = ()
+    rules: list[Rule] = []
+    if body is not None:
+        required = set(body.get("required", []))
+        fields = tuple(
+            Field(
+                name, schema, name in required, source.line(["request", "body", "properties", name])
+            )
+            for name, schema in body["properties"].items()
+        )
+        rules = _field_rules(source, fields, settings.field_violation)
+        if body.get("additionalProperties", True) is False:
+            line = source.line(["request", "body", "additionalProperties"])
+            rules.append(
+                Rule(
+                    "body.additionalProperties",
+                    "body",
+                    settings.field_violation,
+                    line,
+                    "unknown fields are rejected",
+                    "additionalProperties",
+                )
+            )
+    for i, r in enumerate(d.get("rules", [])):
+        ((then_field, then_spec),) = r["then"].items()
+        rules.append(
+            Rule(
+                id=r["id"],
+                field=then_field,
+                expect=r.get("expect", settings.field_violation),
+                line=source.line(["rules", i]),
+                doc=r.get("doc", ""),
+                when={k: _condition(v) for k, v in r.get("when", {}).items()},
+                then=_condition(then_spec),
+            )
+        )
+    responses = {
+        status: ResponseSpec(
+            status,
+            spec["schema"],
+            tuple(spec.get("volatile", [])),
+            source.line(["responses", status]),
+        )
+        for status, spec in d["responses"].items()
+        if status != "errors"
+    }
+    kinds = {
+        name: ErrorKind(name=name, **spec) for name, spec in errors_source.data["errors"].items()
+    }
+    examples = tuple(
+        Example(
+            name=e["name"],
+            doc=e.get("doc", ""),
+            body=e["request"].get("body"),
+            params=e["request"].get("params", {}),
+            status=e["response"]["status"],
+            response_body=e["response"]["body"],
+            line=source.line(["examples", i]),
+        )
+        for i, e in enumerate(d.get("examples", []))
+    )
+    lc = d.get("lifecycle")
+    lifecycle = None
+    if lc is not None:
+        lifecycle = Lifecycle(
+            field=lc["field"],
+            initial=tuple(lc["initial"]),
+            transitions={k: tuple(v) for k, v in lc["transitions"].items()},
+            terminal=tuple(lc["terminal"]),
+            progress=lc.get("progress"),
+        )
+    return Contract(
+        path=source.path,
+        name=d["name"],
+        version=str(d["version"]),
+        docs=d.get("docs", ""),
+        method=request["method"],
+        url_path=request["path"],
+        auth=request.get("auth", "bearer"),
+        content_type=request.get("content_type"),
+        fields=fields,
+        additional_properties=body.get("additionalProperties", True) if body else True,
+        body_schema=body,
+        params=request.get("params", {}),
+        settings=settings,
+        rules=tuple(rules),
+        responses=responses,
+        error_kinds=kinds,
+        error_schema=errors_source.data["schema"],
+        errors=tuple(d["responses"].get("errors", [])),
+        paid=frozenset(d.get("cost", {}).get("paid", [])),
+        examples=examples,
+        lifecycle=lifecycle,
+        line_of=source.line,
+    )

@@ -1,0 +1,199 @@
+"""Checks of a contract's meaning that its JSON Schema cannot express: names that must
+refer to something, values that must be allowed, ids that must be unique."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import jsonschema
+
+from foxcontract.contract.errors import Problem, did_you_mean
+from foxcontract.contract.model import json_key
+from foxcontract.contract.source import Source
+
+__all__ = ["meaning_problems"]
+
+
+def _type_ok(value: Any, types: list[str]) -> bool:
+    checker = jsonschema.Draft202012Validator.TYPE_CHECKER
+    return not types or any(checker.is_type(value, t) for t in types)
+
+
+def _types(schema: dict[str, Any]) -> list[str]:
+    t = schema.get("type", [])
+    return [t] if isinstance(t, str) else list(t)
+
+
+def _field_problems(src: Source, props: dict[str, Any], required: list[str]) -> list[Problem]:
+    out: list[Problem] = []
+    where = ["request", "body", "properties"]
+    for name, schema in props.items():
+        types, enum = _types(schema), schema.get("enum")
+        for i, value in enumerate(enum or []):
+            if not _type_ok(value, types):
+                line = src.line([*where, name, "enum", i])
+                out.append(
+                    Problem(
+                        src.path, line, f"enum value {value!r} of {name!r} is not of type {types}"
+                    )
+                )
+        if "default" in schema:
+            line = src.line([*where, name, "default"])
+            value = schema["default"]
+            if enum is not None and json_key(value) not in {json_key(v) for v in enum}:
+                hint = did_you_mean(str(value), [str(v) for v in enum])
+                out.append(
+                    Problem(
+                        src.path,
+                        line,
+                        f"default {value!r} of {name!r} is not in its enum {enum!r}{hint}",
+                    )
+                )
+            elif not _type_ok(value, types):
+                out.append(
+                    Problem(src.path, line, f"default {value!r} of {name!r} is not of type {types}")
+                )
+        if "pattern" in schema:
+            try:
+                re.compile(schema["pattern"])
+            except re.error as exc:
+                line = src.line([*where, name, "pattern"])
+                out.append(
+                    Problem(
+                        src.path,
+                        line,
+                        f"pattern of {name!r} is not a valid regular expression: {exc}",
+                    )
+                )
+    for i, name in enumerate(required):
+        if name not in props:
+            line = src.line(["request", "body", "required", i])
+            out.append(
+                Problem(
+                    src.path,
+                    line,
+                    f"required field {name!r} is not a property{did_you_mean(name, props)}",
+                )
+            )
+    return out
+
+
+def _condition_problems(
+    src: Source, at: list[str | int], field: str, spec: Any, props: dict[str, Any]
+) -> list[Problem]:
+    line = src.line(at)
+    if field not in props:
+        hint = did_you_mean(field, props)
+        return [
+            Problem(
+                src.path,
+                line,
+                f"rule names unknown field {field!r}{hint}; fields: {', '.join(props)}",
+            )
+        ]
+    if spec in ("absent", "present"):
+        return []
+    values = next(iter(spec.values())) if isinstance(spec, dict) else [spec]
+    schema = props[field]
+    enum = schema.get("enum")
+    out = []
+    for value in values:
+        if enum is not None and json_key(value) not in {json_key(v) for v in enum}:
+            hint = did_you_mean(str(value), [str(v) for v in enum])
+            out.append(
+                Problem(
+                    src.path,
+                    line,
+                    f"rule value {value!r} is not an allowed {field!r}{hint}; allowed: {enum!r}",
+                )
+            )
+        elif not _type_ok(value, _types(schema)):
+            out.append(
+                Problem(
+                    src.path,
+                    line,
+                    f"rule value {value!r} is not of the type of {field!r} ({_types(schema)})",
+                )
+            )
+    return out
+
+
+def _error_ref(src: Source, at: list[str | int], name: Any, kinds: dict[str, Any]) -> list[Problem]:
+    if name in kinds:
+        return []
+    hint = did_you_mean(str(name), kinds)
+    return [
+        Problem(
+            src.path,
+            src.line(at),
+            f"unknown error kind {name!r}{hint}; the errors file defines: {', '.join(kinds)}",
+        )
+    ]
+
+
+def meaning_problems(src: Source, errors: dict[str, Any]) -> list[Problem]:
+    """Problems of meaning in an endpoint contract whose errors file holds ``errors``."""
+    d = src.data
+    kinds = errors["errors"]
+    body = d["request"].get("body") or {"properties": {}, "required": []}
+    props: dict[str, Any] = body["properties"]
+    out = _field_problems(src, props, body.get("required", []))
+    for key in ("field_violation", "malformed_request"):
+        if key in d.get("settings", {}):
+            out += _error_ref(src, ["settings", key], d["settings"][key], kinds)
+    for i, name in enumerate(d["responses"].get("errors", [])):
+        out += _error_ref(src, ["responses", "errors", i], name, kinds)
+    seen: dict[str, int] = {}
+    derived = {f"{f}.{k}" for f, s in props.items() for k in s} | {f"{f}.required" for f in props}
+    for i, rule in enumerate(d.get("rules", [])):
+        rid, line = rule["id"], src.line(["rules", i, "id"])
+        if rid in seen:
+            out.append(
+                Problem(
+                    src.path, line, f"duplicate rule id {rid!r} (first defined at line {seen[rid]})"
+                )
+            )
+        elif rid in derived or rid.startswith("body."):
+            out.append(
+                Problem(
+                    src.path, line, f"rule id {rid!r} is taken by a field rule; choose another id"
+                )
+            )
+        seen.setdefault(rid, line)
+        for part in ("when", "then"):
+            for field, spec in rule.get(part, {}).items():
+                out += _condition_problems(src, ["rules", i, part, field], field, spec, props)
+        if "expect" in rule:
+            out += _error_ref(src, ["rules", i, "expect"], rule["expect"], kinds)
+    names: dict[str, int] = {}
+    for i, ex in enumerate(d.get("examples", [])):
+        line = src.line(["examples", i, "name"])
+        if ex["name"] in names:
+            out.append(
+                Problem(
+                    src.path,
+                    line,
+                    f"duplicate example name {ex['name']!r} (first at line {names[ex['name']]})",
+                )
+            )
+        names.setdefault(ex["name"], line)
+    lc = d.get("lifecycle")
+    if lc is not None:
+        states = set(lc["transitions"])
+        places: list[tuple[list[str | int], str]] = [
+            (["lifecycle", key, i], s)
+            for key in ("initial", "terminal")
+            for i, s in enumerate(lc[key])
+        ]
+        places += [
+            (["lifecycle", "transitions", state, i], s)
+            for state, targets in lc["transitions"].items()
+            for i, s in enumerate(targets)
+        ]
+        for at, s in places:
+            if s not in states:
+                hint = did_you_mean(s, states)
+                message = f"lifecycle state {s!r} has no transitions entry{hint}"
+                out.append(Problem(src.path, src.line(at), message))
+    return out

@@ -1,0 +1,252 @@
+"""The typed, validated contract: what the loader builds and everything else reads."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from dataclasses import field as dc_field
+from pathlib import Path
+from typing import Any, Literal
+
+__all__ = [
+    "MISSING",
+    "Condition",
+    "Contract",
+    "ErrorKind",
+    "Example",
+    "Field",
+    "Lifecycle",
+    "ResponseSpec",
+    "Rule",
+    "Settings",
+    "json_key",
+]
+
+JSON = Any
+
+
+class _Missing:
+    def __repr__(self) -> str:
+        return "MISSING"
+
+
+MISSING: Any = _Missing()
+"""The value of a field that was not sent and has no default."""
+
+
+def json_key(value: JSON) -> tuple[str, JSON]:
+    """A hashable key under which JSON values compare as JSON does (``True`` is not ``1``)."""
+    if isinstance(value, bool):
+        return ("b", value)
+    if isinstance(value, int | float):
+        return ("n", value)
+    if value is None:
+        return ("z", None)
+    if isinstance(value, str):
+        return ("s", value)
+    return ("j", repr(value))
+
+
+@dataclass(frozen=True)
+class ErrorKind:
+    """One row of the error table: how the provider answers a kind of failure."""
+
+    name: str
+    status: int
+    type: str | None
+    code: str | None = None
+    retryable: bool = False
+    cause: str = ""
+
+
+Op = Literal["eq", "in", "not_in", "absent", "present"]
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A test on one field: equal to a value, in / not in a list, absent or present."""
+
+    op: Op
+    values: tuple[JSON, ...] = ()
+
+    @property
+    def keys(self) -> frozenset[tuple[str, JSON]]:
+        return frozenset(json_key(v) for v in self.values)
+
+    def holds(self, present: bool, value: JSON) -> bool:
+        """Whether the condition holds for a field ``present`` in the body with ``value``
+        (``value`` is the default when the field was not sent, or :data:`MISSING`)."""
+        if self.op == "absent":
+            return not present
+        if self.op == "present":
+            return present
+        if value is MISSING:
+            return self.op == "not_in"
+        member = json_key(value) in self.keys
+        return member if self.op in ("eq", "in") else not member
+
+    def describe(self) -> str:
+        if self.op in ("absent", "present"):
+            return "is absent" if self.op == "absent" else "is present"
+        shown = ", ".join(_show(v) for v in self.values)
+        if self.op == "eq":
+            return f"is {shown}"
+        return f"is one of {shown}" if self.op == "in" else f"is none of {shown}"
+
+
+def _show(value: JSON) -> str:
+    return value if isinstance(value, str) else repr(value)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A named rule. Field rules (``keyword`` set) come from a field's JSON Schema; cross
+    rules (``then`` set) from the ``rules:`` section. ``field`` is the field to change."""
+
+    id: str
+    field: str
+    expect: str
+    line: int
+    doc: str = ""
+    keyword: str | None = None
+    when: Mapping[str, Condition] = dc_field(default_factory=dict)
+    then: Condition | None = None
+
+    @property
+    def is_cross(self) -> bool:
+        return self.then is not None
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        """Every field the rule reads."""
+        return (*self.when, self.field) if self.is_cross else (self.field,)
+
+
+@dataclass(frozen=True)
+class Field:
+    """One property of the request body."""
+
+    name: str
+    schema: Mapping[str, JSON]
+    required: bool
+    line: int
+
+    @property
+    def types(self) -> tuple[str, ...]:
+        t = self.schema.get("type", ())
+        return (t,) if isinstance(t, str) else tuple(t)
+
+    @property
+    def nullable(self) -> bool:
+        return "null" in self.types
+
+    @property
+    def enum(self) -> tuple[JSON, ...] | None:
+        e = self.schema.get("enum")
+        return tuple(e) if e is not None else None
+
+    @property
+    def default(self) -> JSON:
+        return self.schema.get("default", MISSING)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The contract's stance on what the documentation leaves open (API.md section 4)."""
+
+    null_means_absent: bool = True
+    integral_floats: Literal["accept", "reject", "ambiguous"] = "ambiguous"
+    field_violation: str = "validation"
+    malformed_request: str = "malformed_request"
+
+
+@dataclass(frozen=True)
+class ResponseSpec:
+    status: str
+    schema: Mapping[str, JSON]
+    volatile: tuple[str, ...]
+    line: int
+
+
+@dataclass(frozen=True)
+class Example:
+    name: str
+    doc: str
+    body: JSON
+    params: Mapping[str, JSON]
+    status: int
+    response_body: JSON
+    line: int
+
+
+@dataclass(frozen=True)
+class Lifecycle:
+    field: str
+    initial: tuple[str, ...]
+    transitions: Mapping[str, tuple[str, ...]]
+    terminal: tuple[str, ...]
+    progress: str | None = None
+
+    def allows(self, before: str, after: str) -> bool:
+        return after in self.transitions.get(before, ())
+
+
+@dataclass(frozen=True, eq=False)
+class Contract:
+    """One endpoint's contract. Compared by identity; build it with ``load_contract``."""
+
+    path: Path
+    name: str
+    version: str
+    docs: str
+    method: str
+    url_path: str
+    auth: str
+    content_type: str | None
+    fields: tuple[Field, ...]
+    additional_properties: bool
+    body_schema: Mapping[str, JSON] | None
+    params: Mapping[str, Mapping[str, JSON]]
+    settings: Settings
+    rules: tuple[Rule, ...]
+    responses: Mapping[str, ResponseSpec]
+    error_kinds: Mapping[str, ErrorKind]
+    error_schema: Mapping[str, JSON]
+    errors: tuple[str, ...]
+    paid: frozenset[str]
+    examples: tuple[Example, ...]
+    lifecycle: Lifecycle | None
+    line_of: Any = dc_field(repr=False, default=None)
+    """``line_of(path) -> int``: the line of any part of the file, for messages."""
+
+    @property
+    def has_body(self) -> bool:
+        return self.body_schema is not None
+
+    @property
+    def cross_rules(self) -> tuple[Rule, ...]:
+        return tuple(r for r in self.rules if r.is_cross)
+
+    @property
+    def rule_ids(self) -> tuple[str, ...]:
+        return tuple(r.id for r in self.rules)
+
+    def field(self, name: str) -> Field:
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise KeyError(name)
+
+    def rule(self, rule_id: str) -> Rule:
+        for r in self.rules:
+            if r.id == rule_id:
+                return r
+        from foxcontract.contract.errors import did_you_mean
+
+        raise KeyError(
+            f"no rule {rule_id!r} in contract {self.name!r}{did_you_mean(rule_id, self.rule_ids)}"
+        )
+
+    def error_for(self, rule_id: str) -> ErrorKind:
+        """The provider's expected answer to a body that breaks ``rule_id``."""
+        return self.error_kinds[self.rule(rule_id).expect]

@@ -1,0 +1,148 @@
+"""The one table of foxcontract's command-line options, their ini mirrors, and the frozen
+settings they resolve to once per run (read with ``config.stash[SETTINGS]``)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+import pytest
+
+__all__ = ["OPTIONS", "SETTINGS", "Mode", "Option", "RunSettings", "add_options", "resolve"]
+
+
+class Mode(StrEnum):
+    REPLAY = "replay"
+    LIVE = "live"
+    RECORD = "record"
+
+    @property
+    def networked(self) -> bool:
+        return self is not Mode.REPLAY
+
+
+@dataclass(frozen=True)
+class Option:
+    """One option: ``--fox-<name>`` on the command line, ``fox_<name>`` in the ini file."""
+
+    name: str
+    help: str
+    default: Any
+    convert: Callable[[str], Any] = str
+    choices: tuple[str, ...] | None = None
+    env: str | None = None
+    metavar: str | None = None
+
+    @property
+    def flag(self) -> str:
+        return f"--fox-{self.name}"
+
+    @property
+    def dest(self) -> str:
+        return "fox_" + self.name.replace("-", "_")
+
+
+def _non_negative_int(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise ValueError(f"must be 0 or more, got {value}")
+    return value
+
+
+def _non_negative_float(text: str) -> float:
+    value = float(text)
+    if value < 0:
+        raise ValueError(f"must be 0 or more, got {value}")
+    return value
+
+
+OPTIONS: tuple[Option, ...] = (
+    Option(
+        "mode",
+        "replay (default: offline, free), live (real requests, paid), or record "
+        "(live, and write redacted cassettes and snapshots)",
+        Mode.REPLAY.value,
+        choices=tuple(m.value for m in Mode),
+    ),
+    Option(
+        "base-url",
+        "the API to call in live and record modes (also FOXAPI_BASE_URL)",
+        "https://api.foxapi.cc",
+        env="FOXAPI_BASE_URL",
+        metavar="URL",
+    ),
+    Option(
+        "budget",
+        "the most paid creates (accepted POSTs) a live run may make, across retries and workers",
+        0,
+        _non_negative_int,
+        metavar="N",
+    ),
+    Option(
+        "wait",
+        "seconds to poll each created task for (default 0: a single poll)",
+        0.0,
+        _non_negative_float,
+        metavar="SECONDS",
+    ),
+    Option(
+        "report", "also write the rule-coverage report as JSON to this file", None, metavar="FILE"
+    ),
+)
+
+SETTINGS_FIELDS = {o.dest for o in OPTIONS}
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    """Every option, resolved once: command line, then environment, then ini, then default."""
+
+    mode: Mode
+    base_url: str
+    budget: int
+    wait: float
+    report: str | None
+
+
+SETTINGS = pytest.StashKey[RunSettings]()
+
+
+def add_options(parser: pytest.Parser) -> None:
+    group = parser.getgroup("foxcontract", "foxcontract: FoxAPI contract testing")
+    for o in OPTIONS:
+        group.addoption(
+            o.flag,
+            dest=o.dest,
+            default=None,
+            choices=o.choices,
+            metavar=o.metavar,
+            help=f"{o.help} [ini: {o.dest}]",
+        )
+        parser.addini(o.dest, help=o.help, default=None)
+
+
+def resolve(config: pytest.Config) -> RunSettings:
+    """Resolve every option; a bad value is a ``pytest.UsageError`` naming the option."""
+    values: dict[str, Any] = {}
+    for o in OPTIONS:
+        raw = config.getoption(o.dest)
+        origin = o.flag
+        if raw is None and o.env and os.environ.get(o.env):
+            raw, origin = os.environ[o.env], o.env
+        if raw is None:
+            raw, origin = config.getini(o.dest), f"ini {o.dest}"
+        if raw is None or raw == "":
+            values[o.name.replace("-", "_")] = o.default
+            continue
+        try:
+            if o.choices is not None and raw not in o.choices:
+                raise ValueError(f"choose from {', '.join(o.choices)}")
+            values[o.name.replace("-", "_")] = o.convert(raw)
+        except ValueError as exc:
+            raise pytest.UsageError(f"{origin}: invalid value {raw!r}: {exc}") from None
+    values["mode"] = Mode(values["mode"])
+    values["base_url"] = str(values["base_url"]).rstrip("/")
+    return RunSettings(**values)
