@@ -1,7 +1,9 @@
-"""The ``foxcontract`` command: one subcommand per module, looked up in one table.
+"""foxcontract: declarative contract testing of the FoxAPI video-generation API.
 
-Exit codes: 0 success, 1 the check failed (e.g. an invalid contract), 2 usage error
-(unknown subcommand, bad arguments, missing or unwritable file).
+Exit codes:
+  0  success
+  1  the check failed (e.g. an invalid contract: its file:line problems are printed)
+  2  usage error: unknown subcommand, bad arguments, missing file, unwritable output
 """
 
 from __future__ import annotations
@@ -12,10 +14,19 @@ import sys
 from collections.abc import Sequence
 from typing import Protocol, cast
 
+from foxcontract.cmdline import UsageError
+
 __all__ = ["COMMANDS", "main"]
 
 # subcommand -> (module holding ``add_arguments(parser)`` and ``run(args) -> int``, help)
-COMMANDS: dict[str, tuple[str, str]] = {}
+COMMANDS: dict[str, tuple[str, str]] = {
+    "validate": (
+        "foxcontract.validate_cmd",
+        "check contract files or folders; print file:line for each problem",
+    ),
+    "export": ("foxcontract.export_cmd", "write the contracts as an OpenAPI 3.1 document"),
+    "serve": ("foxcontract.fake.server", "serve the fake FoxAPI on a loopback address"),
+}
 
 
 class _Command(Protocol):
@@ -30,7 +41,11 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="foxcontract", description=__doc__)
+    parser = _Parser(
+        prog="foxcontract",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     subparsers.required = True
     for name, (module_name, help_text) in COMMANDS.items():
@@ -44,7 +59,11 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     module: _Command = args._module
-    return module.run(args)
+    try:
+        return module.run(args)
+    except UsageError as exc:
+        print(f"foxcontract {args.command}: error: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

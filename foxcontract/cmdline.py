@@ -1,0 +1,57 @@
+"""What the ``foxcontract`` subcommands share: usage errors, contract paths, safe output."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from foxcontract.contract import shipped_contracts_dir
+
+__all__ = ["CONTRACT_SUFFIXES", "UsageError", "contract_files", "write_atomic"]
+
+CONTRACT_SUFFIXES = (".yaml", ".yml")
+
+
+class UsageError(Exception):
+    """Bad input to a subcommand: reported as one line, exit status 2."""
+
+
+def contract_files(paths: Iterable[str | Path]) -> list[Path]:
+    """The contract files named by ``paths`` (files, or folders of ``*.yaml``/``*.yml``),
+    in order, each once; no paths means the shipped contracts."""
+    given = [Path(p) for p in paths] or [shipped_contracts_dir()]
+    out: list[Path] = []
+    for path in given:
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir() if p.suffix in CONTRACT_SUFFIXES)
+            if not found:
+                raise UsageError(f"no contract files (*.yaml, *.yml) in folder: {path}")
+            out.extend(found)
+        elif path.is_file():
+            out.append(path)
+        else:
+            raise UsageError(f"no such file or folder: {path}")
+    return list(dict.fromkeys(out))
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file in the same folder and
+    ``os.replace``: readers see the old file or the whole new one, never a part."""
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(text)
+        # mkstemp makes the file private; give it the mode a plain write would have
+        os.chmod(tmp, path.stat().st_mode & 0o777 if path.is_file() else 0o644)
+        os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

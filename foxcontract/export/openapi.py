@@ -1,0 +1,178 @@
+"""One OpenAPI 3.1 document for a set of endpoint contracts.
+
+Each contract is one operation (its ``name`` is the ``operationId``): the request body schema
+with its cross rules (:mod:`foxcontract.export.rules`), path parameters, the documented
+responses, one response per error status with the shared error body, bearer security, and a
+``links`` object from every created task to the contract that polls it (a contract with a
+``lifecycle``), passing the task's ``id`` as that contract's path parameter.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from foxcontract import __version__
+from foxcontract.contract.model import Contract, ErrorKind
+from foxcontract.export.rules import exact, request_schema
+
+__all__ = ["BEARER", "OPENAPI_VERSION", "openapi_document"]
+
+OPENAPI_VERSION = "3.1.0"
+BEARER = "bearer"
+"""The name of the bearer security scheme in ``components.securitySchemes``."""
+
+_TITLE = "FoxAPI (from foxcontract contracts)"
+_SERVER = "https://api.foxapi.cc"
+
+
+def _path_params(contract: Contract) -> list[str]:
+    return re.findall(r"{([^}]+)}", contract.url_path)
+
+
+def _parameters(contract: Contract) -> list[dict[str, Any]]:
+    return [
+        {
+            "name": name,
+            "in": "path",
+            "required": True,
+            "schema": dict(contract.params.get(name, {"type": "string"})),
+        }
+        for name in _path_params(contract)
+    ]
+
+
+def _error_ref(contract: Contract, shared: dict[str, Any]) -> dict[str, Any]:
+    """A ``$ref`` to the contract's error body in ``components.schemas`` (added if new)."""
+    schema = dict(contract.error_schema)
+    for name, known in shared.items():
+        if known == schema:
+            return {"$ref": f"#/components/schemas/{name}"}
+    name = "Error" if not shared else f"Error{len(shared) + 1}"
+    shared[name] = schema
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _error_schema(contract: Contract, kind: ErrorKind, shared: dict[str, Any]) -> dict[str, Any]:
+    """The error body, with the type (and code) this kind of error carries."""
+    pinned: dict[str, Any] = {}
+    if kind.type is not None:
+        pinned["type"] = {"const": kind.type}
+    if kind.code is not None:
+        pinned["code"] = {"const": kind.code}
+    schema = _error_ref(contract, shared)
+    if not pinned:
+        return schema
+    return {
+        "allOf": [schema],
+        "properties": {"error": {"required": sorted(pinned), "properties": pinned}},
+    }
+
+
+def _error_responses(contract: Contract, shared: dict[str, Any]) -> dict[str, Any]:
+    by_status: dict[str, list[ErrorKind]] = {}
+    for name in contract.errors:
+        kind = contract.error_kinds[name]
+        by_status.setdefault(str(kind.status), []).append(kind)
+    out: dict[str, Any] = {}
+    for status, kinds in sorted(by_status.items()):
+        schemas = [_error_schema(contract, k, shared) for k in kinds]
+        description = "; ".join(f"{k.name}: {k.cause}" if k.cause else k.name for k in kinds)
+        schema = schemas[0] if len(schemas) == 1 else {"anyOf": schemas}
+        out[status] = {
+            "description": description,
+            "content": {"application/json": {"schema": schema}},
+        }
+    return out
+
+
+def _responses(
+    contract: Contract, pollers: list[Contract], shared: dict[str, Any]
+) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for status, spec in contract.responses.items():
+        response: dict[str, Any] = {
+            "description": f"{contract.name} {status}",
+            "content": {"application/json": {"schema": dict(spec.schema)}},
+        }
+        links = _links(contract, spec.schema, pollers) if status.startswith("2") else {}
+        if links:
+            response["links"] = links
+        out[status] = response
+    out.update(_error_responses(contract, shared))
+    return out
+
+
+def _links(contract: Contract, schema: Any, pollers: list[Contract]) -> dict[str, Any]:
+    """From a response carrying a task ``id`` to each contract that polls a task by id."""
+    if "id" not in schema.get("properties", {}):
+        return {}
+    links: dict[str, Any] = {}
+    for poller in pollers:
+        params = _path_params(poller)
+        if poller is contract or len(params) != 1:
+            continue
+        links[_link_name(poller)] = {
+            "operationId": poller.name,
+            "parameters": {params[0]: "$response.body#/id"},
+            "description": f"poll the created task with {poller.method} {poller.url_path}",
+        }
+    return links
+
+
+def _link_name(contract: Contract) -> str:
+    return "".join(part.capitalize() for part in re.split(r"[^A-Za-z0-9]+", contract.name))
+
+
+def _operation(
+    contract: Contract, pollers: list[Contract], shared: dict[str, Any]
+) -> dict[str, Any]:
+    op: dict[str, Any] = {
+        "operationId": contract.name,
+        "summary": f"{contract.method} {contract.url_path}",
+    }
+    if contract.docs:
+        op["externalDocs"] = {"url": contract.docs}
+    params = _parameters(contract)
+    if params:
+        op["parameters"] = params
+    if contract.has_body:
+        schema = request_schema(contract)
+        media = contract.content_type or "application/json"
+        op["requestBody"] = {"required": True, "content": {media: {"schema": schema}}}
+        if not exact(contract):
+            op["x-foxcontract-inexact"] = (
+                "integral_floats: reject cannot be written in JSON Schema; "
+                "this schema accepts 8.0 where the contract rejects it"
+            )
+    op["responses"] = _responses(contract, pollers, shared)
+    op["security"] = [{BEARER: []}] if contract.auth == "bearer" else []
+    return op
+
+
+def openapi_document(contracts: Iterable[Contract]) -> dict[str, Any]:
+    """The OpenAPI 3.1 document for ``contracts`` (endpoint contracts, in order)."""
+    contracts = list(contracts)
+    pollers = [c for c in contracts if c.lifecycle is not None and c.method == "GET"]
+    paths: dict[str, dict[str, Any]] = {}
+    shared: dict[str, Any] = {}
+    for contract in contracts:
+        ops = paths.setdefault(contract.url_path, {})
+        ops[contract.method.lower()] = _operation(contract, pollers, shared)
+    versions = sorted({c.version for c in contracts})
+    return {
+        "openapi": OPENAPI_VERSION,
+        "info": {
+            "title": _TITLE,
+            "version": ", ".join(versions) or "0",
+            "description": f"Exported by foxcontract {__version__} from: "
+            + ", ".join(c.path.name for c in contracts),
+        },
+        "servers": [{"url": _SERVER}],
+        "paths": paths,
+        "components": {
+            "schemas": shared,
+            "securitySchemes": {BEARER: {"type": "http", "scheme": "bearer"}},
+        },
+    }

@@ -1,0 +1,94 @@
+"""The request body of a contract as one JSON Schema (Draft 2020-12), cross rules included.
+
+The schema gives the same verdict, valid or invalid, as the oracle on every JSON value:
+
+- field rules are the contract's own property schemas, ``required`` and
+  ``additionalProperties``, copied as written;
+- each cross rule becomes ``{"if": <every when condition>, "then": <the then condition>}``
+  in an ``allOf``. A condition reads the body as the oracle does: a field that is not sent
+  (or, with ``settings.null_means_absent``, sent as ``null``) has its default, if it has one;
+  ``absent`` means not sent (or ``null``).
+- the oracle judges a cross rule only when every field it names is valid on its own; a body
+  with an invalid field is invalid whatever its rules say, so as a verdict this is the same
+  as judging every rule on every body, which is what ``allOf`` does.
+
+One stance cannot be written in JSON Schema: ``integral_floats: reject`` (``8.0`` is not an
+integer). JSON Schema sees ``8.0`` and ``8`` as the same number, so under that setting the
+schema accepts an integral float where the oracle does not; :func:`exact` says so.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from foxcontract.contract.model import MISSING, Condition, Contract, Rule, json_key
+
+__all__ = ["JSONSchema", "condition_schema", "exact", "request_schema", "rule_schema"]
+
+JSONSchema = dict[str, Any] | bool
+
+
+def exact(contract: Contract) -> bool:
+    """Whether :func:`request_schema` judges every body exactly as the oracle does."""
+    return contract.settings.integral_floats != "reject"
+
+
+def _absent(contract: Contract, name: str) -> dict[str, Any]:
+    """The body does not send ``name`` (or sends it as ``null``, when that means absent)."""
+    if contract.settings.null_means_absent:
+        # vacuously true when the field is not sent, and true when it is null
+        return {"properties": {name: {"type": "null"}}}
+    return {"not": {"required": [name]}}
+
+
+def _sent_in(contract: Contract, name: str, values: tuple[Any, ...]) -> JSONSchema:
+    """The body sends ``name`` (not as an absent ``null``) with a value among ``values``."""
+    if contract.settings.null_means_absent:
+        values = tuple(v for v in values if v is not None)
+    if not values:
+        return False
+    return {"required": [name], "properties": {name: {"enum": list(values)}}}
+
+
+def _default(contract: Contract, name: str) -> Any:
+    field = contract.field(name)
+    return MISSING if field.required else field.default
+
+
+def condition_schema(contract: Contract, name: str, condition: Condition) -> JSONSchema:
+    """The body's field ``name`` satisfies ``condition``, read as the oracle reads it."""
+    absent = _absent(contract, name)
+    if condition.op == "absent":
+        return absent
+    if condition.op == "present":
+        return {"not": absent}
+    sent = _sent_in(contract, name, condition.values)
+    default = _default(contract, name)
+    default_in = default is not MISSING and json_key(default) in condition.keys
+    member: JSONSchema = {"anyOf": [sent, absent]} if default_in else sent
+    if condition.op == "not_in":
+        return {"not": member} if member is not False else True
+    return member
+
+
+def rule_schema(contract: Contract, rule: Rule) -> dict[str, Any]:
+    """``if`` every ``when`` condition holds, ``then`` the ``then`` condition must."""
+    assert rule.then is not None, f"{rule.id} is a field rule, not a cross rule"
+    then = condition_schema(contract, rule.field, rule.then)
+    when = [condition_schema(contract, n, c) for n, c in rule.when.items()]
+    described = {"$comment": f"rule {rule.id}" + (f": {rule.doc}" if rule.doc else "")}
+    if not when:
+        return {**described, "allOf": [then]}
+    condition: JSONSchema = when[0] if len(when) == 1 else {"allOf": when}
+    return {**described, "if": condition, "then": then}
+
+
+def request_schema(contract: Contract) -> dict[str, Any]:
+    """The JSON Schema of the request body of ``contract`` (which must have one)."""
+    if contract.body_schema is None:
+        raise ValueError(f"contract {contract.name!r} has no request body")
+    schema: dict[str, Any] = {"type": "object", **contract.body_schema}
+    rules = [rule_schema(contract, r) for r in contract.cross_rules]
+    if rules:
+        schema["allOf"] = rules
+    return schema

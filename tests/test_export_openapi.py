@@ -1,0 +1,116 @@
+"""The OpenAPI 3.1 export: a valid document that says what the contracts say."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from openapi_spec_validator import validate
+from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
+
+from foxcontract.contract import default_contract, load_contracts, shipped_contracts_dir
+from foxcontract.export import openapi_document, request_schema
+
+POST = "/v1/videos/generations"
+GET = "/v1/tasks/{task_id}"
+
+
+@pytest.fixture(scope="module")
+def document() -> dict[str, Any]:
+    return openapi_document(load_contracts(sorted(shipped_contracts_dir().glob("*.yaml"))))
+
+
+def test_the_document_passes_the_openapi_31_validator(document: dict[str, Any]) -> None:
+    assert document["openapi"] == "3.1.0"
+    validate(document)
+
+
+def test_the_validator_used_here_does_reject_a_broken_document(document: dict[str, Any]) -> None:
+    broken = {**document, "paths": {POST: {"post": {"responses": {"200": {}}}}}}
+    with pytest.raises(OpenAPIValidationError):
+        validate(broken)
+
+
+def test_one_operation_per_contract(document: dict[str, Any]) -> None:
+    assert {path: list(ops) for path, ops in document["paths"].items()} == {
+        GET: ["get"],
+        POST: ["post"],
+    }
+    assert document["paths"][GET]["get"]["operationId"] == "tasks-get"
+    assert document["paths"][POST]["post"]["operationId"] == "videos-generations"
+
+
+def test_the_request_body_is_the_contract_schema_with_its_rules(document: dict[str, Any]) -> None:
+    body = document["paths"][POST]["post"]["requestBody"]
+    assert body["required"] is True
+    schema = body["content"]["application/json"]["schema"]
+    assert schema == request_schema(default_contract())
+    assert schema["required"] == ["model", "prompt", "image_url"]
+    assert schema["additionalProperties"] is True
+    comments = [rule["$comment"].split(":")[0] for rule in schema["allOf"]]
+    assert comments == [
+        "rule lite-no-4k",
+        "rule lite-1080p-8s-only",
+        "rule safety-tolerance-standard-fast-only",
+        "rule enhance-prompt-standard-only",
+        "rule person-generation-standard-only",
+    ]
+
+
+def test_bearer_security_on_every_operation(document: dict[str, Any]) -> None:
+    schemes = document["components"]["securitySchemes"]
+    assert schemes == {"bearer": {"type": "http", "scheme": "bearer"}}
+    for ops in document["paths"].values():
+        for op in ops.values():
+            assert op["security"] == [{"bearer": []}]
+
+
+def test_every_error_status_with_the_error_body(document: dict[str, Any]) -> None:
+    post = document["paths"][POST]["post"]["responses"]
+    get = document["paths"][GET]["get"]["responses"]
+    assert sorted(post) == ["200", "400", "401", "402", "422", "429", "500", "503"]
+    assert sorted(get) == ["200", "401", "404", "429", "500", "503"]
+    assert document["components"]["schemas"]["Error"] == dict(default_contract().error_schema)
+    pinned_401 = post["401"]["content"]["application/json"]["schema"]
+    assert pinned_401 == {
+        "allOf": [{"$ref": "#/components/schemas/Error"}],
+        "properties": {
+            "error": {
+                "required": ["type"],
+                "properties": {"type": {"const": "authentication_error"}},
+            }
+        },
+    }
+    both_422 = post["422"]["content"]["application/json"]["schema"]["anyOf"]
+    assert [b["properties"]["error"]["properties"] for b in both_422] == [
+        {"type": {"const": "invalid_request_error"}},
+        {"code": {"const": "unsupported_advanced_options"}},
+    ]
+
+
+def test_the_created_task_links_to_its_poll(document: dict[str, Any]) -> None:
+    created = document["paths"][POST]["post"]["responses"]["200"]
+    assert created["links"] == {
+        "TasksGet": {
+            "operationId": "tasks-get",
+            "parameters": {"task_id": "$response.body#/id"},
+            "description": "poll the created task with GET /v1/tasks/{task_id}",
+        }
+    }
+    assert "links" not in document["paths"][GET]["get"]["responses"]["200"]
+
+
+def test_path_parameters_from_the_contract(document: dict[str, Any]) -> None:
+    assert document["paths"][GET]["get"]["parameters"] == [
+        {
+            "name": "task_id",
+            "in": "path",
+            "required": True,
+            "schema": {"type": "string", "minLength": 1},
+        }
+    ]
+
+
+def test_responses_are_the_contract_schemas(document: dict[str, Any]) -> None:
+    created = document["paths"][POST]["post"]["responses"]["200"]["content"]["application/json"]
+    assert created["schema"] == dict(default_contract().responses["200"].schema)
