@@ -92,7 +92,7 @@ class _Checker:
             if all(holds(*self._state(body, name)) for name, holds in when):
                 present, value = self._state(body, rule.field)
                 if not then(present, value):
-                    out.append(self._explain(rule, present, value))
+                    out.append(self._explain(body, rule, present, value))
         return out
 
     def _state(self, body: dict[str, Any], name: str) -> tuple[bool, Any]:
@@ -102,10 +102,11 @@ class _Checker:
             return False, self.defaults.get(name, MISSING)
         return True, value
 
-    @staticmethod
-    def _explain(rule: Rule, present: bool, value: Any) -> Violation:
+    def _explain(self, body: dict[str, Any], rule: Rule, present: bool, value: Any) -> Violation:
         assert rule.then is not None
-        context = " and ".join(f"{n} {c.describe()}" for n, c in rule.when.items())
+        context = " and ".join(
+            f"{n} {c.describe()}{self._defaulted(body, n, c)}" for n, c in rule.when.items()
+        )
         if rule.then.op == "absent":
             what = "must not be sent"
         else:
@@ -114,6 +115,12 @@ class _Checker:
         when = f" when {context}" if context else ""
         doc = f": {rule.doc}" if rule.doc else ""
         return Violation(rule.id, rule.field, f"{rule.field}: {what}{when} (rule {rule.id}{doc})")
+
+    def _defaulted(self, body: dict[str, Any], name: str, condition: Condition) -> str:
+        """`` (the default)`` when a ``when`` condition held on a default, not a sent value."""
+        if condition.op in ("absent", "present") or self._state(body, name)[0]:
+            return ""
+        return " (the default)"
 
 
 def _compile_condition(condition: Condition) -> Callable[[bool, Any], bool]:

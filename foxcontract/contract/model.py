@@ -89,7 +89,7 @@ class Condition:
         if self.op in ("absent", "present"):
             return "is absent" if self.op == "absent" else "is present"
         shown = ", ".join(_show(v) for v in self.values)
-        if self.op == "eq":
+        if self.op == "eq" or (self.op == "in" and len(self.values) == 1):
             return f"is {shown}"
         return f"is one of {shown}" if self.op == "in" else f"is none of {shown}"
 

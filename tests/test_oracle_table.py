@@ -1,0 +1,303 @@
+"""Table-driven tests of ``foxcontract.check`` against the shipped contract.
+
+Expected verdicts come from the test side only: :func:`reference` (API.md in plain Python)
+for the sweeps, and rule ids written out by hand for the single-field perturbations. Each
+test loops over its table and reports every mismatch in one assertion message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import pytest
+from test_oracle_reference import (
+    ADVANCED,
+    BASE,
+    DIMENSIONS,
+    FAST,
+    LITE,
+    MODELS,
+    OMIT,
+    STANDARD,
+    build,
+    reference,
+    sweep,
+)
+
+from foxcontract import check, default_contract, expected_error
+
+VALID = {**BASE, "model": STANDARD}
+
+
+def mismatches(cases: Iterable[tuple[Any, list[str]]]) -> list[str]:
+    """``body: expected [...], check() said [...]`` for every case the oracle gets wrong."""
+    out = []
+    for body, expected in cases:
+        actual = [v.rule for v in check(body)]
+        if actual != expected:
+            out.append(f"{body!r}: expected {expected}, check() said {actual}")
+    return out
+
+
+def report(wrong: list[str], total: int) -> str:
+    shown = "\n".join(wrong[:40])
+    more = f"\n... and {len(wrong) - 40} more" if len(wrong) > 40 else ""
+    return f"{len(wrong)} of {total} bodies judged wrongly:\n{shown}{more}"
+
+
+@pytest.mark.parametrize("model", DIMENSIONS["model"], ids=repr)
+def test_every_combination_of_the_main_dimensions(model: Any) -> None:
+    rest = {k: v for k, v in DIMENSIONS.items() if k != "model"}
+    cases = [(b, reference(b)) for b in sweep(rest, model=model)]
+    wrong = mismatches(cases)
+    assert not wrong, report(wrong, len(cases))
+    assert len(cases) == 6 * 6 * 5 * 5
+
+
+@pytest.mark.parametrize("model", [*MODELS, OMIT], ids=("standard", "fast", "lite", "omitted"))
+def test_every_combination_of_the_advanced_options(model: Any) -> None:
+    cases = [(b, reference(b)) for b in sweep(ADVANCED, model=model)]
+    wrong = mismatches(cases)
+    assert not wrong, report(wrong, len(cases))
+
+
+def test_the_sweeps_reach_every_rule() -> None:
+    """The sweeps are only worth something if they break every rule of the contract."""
+    bodies = [*sweep(DIMENSIONS), *NON_OBJECTS, *(b for b, _ in PERTURBATIONS)]
+    for model in (*MODELS, OMIT):
+        bodies.extend(sweep(ADVANCED, model=model))
+    seen = {rule for body in bodies for rule in reference(body)}
+    assert seen == set(default_contract().rule_ids)
+
+
+# Each field, one change at a time, on a valid Standard body. Written out by hand.
+_FIELD_CASES: dict[str, list[tuple[Any, list[str]]]] = {
+    "model": [
+        (OMIT, ["model.required"]),
+        (None, ["model.type"]),
+        (3, ["model.type"]),
+        (["veo-3.1-image-to-video"], ["model.type"]),
+        ({"name": STANDARD}, ["model.type"]),
+        ("VEO-3.1-IMAGE-TO-VIDEO", ["model.enum"]),
+        ("veo-3.1-text-to-video", ["model.enum"]),
+        ("", ["model.enum"]),
+        (" ", ["model.enum"]),
+        (FAST, []),
+        (LITE, []),
+    ],
+    "prompt": [
+        (OMIT, ["prompt.required"]),
+        (None, ["prompt.type"]),
+        (8, ["prompt.type"]),
+        (True, ["prompt.type"]),
+        (["a"], ["prompt.type"]),
+        ("", ["prompt.minLength"]),
+        (" ", ["prompt.pattern"]),
+        ("\t\n ", ["prompt.pattern"]),
+        ("花在风中轻轻摇曳", []),
+        (" x ", []),
+    ],
+    "image_url": [
+        (OMIT, ["image_url.required"]),
+        (None, ["image_url.type"]),
+        (1, ["image_url.type"]),
+        ({"url": "https://example.com/x.jpg"}, ["image_url.type"]),
+        ("", ["image_url.pattern"]),
+        (" ", ["image_url.pattern"]),
+        ("ftp://example.com/x.jpg", ["image_url.pattern"]),
+        ("https://", ["image_url.pattern"]),
+        ("https:///x.jpg", ["image_url.pattern"]),
+        ("example.com/x.jpg", ["image_url.pattern"]),
+        ("//example.com/x.jpg", ["image_url.pattern"]),
+        ("https://example.com/x.jpg ", ["image_url.pattern"]),
+        ("http://example.com/x.jpg", []),
+        ("https://example.com", []),
+        ("https://example.com:8443/a/b.png?size=large#top", []),
+    ],
+    "aspect_ratio": [
+        (None, ["aspect_ratio.type"]),
+        (16, ["aspect_ratio.type"]),
+        (1.7778, ["aspect_ratio.type"]),
+        ("1:1", ["aspect_ratio.enum"]),
+        ("16/9", ["aspect_ratio.enum"]),
+        ("", ["aspect_ratio.enum"]),
+        (" ", ["aspect_ratio.enum"]),
+        ("9:16", []),
+    ],
+    "duration": [
+        (None, ["duration.type"]),
+        ("8", ["duration.type"]),
+        ("", ["duration.type"]),
+        (True, ["duration.type"]),
+        (8.5, ["duration.type"]),
+        (5, ["duration.enum"]),
+        (0, ["duration.enum"]),
+        (10, ["duration.enum"]),
+        (-8, ["duration.enum"]),
+        (8.0, []),  # integral_floats: ambiguous, so the oracle accepts it
+        (4, []),
+    ],
+    "resolution": [
+        (None, ["resolution.type"]),
+        (1080, ["resolution.type"]),
+        ("1080P", ["resolution.enum"]),
+        ("4K", ["resolution.enum"]),
+        ("1080", ["resolution.enum"]),
+        ("", ["resolution.enum"]),
+        (" ", ["resolution.enum"]),
+        ("4k", []),
+    ],
+    "generate_audio": [
+        (None, ["generate_audio.type"]),
+        ("true", ["generate_audio.type"]),
+        (1, ["generate_audio.type"]),
+        (0, ["generate_audio.type"]),
+        ("", ["generate_audio.type"]),
+        (True, []),
+    ],
+    "auto_fix": [
+        (None, []),
+        ("true", ["auto_fix.type"]),
+        (1, ["auto_fix.type"]),
+        ("", ["auto_fix.type"]),
+        (False, []),
+    ],
+    "safety_tolerance": [
+        (None, []),
+        (0, ["safety_tolerance.minimum"]),
+        (-1, ["safety_tolerance.minimum"]),
+        (7, ["safety_tolerance.maximum"]),
+        (1, []),
+        (6, []),
+        ("3", ["safety_tolerance.type"]),
+        (3.5, ["safety_tolerance.type"]),
+        (True, ["safety_tolerance.type"]),
+        ("", ["safety_tolerance.type"]),
+    ],
+    "enhance_prompt": [
+        (None, []),
+        ("true", ["enhance_prompt.type"]),
+        (1, ["enhance_prompt.type"]),
+        (" ", ["enhance_prompt.type"]),
+        (True, []),
+    ],
+    "person_generation": [
+        (None, []),
+        ("DONT_ALLOW", ["person_generation.enum"]),
+        ("allow_all", ["person_generation.enum"]),
+        ("", ["person_generation.enum"]),
+        (" ", ["person_generation.enum"]),
+        (1, ["person_generation.type"]),
+        (True, ["person_generation.type"]),
+        ("dont_allow", []),
+    ],
+    "negative_prompt": [
+        (None, []),
+        (3, ["negative_prompt.type"]),
+        (["blurry"], ["negative_prompt.type"]),
+        ("", []),
+        ("blurry, low quality, watermark", []),
+    ],
+    "seed": [
+        (None, []),
+        ("42", ["seed.type"]),
+        (4.5, ["seed.type"]),
+        (False, ["seed.type"]),
+        ("", ["seed.type"]),
+        (-1, []),
+        (2**40, []),
+    ],
+}
+
+PERTURBATIONS: list[tuple[Any, list[str]]] = [
+    ({k: v for k, v in {**VALID, field: value}.items() if v is not OMIT}, expected)
+    for field, cases in _FIELD_CASES.items()
+    for value, expected in cases
+]
+
+NON_OBJECTS = [None, [], [VALID], "x", "", 3, 3.5, True, [[{}]], [{"model": [{"x": None}]}]]
+
+
+def test_the_perturbation_table_covers_every_field() -> None:
+    assert set(_FIELD_CASES) == {f.name for f in default_contract().fields}
+
+
+@pytest.mark.parametrize("field", list(_FIELD_CASES))
+def test_single_field_perturbations(field: str) -> None:
+    cases = [
+        ({k: v for k, v in {**VALID, field: value}.items() if v is not OMIT}, expected)
+        for value, expected in _FIELD_CASES[field]
+    ]
+    wrong = mismatches(cases)
+    assert not wrong, report(wrong, len(cases))
+    # the hand-written table and the reference agree, so the sweeps are judged by the same rules
+    disagreements = [(b, e, reference(b)) for b, e in cases if reference(b) != e]
+    assert not disagreements
+
+
+def test_non_object_bodies_are_one_body_type_violation() -> None:
+    cases = [(body, ["body.type"]) for body in NON_OBJECTS]
+    wrong = mismatches(cases)
+    assert not wrong, report(wrong, len(cases))
+    assert [str(v) for v in check([])] == ["[body.type] body: expected a JSON object, got array []"]
+
+
+def test_unknown_extra_fields_are_accepted() -> None:
+    extras: dict[str, Any] = {
+        "Model": "x",
+        "resolution ": "4K",
+        "": None,
+        "callback_url": "not a url",
+        "nested": {"deep": [1, {"x": None}]},
+    }
+    assert check({**VALID, **extras}) == []
+    assert [v.rule for v in check({**VALID, **extras, "model": LITE, "resolution": "4k"})] == [
+        "lite-no-4k"
+    ]
+
+
+def test_every_violation_of_a_broken_body_is_reported_in_contract_order() -> None:
+    body = {
+        "seed": "1",
+        "model": LITE,
+        "prompt": "",
+        "duration": 6,
+        "resolution": "4k",
+        "enhance_prompt": True,
+        "safety_tolerance": 9,
+    }
+    assert [v.rule for v in check(body)] == [
+        "prompt.minLength",
+        "image_url.required",
+        "safety_tolerance.maximum",
+        "seed.type",
+        "lite-no-4k",
+        "enhance-prompt-standard-only",
+    ]
+
+
+def test_the_messages_name_the_field_the_value_and_the_rule() -> None:
+    body = build({"model": LITE, "duration": 4, "safety_tolerance": 3})
+    assert [str(v) for v in check(body)] == [
+        "[lite-1080p-8s-only] duration: 4 is not allowed (it must be 8) when model is "
+        "veo-3.1-lite-image-to-video and resolution is 1080p (the default) "
+        "(rule lite-1080p-8s-only: Lite at 1080p supports only 8 seconds "
+        "(4 and 6 need resolution 720p).)",
+        "[safety-tolerance-standard-fast-only] safety_tolerance: must not be sent when model "
+        "is veo-3.1-lite-image-to-video (rule safety-tolerance-standard-fast-only: "
+        "safety_tolerance is available for Standard and Fast, not applicable for Lite.)",
+    ]
+    assert [v.field for v in check(body)] == ["duration", "safety_tolerance"]
+    assert [str(v) for v in check({**VALID, "safety_tolerance": 0, "duration": "8"})] == [
+        '[duration.type] duration: expected integer, got string "8"',
+        "[safety_tolerance.minimum] safety_tolerance: 0 is less than the minimum 1",
+    ]
+
+
+def test_expected_error_is_the_kind_of_the_first_violation() -> None:
+    assert expected_error(check(VALID)) is None
+    assert expected_error(check({**VALID, "duration": 5})) == "validation"
+    lite = build({"model": LITE, "enhance_prompt": True})
+    assert expected_error(check(lite)) == "unsupported_advanced_options"
+    assert default_contract().error_for("lite-no-4k").status == 422
