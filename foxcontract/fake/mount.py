@@ -1,0 +1,59 @@
+"""The fake mounted in-process through respx: httpx requests in, the fake's answers out."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import httpx
+import respx
+
+from foxcontract.fake.core import FakeAPI, FakeRequest, FakeResponse
+
+__all__ = ["DEFAULT_BASE_URL", "from_httpx", "mount", "to_httpx"]
+
+DEFAULT_BASE_URL = "https://api.foxapi.cc"
+
+
+def from_httpx(request: httpx.Request) -> FakeRequest:
+    query = f"?{request.url.query.decode()}" if request.url.query else ""
+    return FakeRequest(
+        method=request.method,
+        path=request.url.path + query,
+        headers={k.lower(): v for k, v in request.headers.items()},
+        body=request.read(),
+    )
+
+
+def to_httpx(response: FakeResponse, request: httpx.Request) -> httpx.Response:
+    """Act out the fake's answer: wait ``delay`` (a read timeout shorter than the delay
+    raises ``httpx.ReadTimeout`` after that timeout), or drop the connection."""
+    if response.delay:
+        timeout = _read_timeout(request)
+        if timeout is not None and timeout < response.delay:
+            time.sleep(timeout)
+            raise httpx.ReadTimeout("the fake API answered too slowly", request=request)
+        time.sleep(response.delay)
+    if response.drop:
+        raise httpx.RemoteProtocolError(
+            "Server disconnected without sending a response.", request=request
+        )
+    return httpx.Response(response.status, headers=dict(response.headers), content=response.content)
+
+
+def _read_timeout(request: httpx.Request) -> float | None:
+    timeouts: Any = request.extensions.get("timeout") or {}
+    value = timeouts.get("read")
+    return float(value) if value is not None else None
+
+
+def mount(fake: FakeAPI, router: respx.Router, base_url: str = DEFAULT_BASE_URL) -> respx.Route:
+    """Route every request under ``base_url`` to ``fake``; returns the respx route."""
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        return to_httpx(fake.handle(from_httpx(request)), request)
+
+    route: respx.Route = router.route(url__startswith=base_url.rstrip("/") + "/").mock(
+        side_effect=answer
+    )
+    return route

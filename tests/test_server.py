@@ -1,0 +1,134 @@
+"""The fake served on loopback over real HTTP, and the ``serve`` command."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from foxcontract.fake import TEST_KEY, FakeAPI, FakeConfig, FakeServer
+from foxcontract.verdict import judge
+
+GOOD = {
+    "model": "veo-3.1-lite-image-to-video",
+    "prompt": "a fox",
+    "image_url": "https://example.com/fox.jpg",
+    "resolution": "720p",
+    "duration": 4,
+}
+AUTH = {"Authorization": f"Bearer {TEST_KEY}"}
+
+
+@pytest.fixture
+def server() -> Iterator[FakeServer]:
+    with FakeServer(FakeAPI(FakeConfig(key=TEST_KEY))) as served:
+        yield served
+
+
+def test_the_served_fake_answers_as_the_contract_says(server: FakeServer) -> None:
+    with httpx.Client(base_url=server.base_url, headers=AUTH, timeout=5) as client:
+        created = client.post("/v1/videos/generations", json=GOOD)
+        assert created.status_code == 200
+        assert judge(server.fake.create_contract, 200, created.json(), GOOD).ok
+        task = client.get(f"/v1/tasks/{created.json()['id']}")
+        assert task.json()["status"] == "processing"
+        rejected = client.post("/v1/videos/generations", json={**GOOD, "resolution": "4k"})
+        assert rejected.status_code == 422
+        assert judge(
+            server.fake.create_contract, 422, rejected.json(), {**GOOD, "resolution": "4k"}
+        ).ok
+        assert client.get("/v1/tasks/unknown").status_code == 404
+        assert httpx.get(f"{server.base_url}/v1/tasks/x", timeout=5).status_code == 401
+
+
+def test_faults_are_scripted_over_http(server: FakeServer) -> None:
+    with httpx.Client(base_url=server.base_url, headers=AUTH, timeout=5) as client:
+        assert (
+            client.post("/_fake/faults", json={"kind": "rate_limit", "retry_after": 7}).status_code
+            == 200
+        )
+        limited = client.post("/v1/videos/generations", json=GOOD)
+        assert (limited.status_code, limited.headers["retry-after"]) == (429, "7")
+        client.post("/_fake/faults", json={"drop": True})
+        with pytest.raises(httpx.RemoteProtocolError):
+            client.post("/v1/videos/generations", json=GOOD)
+        client.put("/_fake/config", json={"task": {"statuses": ["pending", "failed"]}})
+        task_id = client.post("/v1/videos/generations", json=GOOD).json()["id"]
+        assert client.get(f"/v1/tasks/{task_id}").json()["error"]["type"] == "task_error"
+        calls = client.get("/_fake/calls").json()["calls"]
+        assert [c["status"] for c in calls] == [429, 0, 200, 200]
+        bad = client.post("/_fake/faults", json={"kind": "nope"})
+        assert bad.status_code == 400
+        assert "unknown error kind 'nope'" in bad.json()["error"]["message"]
+
+
+def test_only_loopback_addresses_are_served() -> None:
+    with pytest.raises(ValueError, match=r"loopback addresses only, not '0\.0\.0\.0'"):
+        FakeServer(host="0.0.0.0")
+
+
+def test_the_serve_command_prints_its_port_and_answers(tmp_path: object) -> None:
+    config = json.dumps({"faults": [{"status": 503, "times": 1}]})
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "foxcontract",
+            "serve",
+            "--port",
+            "0",
+            "--key",
+            "sk-served-key-1",
+            "--max-seconds",
+            "20",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={"FOXCONTRACT_FAKE_CONFIG": config, "PATH": ""},
+    )
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        assert line.startswith("fake FoxAPI listening on http://127.0.0.1:")
+        assert "sk-served-key-1" not in line
+        base = line.split()[4]
+        headers = {"Authorization": "Bearer sk-served-key-1"}
+        url = f"{base}/v1/videos/generations"
+        assert httpx.post(url, json=GOOD, headers=headers, timeout=5).status_code == 503
+        assert httpx.post(url, json=GOOD, headers=headers, timeout=5).status_code == 200
+        assert httpx.post(url, json=GOOD, headers=AUTH, timeout=5).status_code == 401
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        assert process.stdout is not None
+        assert process.stderr is not None
+        process.stdout.close()
+        process.stderr.close()
+
+
+def test_the_serve_command_reports_a_bad_config(tmp_path: object) -> None:
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "foxcontract",
+            "serve",
+            "--port",
+            "0",
+            "--config",
+            "/nonexistent.json",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert result.stderr.startswith(
+        "foxcontract serve: error: /nonexistent.json: cannot read the fake config"
+    )
