@@ -1,0 +1,41 @@
+"""Hypothesis strategies derived from a contract (nothing about FoxAPI is hard-coded: a new
+model or rule is a YAML edit).
+
+Requests (each drawn as a :class:`Case` ``(body, rule_id, expect)``):
+
+- ``valid_requests(contract, rule=None)``: accepted bodies; with ``rule``, bodies on which
+  the oracle judges that rule and it holds.
+- ``invalid_requests(contract, rule=None)``: bodies breaking exactly one rule, labelled with
+  it and with the error kind expected; with ``rule``, only that rule. Near misses first.
+- ``near_misses(contract, rule)``, ``valid_cases(contract)``, ``coverage_cases(contract)``:
+  the deterministic coverage phase, as tuples of cases.
+
+Responses: ``responses(contract, status="200")`` (bodies valid under the response schema),
+``error_responses(contract, kind=None)`` (``(ErrorKind, body)`` pairs), ``from_schema``.
+
+An unknown rule id raises :class:`UnknownRuleError` (a ``LookupError``) with a "did you
+mean". A label is a hint: tests re-run ``foxcontract.check`` on the exact body sent.
+"""
+
+from foxcontract.strategies._case import Case, UnknownRuleError
+from foxcontract.strategies._requests import (
+    coverage_cases,
+    invalid_requests,
+    near_misses,
+    valid_cases,
+    valid_requests,
+)
+from foxcontract.strategies._responses import error_responses, from_schema, responses
+
+__all__ = [
+    "Case",
+    "UnknownRuleError",
+    "coverage_cases",
+    "error_responses",
+    "from_schema",
+    "invalid_requests",
+    "near_misses",
+    "responses",
+    "valid_cases",
+    "valid_requests",
+]

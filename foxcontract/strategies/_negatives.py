@@ -1,0 +1,140 @@
+"""Invalid values of one body field, near misses first (DESIGN.md "Negative values that
+find real bugs"): wrong case, values of other fields, plausible neighbours, lenient-parser
+traps, empty and blank strings, null where null is not allowed. Then random values."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from functools import cache
+from typing import Any
+
+from hypothesis import strategies as st
+
+from foxcontract.contract.model import Contract, Field
+from foxcontract.strategies._values import _bounds, _unique, field_values, sample_value
+
+__all__ = ["near_miss_values", "random_invalid_values"]
+
+
+def _string_misses(v: str) -> list[Any]:
+    out: list[Any] = [v.upper(), v.lower(), v.swapcase(), v.title(), " " + v, v + " "]
+    out += [v[1:], v[:-1], v + v[-1:], v.replace("-", "_"), v.replace(":", "/")]
+    out += [v.replace(".", ""), v.replace("://", ":/"), v.replace("https", "ftp")]
+    digits = re.sub(r"\D", "", v)
+    if digits and len(digits) < 12:
+        out += [int(digits), digits]
+    return out
+
+
+def _int_misses(v: int, integral_floats: str) -> list[Any]:
+    out: list[Any] = [v - 1, v + 1, str(v), -v, v + 0.5, v * 1000]
+    if integral_floats == "reject":
+        out.append(float(v))
+    return out
+
+
+def _bool_misses(v: bool) -> list[Any]:
+    return [str(v).lower(), int(v), str(int(v)), str(v), "yes" if v else "no"]
+
+
+def _neighbours(ints: list[int]) -> list[Any]:
+    """Integers between and around the allowed ones: 5 between 4 and 6, 3 and 9 around."""
+    ints = sorted(set(ints))
+    out: list[Any] = []
+    for a, b in itertools.pairwise(ints):
+        out += list(range(a + 1, b))[:2]
+    if ints:
+        out += [ints[0] - 1, ints[-1] + 1, 0, -1]
+    return out
+
+
+@cache
+def near_miss_values(contract: Contract, name: str) -> tuple[Any, ...]:
+    """Candidate invalid values for field ``name``, the likeliest bugs first. Some may be
+    valid: callers keep those the oracle rejects (and label them with its verdict)."""
+    f = contract.field(name)
+    integral = contract.settings.integral_floats
+    valid = [v for v in field_values(contract, name) if v is not None] or [
+        sample_value(contract, name)
+    ]
+    out: list[Any] = []
+    ints = [v for v in valid if isinstance(v, int) and not isinstance(v, bool)]
+    low, high = _bounds(f)
+    if low is not None:
+        out += [low - 1, low - 10]
+    if high is not None:
+        out += [high + 1, high + 10]
+    if f.enum is not None:
+        out += _neighbours(ints)
+    for v in valid:
+        if isinstance(v, bool):
+            out += _bool_misses(v)
+        elif isinstance(v, int):
+            out += _int_misses(v, integral)
+        elif isinstance(v, str):
+            out += _string_misses(v)
+    out += ["", " ", "\t", "null"]
+    if not f.nullable:
+        out.append(None)
+    for other in contract.fields:  # values valid for another field
+        if other.name != name:
+            out += [v for v in field_values(contract, other.name) if v is not None]
+    out += [[], {}, [valid[0]], 2**31, 2**63, -(2**31) - 1]
+    return tuple(v for v in _unique(out) if not _integral_float(v, integral))
+
+
+def _integral_float(value: Any, integral_floats: str) -> bool:
+    return isinstance(value, float) and value.is_integer() and integral_floats != "reject"
+
+
+_SCALARS: st.SearchStrategy[Any] = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=False, allow_infinity=False).filter(lambda x: not x.is_integer()),
+    st.text(max_size=20),
+)
+_JSON: st.SearchStrategy[Any] = st.recursive(
+    _SCALARS,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner),
+    max_leaves=5,
+)
+
+
+def _mutated(v: str) -> st.SearchStrategy[str]:
+    """One random edit of a valid string: a character inserted, dropped, or re-cased."""
+
+    def edit(data: tuple[int, str, int]) -> str:
+        at, char, how = data
+        at = at % (len(v) + 1)
+        if how == 0:
+            return v[:at] + char + v[at:]
+        if how == 1:
+            return v[:at] + v[at + 1 :]
+        return v[:at] + v[at:].swapcase()
+
+    return st.tuples(st.integers(0, 64), st.characters(), st.integers(0, 2)).map(edit)
+
+
+def random_invalid_values(contract: Contract, f: Field, keyword: str) -> st.SearchStrategy[Any]:
+    """Random values aimed at breaking ``<field>.<keyword>`` (the caller still filters)."""
+    low, high = _bounds(f)
+    valid_strings = [v for v in field_values(contract, f.name) if isinstance(v, str)]
+    if keyword == "minimum" and low is not None:
+        return st.integers(max_value=low - 1)
+    if keyword == "maximum" and high is not None:
+        return st.integers(min_value=high + 1)
+    if keyword == "minLength":
+        return st.text(max_size=max(int(f.schema["minLength"]) - 1, 0))
+    if keyword == "maxLength":
+        return st.text(min_size=int(f.schema["maxLength"]) + 1)
+    if keyword == "pattern":
+        blank = st.text(alphabet=" \t\n\r\x0b\x0c\u00a0\u3000", max_size=5)
+        mutated = st.sampled_from(valid_strings or [""]).flatmap(_mutated)
+        return st.one_of(mutated, blank, st.text(max_size=30))
+    if keyword in ("enum", "const") and valid_strings:
+        return st.one_of(st.sampled_from(valid_strings).flatmap(_mutated), st.text(max_size=30))
+    if keyword in ("enum", "const") and "integer" in f.types:
+        return st.integers(-1000, 1000)
+    return _JSON

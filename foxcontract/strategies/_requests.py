@@ -1,0 +1,197 @@
+"""Request strategies and the deterministic coverage phase that runs before them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cache
+from typing import Any
+
+from hypothesis import strategies as st
+
+from foxcontract.contract.model import MISSING, Contract, Rule
+from foxcontract.oracle import check
+from foxcontract.strategies._case import Case, find_rule
+from foxcontract.strategies._combos import (
+    base_body,
+    combo_fields,
+    exact_combos,
+    exercised,
+    repair,
+    valid_combos,
+    when_holds,
+)
+from foxcontract.strategies._negatives import _JSON, near_miss_values, random_invalid_values
+from foxcontract.strategies._values import field_values, valid_values
+
+__all__ = ["coverage_cases", "invalid_requests", "near_misses", "valid_cases", "valid_requests"]
+
+Body = dict[str, Any]
+
+
+def _ordered(contract: Contract, body: Body) -> Body:
+    names = [f.name for f in contract.fields]
+    return {**{n: body[n] for n in names if n in body}, **body}
+
+
+def _breaks_only(contract: Contract, body: Any, rule_id: str) -> bool:
+    found = check(body, contract)
+    return len(found) == 1 and found[0].rule == rule_id
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(p.title() for p in rest)
+
+
+def _candidates(contract: Contract, rule: Rule) -> list[Any]:
+    base = base_body(contract)
+    if rule.is_cross:
+        return list(exact_combos(contract, rule.id))
+    if rule.id == "body.type":
+        return [[], [base], "", None, 1, True, "{}"]
+    if rule.keyword == "additionalProperties":
+        known = {f.name for f in contract.fields}
+        names = [n for f in contract.fields for n in (f.name.upper(), _camel(f.name))]
+        return [{**base, n: 1} for n in [*names, "extra"] if n not in known]
+    if rule.keyword == "required":
+        rest = {k: v for k, v in base.items() if k != rule.field}
+        return [rest, {**rest, rule.field.title(): base[rule.field]}]
+    return [{**base, rule.field: v} for v in near_miss_values(contract, rule.field)]
+
+
+@cache
+def near_misses(contract: Contract, rule_id: str) -> tuple[Case, ...]:
+    """The deterministic invalid cases of rule ``rule_id``, near misses first; each breaks
+    that rule and nothing else (checked with the oracle)."""
+    rule = find_rule(contract, rule_id)
+    return tuple(
+        Case(b if not isinstance(b, dict) else _ordered(contract, b), rule.id, rule.expect)
+        for b in _candidates(contract, rule)
+        if _breaks_only(contract, b, rule.id)
+    )
+
+
+@cache
+def valid_cases(contract: Contract) -> tuple[Case, ...]:
+    """The deterministic valid cases: every allowed combination of the model-dependent
+    fields, then every allowed value of every field (on a body that allows it)."""
+    bodies = [dict(b) for b in valid_combos(contract)]
+    seen = {repr(b) for b in bodies}
+    bases = [base_body(contract), *valid_combos(contract)]
+    for f in contract.fields:
+        for value in field_values(contract, f.name):
+            for base in bases:
+                body = _ordered(contract, {**base, f.name: value})
+                if repr(body) not in seen and not check(body, contract):
+                    seen.add(repr(body))
+                    bodies.append(body)
+                    break
+    return tuple(Case(b, None, None) for b in bodies)
+
+
+@cache
+def coverage_cases(contract: Contract) -> tuple[Case, ...]:
+    """The coverage phase: :func:`valid_cases`, then :func:`near_misses` of every rule."""
+    out = list(valid_cases(contract))
+    for rule in contract.rules:
+        out += near_misses(contract, rule.id)
+    return tuple(out)
+
+
+def _rest(contract: Contract, skip: set[str], force: str | None) -> st.SearchStrategy[Body]:
+    required: dict[str, st.SearchStrategy[Any]] = {}
+    optional: dict[str, st.SearchStrategy[Any]] = {}
+    for f in contract.fields:
+        if f.name in skip:
+            continue
+        values = valid_values(contract, f.name)
+        if f.name == force:
+            required[f.name] = values.filter(lambda v: v is not None)
+        else:
+            (required if f.required else optional)[f.name] = values
+    return st.fixed_dictionaries(required, optional=optional)
+
+
+def _valid_bodies(contract: Contract, rule: Rule | None) -> st.SearchStrategy[Body]:
+    combos = list(valid_combos(contract))
+    names = set(combo_fields(contract))
+    force = None
+    if rule is not None and rule.is_cross:
+        combos = [c for c in combos if when_holds(contract, rule, c)]
+    elif rule is not None and rule.field in names and rule.keyword != "required":
+        combos = [c for c in combos if c.get(rule.field) is not None]
+    elif rule is not None and rule.field != "body":
+        force = rule.field
+    if not combos:
+        return st.nothing()
+    keep = names | ({force} if force else set())
+
+    def build(parts: tuple[Body, Body]) -> Body:
+        combo, rest = parts
+        body = {**rest, **{k: v for k, v in combo.items() if k in names}}
+        body = {k: v for k, v in body.items() if v is not MISSING}
+        return _ordered(contract, repair(contract, body, frozenset(keep)))
+
+    return st.tuples(st.sampled_from(combos), _rest(contract, names, force)).map(build)
+
+
+def valid_requests(contract: Contract, rule: str | None = None) -> st.SearchStrategy[Case]:
+    """Accepted requests (``Case(body, None, None)``); with ``rule``, only bodies on which
+    the oracle judges that rule (its field is sent, or its condition holds)."""
+    found = find_rule(contract, rule) if rule is not None else None
+
+    def ok(body: Body) -> bool:
+        if check(body, contract):
+            return False
+        return found is None or exercised(contract, found, body, set())
+
+    return _valid_bodies(contract, found).filter(ok).map(lambda b: Case(b, None, None))
+
+
+def _random_invalid(contract: Contract, rule: Rule) -> st.SearchStrategy[Any]:
+    bodies = _valid_bodies(contract, None)
+    if rule.is_cross:
+        combos = exact_combos(contract, rule.id)
+        if not combos:
+            return st.nothing()
+        names = frozenset(combo_fields(contract)) | frozenset(rule.fields)
+
+        def merge(parts: tuple[Body, Body]) -> Body:
+            combo, rest = parts
+            body = {**{k: v for k, v in rest.items() if k not in names}, **combo}
+            return _ordered(contract, repair(contract, body, names, allow=rule.id))
+
+        return st.tuples(st.sampled_from(combos), bodies).map(merge)
+    if rule.id == "body.type":
+        return st.one_of(_JSON, st.lists(bodies, min_size=1, max_size=2))
+    if rule.keyword == "additionalProperties":
+        known = {f.name for f in contract.fields}
+        keys = st.text(min_size=1, max_size=12).filter(lambda k: k not in known)
+        return st.builds(lambda b, k, v: {**b, k: v}, bodies, keys, _JSON)
+    if rule.keyword == "required":
+        return bodies.map(lambda b: {k: v for k, v in b.items() if k != rule.field})
+    values = random_invalid_values(contract, contract.field(rule.field), str(rule.keyword))
+    return st.builds(lambda b, v: _ordered(contract, {**b, rule.field: v}), bodies, values)
+
+
+@cache
+def _invalid(contract: Contract, rule_id: str) -> st.SearchStrategy[Case]:
+    rule = find_rule(contract, rule_id)
+    near = near_misses(contract, rule_id)
+    label: Callable[[Any], Case] = lambda b: Case(b, rule.id, rule.expect)  # noqa: E731
+    randomly = (
+        _random_invalid(contract, rule).filter(lambda b: _breaks_only(contract, b, rule_id))
+    ).map(label)
+    return st.one_of(st.sampled_from(near), randomly) if near else randomly
+
+
+def invalid_requests(contract: Contract, rule: str | None = None) -> st.SearchStrategy[Case]:
+    """Rejected requests, each breaking exactly one rule and labelled with it (and with the
+    error kind the provider should answer); with ``rule``, only that rule. Near misses are
+    drawn as often as random values, and shrink towards the first near miss."""
+    if rule is not None:
+        return _invalid(contract, find_rule(contract, rule).id)
+    ids = [r.id for r in contract.rules if near_misses(contract, r.id)]
+    if not ids:
+        return st.nothing()
+    return st.sampled_from(ids).flatmap(lambda rid: _invalid(contract, rid))

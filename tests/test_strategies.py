@@ -1,0 +1,172 @@
+"""The strategies: labels agree with the oracle, near misses come first, nothing is
+hard-coded (a contract edit changes what is generated)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from foxcontract import check, default_contract, load_contract
+from foxcontract.contract import Contract
+from foxcontract.strategies import (
+    Case,
+    UnknownRuleError,
+    coverage_cases,
+    error_responses,
+    from_schema,
+    invalid_requests,
+    near_misses,
+    responses,
+    valid_cases,
+    valid_requests,
+)
+
+FAST = settings(max_examples=60, database=None, suppress_health_check=[HealthCheck.too_slow])
+C = default_contract()
+
+
+def _rules(case: Case, contract: Contract = C) -> list[str]:
+    return [v.rule for v in check(case.body, contract)]
+
+
+@FAST
+@given(valid_requests(C))
+def test_valid_requests_are_accepted(case: Case) -> None:
+    assert _rules(case) == []
+    assert case.rule_id is None
+    assert case.expect is None
+
+
+@FAST
+@given(invalid_requests(C))
+def test_invalid_requests_break_exactly_their_label(case: Case) -> None:
+    assert _rules(case) == [case.rule_id]
+    assert case.expect == C.rule(str(case.rule_id)).expect
+
+
+@pytest.mark.parametrize("rule_id", ["lite-1080p-8s-only", "prompt.pattern", "duration.enum"])
+def test_invalid_requests_for_one_rule(rule_id: str) -> None:
+    @FAST
+    @given(invalid_requests(C, rule_id))
+    def run(case: Case) -> None:
+        assert _rules(case) == [rule_id]
+
+    run()
+
+
+def test_valid_requests_for_a_rule_exercise_it() -> None:
+    @FAST
+    @given(valid_requests(C, "lite-no-4k"))
+    def run(case: Case) -> None:
+        assert case.body["model"] == "veo-3.1-lite-image-to-video"
+        assert _rules(case) == []
+
+    run()
+
+
+def test_unknown_rule_names_it_with_did_you_mean() -> None:
+    with pytest.raises(
+        UnknownRuleError, match=r"no rule 'lite-no-4K' \(did you mean 'lite-no-4k'\?\)"
+    ):
+        invalid_requests(C, "lite-no-4K")
+    with pytest.raises(UnknownRuleError, match="no rule 'nope'"):
+        valid_requests(C, "nope")
+
+
+def test_near_misses_come_first() -> None:
+    assert near_misses(C, "resolution.enum")[0].body["resolution"] == "1080P"
+    assert near_misses(C, "duration.type")[0].body["duration"] == "8"
+    assert near_misses(C, "generate_audio.type")[0].body["generate_audio"] == "true"
+    durations = [c.body["duration"] for c in near_misses(C, "duration.enum")]
+    assert durations[:2] == [5, 7]
+    tolerances = {c.body["safety_tolerance"] for c in near_misses(C, "safety_tolerance.minimum")}
+    assert 0 in tolerances
+    assert 7 in {c.body["safety_tolerance"] for c in near_misses(C, "safety_tolerance.maximum")}
+    assert "" in {c.body["prompt"] for c in near_misses(C, "prompt.minLength")}
+    assert None in [c.body["model"] for c in near_misses(C, "model.type")]
+    assert next(c.body for c in near_misses(C, "prompt.required")).get("prompt") is None
+
+
+def test_the_exact_forbidden_combination_including_defaults() -> None:
+    bodies = [c.body for c in near_misses(C, "lite-1080p-8s-only")]
+    assert {"resolution": "1080p", "duration": 4}.items() <= bodies[0].items() or any(
+        "resolution" not in b and b["duration"] == 4 for b in bodies
+    )
+    assert any("resolution" not in b for b in bodies)  # 1080p by default
+
+
+def test_never_an_integral_float() -> None:
+    for case in coverage_cases(C):
+        if isinstance(case.body, dict):
+            for value in case.body.values():
+                assert not (isinstance(value, float) and value.is_integer()), case
+
+
+def test_coverage_phase_covers_every_value_and_rule() -> None:
+    bodies = [c.body for c in valid_cases(C)]
+    combos = {(b["model"], b.get("resolution", "1080p"), b.get("duration", 8)) for b in bodies}
+    assert ("veo-3.1-lite-image-to-video", "720p", 4) in combos
+    assert ("veo-3.1-lite-image-to-video", "4k", 8) not in combos
+    assert len({m for m, _, _ in combos}) == 3
+    assert {1, 6} <= {b.get("safety_tolerance") for b in bodies}
+    violated = {c.rule_id for c in coverage_cases(C)}
+    assert violated - {None} == set(C.rule_ids)
+
+
+def test_a_new_model_is_a_yaml_edit(tmp_path: Path) -> None:
+    text = C.path.read_text().replace(
+        "veo-3.1-lite-image-to-video]\n        default",
+        "veo-3.1-lite-image-to-video, veo-4-image-to-video]\n        default",
+    )
+    (tmp_path / "v.yaml").write_text(text)
+    (tmp_path / "errors.yaml").write_text((C.path.parent / "errors.yaml").read_text())
+    new = load_contract(tmp_path / "v.yaml")
+    models = {c.body.get("model") for c in valid_cases(new)}
+    assert "veo-4-image-to-video" in models
+
+
+@FAST
+@given(responses(C))
+def test_responses_satisfy_the_schema(body: dict[str, object]) -> None:
+    assert body["object"] == "video.generation.task"
+
+
+def test_task_responses_follow_if_then() -> None:
+    tasks = load_contract(C.path.parent / "tasks-get.yaml")
+
+    @FAST
+    @given(responses(tasks))
+    def run(body: dict[str, object]) -> None:
+        if body["status"] == "completed":
+            assert body["progress"] == 100
+            assert body["results"]
+
+    run()
+
+
+@FAST
+@given(error_responses(C, "unsupported_advanced_options"))
+def test_error_responses_carry_the_kind(pair: tuple[object, dict[str, dict[str, str]]]) -> None:
+    assert pair[1]["error"]["code"] == "unsupported_advanced_options"
+
+
+def test_from_schema_and_unknown_status() -> None:
+    @FAST
+    @given(from_schema({"type": "integer", "minimum": 3, "maximum": 4}))
+    def run(value: int) -> None:
+        assert value in (3, 4)
+
+    run()
+    with pytest.raises(LookupError, match="no response schema for status '201'"):
+        responses(C, "201")
+
+
+@FAST
+@given(st.data())
+def test_a_rule_strategy_draws_its_forbidden_combination(data: st.DataObject) -> None:
+    case = data.draw(invalid_requests(C, "lite-no-4k"))
+    assert case.body["resolution"] == "4k"
+    assert case.body["model"].endswith("lite-image-to-video")
