@@ -113,7 +113,10 @@ def _errors_source(source: Source) -> Source:
     _raise_if(schema_problems(errors))
     if errors.data.get("kind") != "errors":
         raise ContractError.at(
-            source.path, source.line(["errors"]), f"{target.name} is not a kind: errors file"
+            source.path,
+            source.line(["errors"]),
+            f"{source.data['errors']!r} is not an errors file: its kind is "
+            f"{errors.data.get('kind')!r}, not 'errors'",
         )
     return errors
 
@@ -130,9 +133,10 @@ def _condition(spec: Any) -> Condition:
 def _field_rules(source: Source, fields: tuple[Field, ...], expect: str) -> list[Rule]:
     body_line = source.line(["request", "body"])
     rules = [Rule("body.type", "body", expect, body_line, "the body must be a JSON object", "type")]
+    required = list(source.data["request"]["body"].get("required", []))
     for f in fields:
         if f.required:
-            line = source.line(["request", "body", "required"])
+            line = source.line(["request", "body", "required", required.index(f.name)])
             rules.append(Rule(f"{f.name}.required", f.name, expect, line, "required", "required"))
         for kw in FIELD_KEYWORDS:
             if kw in f.schema:

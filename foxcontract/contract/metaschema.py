@@ -49,9 +49,40 @@ def _leaves(error: ValidationError) -> list[ValidationError]:
     return out
 
 
+def _describe_choice(source: Source, error: ValidationError, where: str) -> list[Problem] | None:
+    """A ``oneOf``/``anyOf`` that no branch got further into, in plain words: the unknown
+    keys of an object, the description of what is expected, or the closest enum value."""
+    context = error.context or []
+    if isinstance(error.instance, dict):
+        problems = [
+            p
+            for e in context
+            if e.validator == "additionalProperties"
+            for p in _describe(source, e)
+        ]
+        if problems:
+            return problems
+    described = error.schema.get("description") if isinstance(error.schema, dict) else None
+    if described:
+        message = f"{where}: {error.instance!r} is not valid here; expected {described}"
+        return [Problem(source.path, source.line(list(error.absolute_path)), message)]
+    enums = [e for e in context if e.validator == "enum"]
+    return _describe(source, enums[0]) if enums else None
+
+
 def _describe(source: Source, error: ValidationError) -> list[Problem]:
     path = list(error.absolute_path)
     where = ".".join(str(p) for p in path) or "the top level"
+    if error.validator in ("oneOf", "anyOf"):
+        choice = _describe_choice(source, error, where)
+        if choice is not None:
+            return choice
+    if error.validator == "format" and error.validator_value == "regex":
+        try:
+            re.compile(str(error.instance))
+        except re.error as exc:
+            message = f"{where}: {error.instance!r} is not a valid regular expression: {exc}"
+            return [Problem(source.path, source.line(path), message)]
     if error.validator == "additionalProperties" and isinstance(error.instance, dict):
         known = set(error.schema.get("properties", {})) if isinstance(error.schema, dict) else set()
         problems = []

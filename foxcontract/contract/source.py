@@ -73,6 +73,16 @@ def _plain(node: Any) -> Any:
     return node
 
 
+def _kind_of(value: Any) -> str:
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, bool):
+        return "a boolean"
+    return "a number" if isinstance(value, int | float) else f"a {type(value).__name__}"
+
+
 def read_source(path: Path) -> Source:
     """Parse ``path``; bad YAML, an empty file or a non-mapping is a :class:`ContractError`."""
     try:
@@ -99,6 +109,6 @@ def read_source(path: Path) -> Source:
         )
     if not isinstance(tree, dict):
         raise ContractError.at(
-            path, 1, f"a contract file must be a YAML mapping, not a {type(tree).__name__}"
+            path, 1, f"a contract file must be a YAML mapping of keys, not {_kind_of(tree)}"
         )
     return Source(path=path, data=_plain(tree), _tree=tree)

@@ -1,0 +1,266 @@
+"""A bad contract file is a ``ContractError`` reading ``file:line: message``, exactly.
+
+Each test edits a copy of the shipped contracts in ``tmp_path`` and asserts the whole text a
+user sees. The line is found in the edited file by its text, so the tests state which line
+the message points at without hard-coding the shipped file's line numbers.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from foxcontract import ContractError, load_contract
+from foxcontract.contract import load_contracts
+
+CONTRACTS = Path(__file__).resolve().parents[1] / "contracts"
+SHIPPED = (CONTRACTS / "videos-generations.yaml").read_text(encoding="utf-8")
+KINDS = (
+    "malformed_request, authentication, insufficient_quota, not_found, validation, "
+    "unsupported_advanced_options, rate_limit, server, unavailable"
+)
+FIELDS = (
+    "model, prompt, image_url, aspect_ratio, duration, resolution, generate_audio, auto_fix, "
+    "safety_tolerance, enhance_prompt, person_generation, negative_prompt, seed"
+)
+
+
+def write(folder: Path, text: str, *, errors_file: bool = True) -> Path:
+    path = folder / "videos-generations.yaml"
+    path.write_text(text, encoding="utf-8")
+    if errors_file:
+        shutil.copy(CONTRACTS / "errors.yaml", folder / "errors.yaml")
+    return path
+
+
+def edited(old: str, new: str, text: str = SHIPPED) -> str:
+    assert text.count(old) == 1, f"{old!r} is not once in the contract"
+    return text.replace(old, new)
+
+
+def line_of(path: Path, needle: str, occurrence: int = 1) -> int:
+    lines = [i for i, line in enumerate(path.read_text().splitlines(), 1) if needle in line]
+    return lines[occurrence - 1]
+
+
+def error_of(path: Path) -> str:
+    with pytest.raises(ContractError) as info:
+        load_contract(path)
+    return str(info.value)
+
+
+def test_the_shipped_contract_loads(tmp_path: Path) -> None:
+    contract = load_contract(write(tmp_path, SHIPPED))
+    assert contract.name == "videos-generations"
+    assert [c.name for c in load_contracts(sorted(CONTRACTS.glob("*.yaml")))] == [
+        "tasks-get",
+        "videos-generations",
+    ]
+
+
+def test_bad_yaml(tmp_path: Path) -> None:
+    path = write(tmp_path, edited("  method: POST", "  method: [POST"))
+    assert error_of(path) == (
+        f"{path}:{line_of(path, '  path: /v1/videos')}: not valid YAML: while parsing a flow "
+        "sequence expected ',' or ']', but got ':'"
+    )
+
+
+def test_tab_indentation(tmp_path: Path) -> None:
+    path = write(tmp_path, "foxcontract: 1\nkind:\n\tendpoint\n")
+    assert error_of(path) == (
+        f"{path}:3: not valid YAML: while scanning for the next token found character '\\t' "
+        "that cannot start any token"
+    )
+
+
+@pytest.mark.parametrize("text", ["", "\n", "# only a comment\n"])
+def test_empty_file(tmp_path: Path, text: str) -> None:
+    path = write(tmp_path, text)
+    assert error_of(path) == (
+        f"{path}:1: the contract file is empty; it needs at least foxcontract, kind, name, version"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"), [("- a\n- b\n", "a list"), ("hello\n", "a string"), ("3\n", "a number")]
+)
+def test_not_a_mapping(tmp_path: Path, text: str, kind: str) -> None:
+    path = write(tmp_path, text)
+    assert error_of(path) == f"{path}:1: a contract file must be a YAML mapping of keys, not {kind}"
+
+
+def test_unknown_top_level_key_suggests_the_right_one(tmp_path: Path) -> None:
+    path = write(tmp_path, edited("\nrules:", "\nrulez:"))
+    assert error_of(path) == (
+        f"{path}:{line_of(path, 'rulez:')}: unknown key 'rulez' in the top level (did you mean "
+        "'rules'?); allowed keys: cost, docs, errors, examples, foxcontract, kind, lifecycle, "
+        "name, request, responses, rules, settings, version"
+    )
+
+
+def test_misspelt_field_keyword_suggests_the_right_one(tmp_path: Path) -> None:
+    path = write(tmp_path, edited("        minimum: 1", "        minimun: 1"))
+    assert error_of(path) == (
+        f"{path}:{line_of(path, 'minimun: 1')}: unknown key 'minimun' in "
+        "request.body.properties.safety_tolerance (did you mean 'minimum'?); allowed keys: "
+        "const, default, description, enum, examples, exclusiveMaximum, exclusiveMinimum, "
+        "format, items, maxItems, maxLength, maximum, minItems, minLength, minimum, pattern, "
+        "title, type"
+    )
+
+
+def test_misspelt_json_type_suggests_the_right_one(tmp_path: Path) -> None:
+    text = edited("        type: boolean\n        default: false", "        type: bool\n")
+    path = write(tmp_path, text)
+    assert error_of(path) == (
+        f"{path}:{line_of(path, 'type: bool')}: request.body.properties.generate_audio.type: "
+        "'bool' is not one of ['string', 'integer', 'number', 'boolean', 'null', 'array', "
+        "'object'] (did you mean 'boolean'?)"
+    )
+
+
+def test_missing_top_level_key(tmp_path: Path) -> None:
+    path = write(tmp_path, edited("name: videos-generations\n", ""))
+    assert error_of(path) == f"{path}:1: the top level: 'name' is a required property"
+
+
+def test_invalid_pattern(tmp_path: Path) -> None:
+    path = write(tmp_path, edited("pattern: '\\S'", "pattern: '[a'"))
+    assert error_of(path) == (
+        f"{path}:{line_of(path, 'pattern: ')}: request.body.properties.prompt.pattern: '[a' is "
+        "not a valid regular expression: unterminated character set at position 0"
+    )
+
+
+def test_rule_naming_an_unknown_field(tmp_path: Path) -> None:
+    path = write(tmp_path, edited("then: {resolution: {in:", "then: {resolutoin: {in:"))
+    assert error_of(path) == (
+        f"{path}:{line_of(path, 'resolutoin')}: rule names unknown field 'resolutoin' (did you "
+        f"mean 'resolution'?); fields: {FIELDS}"
+    )
+
+
+def test_rule_condition_value_outside_the_fields_enum(tmp_path: Path) -> None:
+    path = write(tmp_path, edited("resolution: 1080p}", "resolution: 1080P}"))
+    assert error_of(path) == (
+        f"{path}:{line_of(path, 'resolution: 1080P}')}: rule value '1080P' is not an allowed "
+        "'resolution' (did you mean '1080p'?); allowed: ['720p', '1080p', '4k']"
+    )
+
+
+def test_rule_condition_of_an_unknown_shape(tmp_path: Path) -> None:
+    path = write(
+        tmp_path, edited("then: {enhance_prompt: absent}", "then: {enhance_prompt: {among: [1]}}")
+    )
+    assert error_of(path) == (
+        f"{path}:{line_of(path, 'among')}: unknown key 'among' in rules.3.then.enhance_prompt; "
+        "allowed keys: in, not_in"
+    )
+    path = write(
+        tmp_path, edited("then: {resolution: {in: [720p, 1080p]}}", "then: {resolution: [720p]}")
+    )
+    assert error_of(path) == (
+        f"{path}:{line_of(path, 'then: {resolution: [720p]}')}: rules.0.then.resolution: "
+        "['720p'] is not valid here; expected a condition: a value, absent, present, "
+        "{in: [...]} or {not_in: [...]}"
+    )
+
+
+def test_duplicate_rule_ids(tmp_path: Path) -> None:
+    path = write(tmp_path, edited("  - id: lite-1080p-8s-only", "  - id: lite-no-4k"))
+    first, second = line_of(path, "id: lite-no-4k"), line_of(path, "id: lite-no-4k", 2)
+    assert error_of(path) == (
+        f"{path}:{second}: duplicate rule id 'lite-no-4k' (first defined at line {first})"
+    )
+
+
+def test_rule_id_taken_by_a_field_rule(tmp_path: Path) -> None:
+    path = write(tmp_path, edited("  - id: lite-no-4k", "  - id: resolution.enum"))
+    assert error_of(path) == (
+        f"{path}:{line_of(path, 'id: resolution.enum')}: rule id 'resolution.enum' is taken by "
+        "a field rule; choose another id"
+    )
+
+
+def test_default_outside_its_enum(tmp_path: Path) -> None:
+    path = write(tmp_path, edited("        default: 1080p", "        default: 1080P"))
+    assert error_of(path) == (
+        f"{path}:{line_of(path, 'default: 1080P')}: default '1080P' of 'resolution' is not in "
+        "its enum ['720p', '1080p', '4k'] (did you mean '1080p'?)"
+    )
+
+
+def test_unknown_error_kind_in_expect(tmp_path: Path) -> None:
+    text = edited(
+        "    expect: validation\n  - id: lite-1080p", "    expect: validaton\n  - id: lite-1080p"
+    )
+    path = write(tmp_path, text)
+    assert error_of(path) == (
+        f"{path}:{line_of(path, 'expect: validaton')}: unknown error kind 'validaton' (did you "
+        f"mean 'validation'?); the errors file defines: {KINDS}"
+    )
+
+
+def test_required_entry_that_is_not_a_property(tmp_path: Path) -> None:
+    text = edited(
+        "required: [model, prompt, image_url]",
+        "required:\n      - model\n      - promt\n      - image_url",
+    )
+    path = write(tmp_path, text)
+    assert error_of(path) == (
+        f"{path}:{line_of(path, '- promt')}: required field 'promt' is not a property (did you "
+        "mean 'prompt'?)"
+    )
+
+
+def test_a_required_rule_points_at_its_list_item(tmp_path: Path) -> None:
+    text = edited(
+        "required: [model, prompt, image_url]",
+        "required:\n      - model\n      - prompt\n      - image_url",
+    )
+    path = write(tmp_path, text)
+    contract = load_contract(path)
+    assert contract.rule("model.required").line == line_of(path, "- model")
+    assert contract.rule("image_url.required").line == line_of(path, "- image_url")
+    assert contract.rule("lite-no-4k").line == line_of(path, "- id: lite-no-4k")
+    assert contract.rule("duration.enum").line == line_of(path, "enum: [4, 6, 8]")
+
+
+def test_missing_errors_file(tmp_path: Path) -> None:
+    path = write(tmp_path, SHIPPED, errors_file=False)
+    assert error_of(path) == (
+        f"{path}:{line_of(path, 'errors: errors.yaml')}: errors file 'errors.yaml' not found "
+        f"next to this contract ({tmp_path / 'errors.yaml'})"
+    )
+
+
+def test_errors_file_of_the_wrong_kind(tmp_path: Path) -> None:
+    path = write(tmp_path, edited("errors: errors.yaml", "errors: videos-generations.yaml"))
+    assert error_of(path) == (
+        f"{path}:{line_of(path, 'errors: videos-')}: 'videos-generations.yaml' is not an "
+        "errors file: its kind is 'endpoint', not 'errors'"
+    )
+
+
+def test_missing_contract_file(tmp_path: Path) -> None:
+    path = tmp_path / "nowhere.yaml"
+    assert error_of(path) == f"{path}:1: contract file not found"
+
+
+def test_every_problem_is_reported_sorted_by_line(tmp_path: Path) -> None:
+    text = edited("        default: 1080p", "        default: 1080P")
+    text = edited(
+        "    expect: validation\n  - id: lite-1080p",
+        "    expect: validaton\n  - id: lite-1080p",
+        text,
+    )
+    path = write(tmp_path, text)
+    with pytest.raises(ContractError) as info:
+        load_contract(path)
+    assert [p.line for p in info.value.problems] == [
+        line_of(path, "default: 1080P"),
+        line_of(path, "expect: validaton"),
+    ]
