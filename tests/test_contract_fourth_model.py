@@ -1,0 +1,65 @@
+"""A new model is one YAML edit: an enum entry and, if it has limits, a rule. No Python."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from foxcontract import check, expected_error, load_contract
+
+CONTRACTS = Path(__file__).resolve().parents[1] / "contracts"
+PRO = "veo-3.1-pro-image-to-video"
+BASE = {"prompt": "a fox in the snow", "image_url": "https://example.com/fox.jpg"}
+
+MODEL_ENUM = (
+    "enum: [veo-3.1-image-to-video, veo-3.1-fast-image-to-video, veo-3.1-lite-image-to-video]"
+)
+PRO_RULE = f"""rules:
+  - id: pro-no-720p
+    doc: Pro renders at 1080p or 4k only.
+    when: {{model: {PRO}}}
+    then: {{resolution: {{in: [1080p, 4k]}}}}
+    expect: validation
+"""
+
+
+def with_a_fourth_model(folder: Path) -> Path:
+    text = (CONTRACTS / "videos-generations.yaml").read_text(encoding="utf-8")
+    assert text.count(MODEL_ENUM) == 1
+    assert text.count("\nrules:\n") == 1
+    text = text.replace(MODEL_ENUM, MODEL_ENUM[:-1] + f", {PRO}]")
+    text = text.replace("\nrules:\n", "\n" + PRO_RULE)
+    path = folder / "videos-generations.yaml"
+    path.write_text(text, encoding="utf-8")
+    shutil.copy(CONTRACTS / "errors.yaml", folder / "errors.yaml")
+    return path
+
+
+def rules(body: dict[str, object], contract_path: Path) -> list[str]:
+    return [v.rule for v in check(body, load_contract(contract_path))]
+
+
+def test_the_oracle_enforces_a_model_added_in_yaml(tmp_path: Path) -> None:
+    path = with_a_fourth_model(tmp_path)
+    contract = load_contract(path)
+    assert contract.field("model").enum is not None
+    assert PRO in contract.field("model").enum
+    assert contract.cross_rules[0].id == "pro-no-720p"
+    assert rules({**BASE, "model": PRO, "resolution": "720p"}, path) == ["pro-no-720p"]
+    assert rules({**BASE, "model": PRO, "resolution": "4k", "duration": 4}, path) == []
+    assert rules({**BASE, "model": PRO}, path) == []  # the default 1080p is allowed
+    assert rules({**BASE, "model": PRO, "resolution": "720P"}, path) == ["resolution.enum"]
+    # the existing per-model rules read the model list, so Pro gets Standard's options
+    assert rules({**BASE, "model": PRO, "enhance_prompt": True, "safety_tolerance": 2}, path) == []
+    assert rules({**BASE, "model": "veo-3.1-image-to-video", "resolution": "720p"}, path) == []
+    assert rules({**BASE, "model": "veo-3.1-ultra-image-to-video"}, path) == ["model.enum"]
+    violations = check({**BASE, "model": PRO, "resolution": "720p"}, contract)
+    assert expected_error(violations, contract) == "validation"
+    assert [str(v) for v in violations] == [
+        '[pro-no-720p] resolution: "720p" is not allowed (it must be one of 1080p, 4k) when '
+        "model is veo-3.1-pro-image-to-video (rule pro-no-720p: Pro renders at 1080p or 4k only.)"
+    ]
+
+
+def test_the_shipped_contract_rejects_the_fourth_model() -> None:
+    assert [v.rule for v in check({**BASE, "model": PRO})] == ["model.enum"]
