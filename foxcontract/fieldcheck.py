@@ -218,8 +218,15 @@ def _fallback(name: str, schema: Mapping[str, Any]) -> FieldCheck:
         if not errors:
             return None
         rank = {kw: i for i, kw in enumerate(order)}
-        first = min(errors, key=lambda e: rank.get(str(e.validator), len(order)))
-        keyword = str(first.validator) if first.validator in rank else "type"
+
+        # the keyword of the field's own schema each error comes from (``items``, not the
+        # ``type`` inside it that an item broke)
+        def top(error: jsonschema.ValidationError) -> str:
+            path = error.relative_schema_path
+            return str(path[0]) if path else str(error.validator)
+
+        first = min(errors, key=lambda e: rank.get(top(e), len(order)))
+        keyword = top(first) if top(first) in rank else "type"
         return keyword, f"{name}: {first.message}"
 
     return check

@@ -44,6 +44,10 @@ def json_key(value: JSON) -> tuple[str, JSON]:
         return ("z", None)
     if isinstance(value, str):
         return ("s", value)
+    if isinstance(value, list | tuple):
+        return ("a", tuple(json_key(v) for v in value))
+    if isinstance(value, dict):
+        return ("o", frozenset((str(k), json_key(v)) for k, v in value.items()))
     return ("j", repr(value))
 
 
