@@ -1,0 +1,303 @@
+"""The exported request schema and the oracle give every body the same verdict.
+
+``jsonschema`` (Draft 2020-12) runs on the request schema of the OpenAPI export; the oracle
+runs on the contract. Their verdicts (valid or not) must agree on every body: the labelled
+cases of ``foxcontract.strategies`` (tests/test_export_strategies.py), and here bodies of JSON
+values near the contract's own values, on the shipped contract and on variants that use every
+kind of condition with both ``null_means_absent`` settings.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from foxcontract.contract import (
+    Contract,
+    Rule,
+    default_contract,
+    load_contract,
+    shipped_contracts_dir,
+)
+from foxcontract.export import exact, request_schema
+from foxcontract.oracle import check
+
+SHIPPED = shipped_contracts_dir()
+
+# Extra rules using every condition form: not_in, present, a value equal to a default,
+# null as a condition value, a `then` its default satisfies, and a rule with no `when`.
+EXTRA_RULES = """\
+  - id: x-not-in
+    when: {aspect_ratio: {not_in: ["9:16"]}}
+    then: {generate_audio: {not_in: [true]}}
+  - id: x-present
+    when: {seed: present}
+    then: {negative_prompt: present}
+  - id: x-default-eq
+    when: {resolution: 1080p, duration: 8}
+    then: {auto_fix: {not_in: [false]}}
+  - id: x-default-then
+    when: {model: veo-3.1-fast-image-to-video}
+    then: {aspect_ratio: {in: ["16:9"]}}
+  - id: x-null-value
+    when: {person_generation: {in: [null, allow_adult]}}
+    then: {enhance_prompt: absent}
+  - id: x-no-when
+    then: {safety_tolerance: {not_in: [3]}}
+"""
+
+
+def variant(folder: Path, *, null_means_absent: bool, extra_rules: bool) -> Contract:
+    """The shipped contract, with ``null_means_absent`` set and, if asked, the extra rules."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "errors.yaml").write_text((SHIPPED / "errors.yaml").read_text())
+    text = (SHIPPED / "videos-generations.yaml").read_text()
+    text = text.replace(
+        "null_means_absent: true", f"null_means_absent: {null_means_absent}".lower()
+    )
+    if extra_rules:
+        text = text.replace("\nresponses:\n", f"{EXTRA_RULES}\nresponses:\n", 1)
+    path = folder / "videos-generations.yaml"
+    path.write_text(text)
+    return load_contract(path)
+
+
+TYPICAL: dict[str, list[Any]] = {
+    "boolean": [True, False],
+    "integer": [0, 1, 4, 6, 8],
+    "number": [0.5, 2],
+    "string": ["a", "a, b"],
+}
+
+
+def _near(value: Any) -> Iterator[Any]:
+    """Values a lenient or sloppy server might confuse with ``value``."""
+    yield value
+    if isinstance(value, str):
+        yield from (value.upper(), value.title(), f" {value}", value[:-1], value + "x")
+    elif isinstance(value, bool):
+        yield from (int(value), str(value).lower(), not value)
+    elif isinstance(value, int | float):
+        yield from (value - 1, value + 1, float(value), str(value), value + 0.5, -value)
+
+
+def _field_values(contract: Contract, name: str) -> list[Any]:
+    """The values the contract itself names for field ``name``, and their near misses."""
+    schema = contract.field(name).schema
+    named: list[Any] = [*schema.get("enum", ()), None, "", " "]
+    for key in ("default", "const", "minimum", "maximum"):
+        if key in schema:
+            named.append(schema[key])
+    for rule in contract.cross_rules:
+        conditions = [*rule.when.items(), (rule.field, rule.then)]
+        named += [v for field, cond in conditions if field == name and cond for v in cond.values]
+    for example in contract.examples:
+        if isinstance(example.body, dict) and name in example.body:
+            named.append(example.body[name])
+    for kind in contract.field(name).types:
+        named += TYPICAL.get(kind, [])
+    near = [v for value in named for v in _near(value) if v is not None or value is None]
+    return list({(type(v), repr(v)): v for v in near}.values())
+
+
+def _scalar() -> st.SearchStrategy[Any]:
+    return st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(-3, 12),
+        st.floats(allow_nan=False, allow_infinity=False),
+        st.text(max_size=4),
+    )
+
+
+def _allowed(contract: Contract, name: str, values: list[Any]) -> list[Any]:
+    field = jsonschema.Draft202012Validator(dict(contract.field(name).schema))
+    return [v for v in values if field.is_valid(v)]
+
+
+def bodies(contract: Contract) -> st.SearchStrategy[Any]:
+    """Bodies whose fields take values near the ones the contract names: from clean ones
+    (every field allowed on its own, so only the cross rules decide) to anything at all."""
+    near = {f.name: _field_values(contract, f.name) for f in contract.fields}
+    everywhere = list({repr(v): v for vs in near.values() for v in vs}.values())
+    allowed = {name: _allowed(contract, name, vs) for name, vs in near.items()}
+
+    def noisy(name: str) -> st.SearchStrategy[Any]:
+        options = [st.sampled_from(near[name]), st.sampled_from(everywhere), _scalar()]
+        pattern = contract.field(name).schema.get("pattern")
+        if pattern is not None:
+            options.append(st.from_regex(pattern))
+        options.append(st.lists(_scalar(), max_size=2))
+        options.append(st.dictionaries(st.text(max_size=2), _scalar(), max_size=2))
+        return st.one_of(*options)
+
+    def clean(name: str) -> st.SearchStrategy[Any]:
+        return st.sampled_from(allowed[name]) if allowed[name] else noisy(name)
+
+    def objects(
+        value: Any, only: frozenset[str] | None = None, drop: bool = False
+    ) -> st.SearchStrategy[Any]:
+        required = {f.name: value(f.name) for f in contract.fields if f.required}
+        optional = {
+            f.name: value(f.name)
+            for f in contract.fields
+            if not f.required and (only is None or f.name in only)
+        }
+        keys = st.sampled_from(["extra", "Model", "x"])
+        return st.builds(
+            lambda drop, r, o, e: {**e, **{k: v for k, v in r.items() if k != drop}, **o},
+            st.none() | st.sampled_from(sorted(required)) if drop and required else st.none(),
+            st.fixed_dictionaries(required),
+            st.fixed_dictionaries({}, optional=optional),
+            st.dictionaries(keys, _scalar(), max_size=1),
+        )
+
+    def focused(rule: Rule) -> st.SearchStrategy[Any]:
+        """Clean bodies sending, at most, the fields one rule reads, often with the values
+        its ``when`` names and values its ``then`` forbids."""
+        assert rule.then is not None
+        then = rule.then
+        breaking = [v for v in allowed[rule.field] if v is not None and not then.holds(True, v)]
+        named = {name: list(cond.values) for name, cond in rule.when.items()}
+        named[rule.field] = breaking
+
+        def value(name: str) -> st.SearchStrategy[Any]:
+            values = named.get(name)
+            return st.sampled_from(values) | clean(name) if values else clean(name)
+
+        return objects(value, frozenset(rule.fields))
+
+    def mixed(name: str) -> st.SearchStrategy[Any]:
+        return st.one_of(clean(name), clean(name), clean(name), noisy(name))
+
+    rules = st.sampled_from(contract.cross_rules).flatmap(focused)
+    return st.one_of(
+        rules,
+        rules,
+        rules,
+        objects(clean),
+        objects(clean),
+        objects(mixed, drop=True),
+        objects(noisy, drop=True),
+        _scalar(),
+        st.lists(_scalar(), max_size=2),
+    )
+
+
+def assert_agree(validator: jsonschema.Draft202012Validator, contract: Contract, body: Any) -> bool:
+    violations = check(body, contract)
+    by_schema = validator.is_valid(body)
+    if by_schema == (not violations):
+        return by_schema
+    why = [e.message for e in validator.iter_errors(body)][:3]
+    raise AssertionError(
+        f"verdicts differ on {body!r}: oracle {[str(v) for v in violations] or 'valid'}, "
+        f"JSON Schema {why or 'valid'}"
+    )
+
+
+def validator_for(contract: Contract) -> jsonschema.Draft202012Validator:
+    schema = request_schema(contract)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(
+        schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
+
+
+def agreement_run(contract: Contract, examples: int) -> Counter[Any]:
+    """Run ``examples`` bodies through both judges; the count of each verdict (``True``,
+    ``False``), and of each cross rule broken alone."""
+    validator = validator_for(contract)
+    seen: Counter[Any] = Counter()
+    cross = {r.id for r in contract.cross_rules}
+
+    @settings(
+        max_examples=examples,
+        database=None,
+        deadline=None,
+        derandomize=True,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+    )
+    @given(bodies(contract))
+    def judge(body: Any) -> None:
+        seen[assert_agree(validator, contract, body)] += 1
+        broken = {v.rule for v in check(body, contract)}
+        if len(broken) == 1 and broken <= cross:
+            seen[broken.pop()] += 1
+
+    judge()
+    return seen
+
+
+def test_the_judges_agree_on_bodies_near_the_shipped_contract() -> None:
+    seen = agreement_run(default_contract(), 1500)
+    assert sum(seen.values()) >= 1500
+    assert seen[True] >= 150, seen
+    assert seen[False] >= 150, seen
+    assert all(seen[r.id] >= 10 for r in default_contract().cross_rules), seen
+
+
+@pytest.mark.parametrize("null_means_absent", [True, False], ids=["null-absent", "null-a-value"])
+def test_the_judges_agree_on_every_kind_of_condition(
+    tmp_path: Path, null_means_absent: bool
+) -> None:
+    contract = variant(tmp_path, null_means_absent=null_means_absent, extra_rules=True)
+    assert exact(contract)
+    seen = agreement_run(contract, 1000)
+    assert seen[True] >= 50, seen
+    assert seen[False] >= 50, seen
+    assert all(seen[r.id] >= 2 for r in contract.cross_rules), seen
+
+
+@pytest.mark.parametrize(
+    ("body", "valid"),
+    [
+        # the default resolution is 1080p: Lite with a 4 s duration must say 720p
+        ({"model": "veo-3.1-lite-image-to-video", "duration": 4}, False),
+        ({"model": "veo-3.1-lite-image-to-video", "duration": 4, "resolution": "720p"}, True),
+        # null means absent: allowed on Lite, where the field itself is not applicable
+        ({"model": "veo-3.1-lite-image-to-video", "enhance_prompt": None}, True),
+        ({"model": "veo-3.1-lite-image-to-video", "enhance_prompt": False}, False),
+        # a rule is only judged on valid fields; an invalid field is invalid anyway
+        ({"model": "veo-3.1-lite-image-to-video", "resolution": None, "duration": 4}, False),
+        ({"model": "veo-3.1-lite-image-to-video", "resolution": "4K"}, False),
+        ({"model": "veo-3.1-fast-image-to-video", "resolution": "4k", "safety_tolerance": 6}, True),
+        ({"model": "veo-3.1-image-to-video", "duration": 8.0}, True),
+    ],
+)
+def test_the_judges_agree_on_the_cases_that_matter(body: dict[str, Any], valid: bool) -> None:
+    body = {"prompt": "a fox", "image_url": "https://example.com/fox.jpg", **body}
+    validator = validator_for(default_contract())
+    assert assert_agree(validator, default_contract(), body) is valid
+
+
+def test_a_disagreement_is_reported_with_both_verdicts() -> None:
+    loose = jsonschema.Draft202012Validator({"type": "object"})
+    with pytest.raises(
+        AssertionError, match=r"^verdicts differ on \{\}: oracle \['\[model.required\]"
+    ):
+        assert_agree(loose, default_contract(), {})
+
+
+def test_integral_floats_reject_is_flagged_inexact(tmp_path: Path) -> None:
+    (tmp_path / "errors.yaml").write_text((SHIPPED / "errors.yaml").read_text())
+    text = (SHIPPED / "videos-generations.yaml").read_text()
+    path = tmp_path / "videos-generations.yaml"
+    path.write_text(text.replace("integral_floats: ambiguous", "integral_floats: reject"))
+    contract = load_contract(path)
+    assert not exact(contract)
+    body = {
+        "model": "veo-3.1-image-to-video",
+        "prompt": "a",
+        "image_url": "https://a.b",
+        "duration": 8.0,
+    }
+    assert check(body, contract) != []
+    assert validator_for(contract).is_valid(body)
