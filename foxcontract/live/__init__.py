@@ -1,0 +1,46 @@
+"""Live and record modes: probing the real provider with the contract, within a budget.
+
+- :func:`build_plan` / :func:`format_plan`: the free probes and the fewest paid creates
+  (a covering set of every allowed value, then model-dependent pairs), cut to the budget;
+- :class:`LiveClient`: httpx with the key kept out of every repr, bounded retries with
+  capped backoff honouring ``Retry-After``;
+- :class:`Ledger`: the paid-create budget shared by every process of a run;
+- :class:`TaskTracker`: the task lifecycle checked answer by answer.
+"""
+
+from foxcontract.live.budget import Ledger, LedgerState
+from foxcontract.live.client import (
+    KEY_ENV,
+    Answer,
+    ApiKey,
+    BudgetExhausted,
+    LiveClient,
+    LiveError,
+    RetryPolicy,
+)
+from foxcontract.live.covering import Cover, Target, cover
+from foxcontract.live.lifecycle import TaskTracker
+from foxcontract.live.plan import PaidCreate, Plan, build_plan, format_plan
+from foxcontract.live.probes import FreeProbe, free_probes
+
+__all__ = [
+    "KEY_ENV",
+    "Answer",
+    "ApiKey",
+    "BudgetExhausted",
+    "Cover",
+    "FreeProbe",
+    "Ledger",
+    "LedgerState",
+    "LiveClient",
+    "LiveError",
+    "PaidCreate",
+    "Plan",
+    "RetryPolicy",
+    "Target",
+    "TaskTracker",
+    "build_plan",
+    "cover",
+    "format_plan",
+    "free_probes",
+]

@@ -1,0 +1,86 @@
+"""Live probes as pytest items: one per free probe and per paid create of a contract file.
+
+``add_live_items(collector, report)`` (from a ``pytest_make_collect_report`` wrapper)
+appends them to whatever collector collected an endpoint contract file, next to the offline
+items, so no collector has to know about live mode; ``live_items(parent, path)`` builds
+them. Items are named by rule and probe (``rule-lite-no-4k[2]``, ``auth-wrong-key``,
+``paid-03``) so ``-k`` picks them, and a failure shows the probe's
+message alone: rule, request sent, expected and got.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from foxcontract.live.plan import PaidCreate
+from foxcontract.live.probes import FreeProbe
+from foxcontract.live.run import LIVE
+from foxcontract.live.session import LiveFailure, LiveSkip
+
+__all__ = ["LiveItem", "add_live_items", "live_items"]
+
+
+class LiveItem(pytest.Item):
+    """One live probe. Free probes run before paid creates."""
+
+    def __init__(self, *, probe: FreeProbe | PaidCreate, line: int = 0, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.probe = probe
+        self._line = line
+        self.add_marker(pytest.mark.fox_live)
+        if isinstance(probe, PaidCreate):
+            self.add_marker(pytest.mark.fox_paid)
+
+    def runtest(self) -> None:
+        session = self.config.stash[LIVE].session(self.path.parent)
+        try:
+            session.run(self.probe)
+        except LiveSkip as exc:
+            pytest.skip(str(exc))
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> Any:
+        if isinstance(excinfo.value, LiveFailure):
+            return str(excinfo.value)
+        return super().repr_failure(excinfo, style=style)
+
+    def reportinfo(self) -> tuple[Path, int, str]:
+        kind = "paid create" if isinstance(self.probe, PaidCreate) else "free probe"
+        return self.path, self._line, f"live {kind} {self.name}"
+
+
+def live_items(parent: pytest.Collector, path: Path) -> Iterator[LiveItem]:
+    """The live items of the contract file ``path`` (none unless the mode is live or record,
+    or when ``path`` is not an endpoint contract)."""
+    run = parent.config.stash.get(LIVE, None)
+    if run is None:
+        return
+    session = run.session(path.parent)
+    name = next((c.name for c in session.contracts if c.path.resolve() == path.resolve()), None)
+    if name is None:
+        return
+    contract = session.contract(name)
+    plan = session.plan
+    probes: list[FreeProbe | PaidCreate] = [*plan.free, *plan.paid]
+    for probe in probes:
+        if probe.contract != name:
+            continue
+        line = 0
+        if isinstance(probe, FreeProbe) and probe.rule is not None:
+            line = contract.rule(probe.rule).line - 1
+        yield LiveItem.from_parent(parent, name=probe.name, probe=probe, line=line)
+
+
+def add_live_items(collector: pytest.Collector, report: pytest.CollectReport) -> None:
+    """Append the live items of a collected contract file to its collect report."""
+    if (
+        isinstance(collector, pytest.File)
+        and report.passed
+        and LIVE in collector.config.stash
+        and collector.path.suffix in (".yaml", ".yml")
+        and not any(isinstance(i, LiveItem) for i in report.result)
+    ):
+        report.result.extend(live_items(collector, collector.path))

@@ -1,0 +1,139 @@
+"""The live plan: every free probe and paid create of a run, cut to the budget, and its
+printout (shown before any request is sent, and by ``foxcontract plan``).
+
+``build_plan(contracts, budget)`` is pure: the same contracts and budget give the same plan
+in every process, so pytest-xdist workers agree on the items without talking.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from foxcontract.contract.model import Contract
+from foxcontract.live.covering import Target, cover
+from foxcontract.live.probes import FreeProbe, free_probes
+from foxcontract.oracle import check
+
+__all__ = ["PaidCreate", "Plan", "build_plan", "format_plan", "task_contract"]
+
+JSON = Any
+
+
+@dataclass(frozen=True)
+class PaidCreate:
+    """One accepted request to make (and pay for), and the values it is the first to send."""
+
+    name: str
+    contract: str
+    method: str
+    path: str
+    body: dict[str, JSON]
+    covers: tuple[Target, ...]
+
+    def configuration(self, skip: Iterable[str] = ()) -> str:
+        hidden = set(skip)
+        shown = [f"{k}={_show(v)}" for k, v in self.body.items() if k not in hidden]
+        return " ".join(shown)
+
+
+def _show(value: JSON) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+@dataclass(frozen=True)
+class Plan:
+    budget: int
+    free: tuple[FreeProbe, ...]
+    paid: tuple[PaidCreate, ...]
+    dropped: tuple[PaidCreate, ...]
+    uncovered: tuple[Target, ...]
+    infeasible: tuple[Target, ...]
+    task_contract: str | None
+
+    @property
+    def wanted(self) -> int:
+        return len(self.paid) + len(self.dropped)
+
+
+def task_contract(contracts: Iterable[Contract]) -> Contract | None:
+    """The contract that polls a task (the one with a lifecycle), if any."""
+    return next((c for c in contracts if c.lifecycle is not None), None)
+
+
+def build_plan(contracts: Iterable[Contract], budget: int) -> Plan:
+    """Plan a live run of ``contracts`` spending at most ``budget`` paid creates."""
+    contracts = list(contracts)
+    free: list[FreeProbe] = []
+    planned: list[PaidCreate] = []
+    infeasible: list[Target] = []
+    for c in contracts:
+        bases: list[dict[str, JSON]] = []
+        if c.has_body and c.paid:
+            found = cover(c)
+            infeasible += found.infeasible
+            for body, met in found.bodies:
+                if check(body, c):  # never plan money on a body the oracle refuses
+                    raise AssertionError(f"planned body breaks {check(body, c)}")
+                bases.append(body)
+                planned.append(
+                    PaidCreate(
+                        f"paid-{len(planned) + 1:02d}", c.name, c.method, c.url_path, body, met
+                    )
+                )
+        free += free_probes(c, bases)
+    kept, dropped = planned[:budget], planned[budget:]
+    covered = {t for p in kept for t in p.covers}
+    uncovered = tuple(t for p in dropped for t in p.covers if t not in covered)
+    tc = task_contract(contracts)
+    return Plan(
+        budget,
+        tuple(free),
+        tuple(kept),
+        tuple(dropped),
+        uncovered,
+        tuple(infeasible),
+        tc.name if tc else None,
+    )
+
+
+def format_plan(plan: Plan, base_url: str | None = None, *, verbose: bool = False) -> list[str]:
+    """The plan in plain lines, as printed before a live run."""
+    where = f" against {base_url}" if base_url else ""
+    lines = [f"foxcontract live plan{where}: budget {plan.budget} paid create(s)"]
+    by_contract: dict[str, int] = {}
+    for p in plan.free:
+        by_contract[p.contract] = by_contract.get(p.contract, 0) + 1
+    parts = ", ".join(f"{n} {name}" for name, n in by_contract.items())
+    lines.append(f"  free probes: {len(plan.free)} ({parts}); refused requests cost nothing")
+    if verbose:
+        lines += [f"    {p.contract}::{p.name}: {p.describe()}" for p in plan.free]
+    poll = f", each then polled on {plan.task_contract} (free)" if plan.task_contract else ""
+    lines.append(f"  paid creates: {len(plan.paid)} of {plan.wanted} planned{poll}")
+    for c in plan.paid:
+        lines.append(f"    {c.name} {c.contract}: {c.configuration(('prompt', 'image_url'))}")
+    singles = sum(1 for p in plan.paid for t in p.covers if t.priority == 0)
+    pairs = sum(1 for p in plan.paid for t in p.covers if t.priority == 1)
+    lines.append(f"  covered: {singles} field values, {pairs} model-dependent pairs")
+    if plan.dropped:
+        lines.append(
+            f"  dropped by the budget: {len(plan.dropped)} paid create(s) "
+            f"({', '.join(p.name for p in plan.dropped)}), leaving {len(plan.uncovered)} "
+            "value(s)/pair(s) unsent:"
+        )
+        shown = [t.describe() for t in plan.uncovered]
+        cut = shown if verbose else shown[:8]
+        lines += [f"    {s}" for s in cut]
+        if len(cut) < len(shown):
+            lines.append(f"    ... and {len(shown) - len(cut)} more (foxcontract plan --verbose)")
+    if plan.infeasible:
+        lines.append(
+            f"  not sendable (the rules forbid them; probed as free refusals): "
+            f"{len(plan.infeasible)} pair(s)"
+        )
+    return lines

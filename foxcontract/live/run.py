@@ -1,0 +1,201 @@
+"""The state of one live or record run, kept in ``config.stash[LIVE]``.
+
+Set up in ``pytest_configure``: the key from ``FOXAPI_API_KEY`` (a usage error when it is
+missing, before anything is sent), the run directory shared with pytest-xdist workers (the
+controller makes it and hands it on in ``workerinput``), and the budget ledger in it. One
+:class:`LiveSession` per folder of contracts is made on first use.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from foxcontract.contract import Contract, ContractError, load_contracts
+from foxcontract.live.budget import Ledger
+from foxcontract.live.client import KEY_ENV, ApiKey, LiveClient, RetryPolicy
+from foxcontract.live.drift import format_drift, read_outcomes
+from foxcontract.live.plan import format_plan
+from foxcontract.live.session import LiveSession, Observer, Recorder
+from foxcontract.options import SETTINGS, RunSettings
+
+__all__ = [
+    "LIVE",
+    "MARKERS",
+    "RUN_DIR_KEY",
+    "LiveRun",
+    "configure",
+    "header",
+    "sessionstart",
+    "summary",
+    "terminal_summary",
+    "unconfigure",
+]
+
+RUN_DIR_KEY = "foxcontract_live_run_dir"
+MARKERS = (
+    "fox_live: a live probe of the provider (--fox-mode live or record)",
+    "fox_paid: a live probe that is paid for (an accepted create)",
+)
+LIVE = pytest.StashKey["LiveRun"]()
+
+
+@dataclass
+class LiveRun:
+    settings: RunSettings
+    key: ApiKey
+    run_dir: Path
+    owner: bool
+    policy: RetryPolicy = field(default_factory=RetryPolicy)
+    recorder_factory: Callable[[LiveRun], Recorder | None] | None = None
+    observer: Observer | None = None
+    _sessions: dict[Path, LiveSession] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.ledger = Ledger(self.run_dir, self.settings.budget)
+
+    def session(self, folder: Path) -> LiveSession:
+        """The session of the contracts in ``folder`` (made on first use)."""
+        folder = folder.resolve()
+        found = self._sessions.get(folder)
+        if found is None:
+            contracts = _endpoint_contracts(folder)
+            client = LiveClient(self.settings.base_url, self.key, self.policy)
+            found = LiveSession(contracts, client, self.ledger, self.run_dir, self.settings.wait)
+            found.observer = self.observer
+            if self.recorder_factory is not None:
+                found.recorder = self.recorder_factory(self)
+            self._sessions[folder] = found
+        return found
+
+    def close(self) -> None:
+        for s in self._sessions.values():
+            s.client.close()
+        if self.owner:
+            shutil.rmtree(self.run_dir, ignore_errors=True)
+
+
+def _endpoint_contracts(folder: Path) -> list[Contract]:
+    """The endpoint contracts of ``folder``; a broken one is left to its own collection."""
+    out: list[Contract] = []
+    for path in sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")]):
+        try:
+            out += load_contracts([path])
+        except (ContractError, OSError, ValueError):
+            continue
+    return out
+
+
+def configure(config: pytest.Config) -> None:
+    """Set up the run when the mode is live or record; a missing key is a usage error."""
+    for line in MARKERS:
+        config.addinivalue_line("markers", line)
+    settings = config.stash[SETTINGS]
+    if not settings.mode.networked:
+        return
+    key = ApiKey.from_env()
+    if key is None:
+        raise pytest.UsageError(
+            f"--fox-mode {settings.mode.value} sends real requests and needs the API key in "
+            f"the environment variable {KEY_ENV} (never on the command line); nothing was sent"
+        )
+    workerinput: dict[str, Any] | None = getattr(config, "workerinput", None)
+    if workerinput is not None and RUN_DIR_KEY in workerinput:
+        run_dir, owner = Path(workerinput[RUN_DIR_KEY]), False
+    else:
+        run_dir, owner = Path(tempfile.mkdtemp(prefix="foxcontract-live-")), True
+    config.stash[LIVE] = LiveRun(settings, key, run_dir, owner, observer=_tally(config))
+    if config.pluginmanager.hasplugin("xdist"):
+        config.pluginmanager.register(_XdistHand(run_dir), "foxcontract-live-xdist")
+
+
+def _tally(config: pytest.Config) -> Observer | None:
+    """The rule-coverage tally's recorder of provider answers, when it is installed."""
+    try:
+        from foxcontract.report import tally_of
+    except ImportError:  # pragma: no cover - the tally is part of the package
+        return None
+    observer: Observer = tally_of(config).provider
+    return observer
+
+
+class _XdistHand:
+    """Hands the run directory to each pytest-xdist worker."""
+
+    def __init__(self, run_dir: Path) -> None:
+        self.run_dir = run_dir
+
+    def pytest_configure_node(self, node: Any) -> None:
+        node.workerinput[RUN_DIR_KEY] = str(self.run_dir)
+
+
+def unconfigure(config: pytest.Config) -> None:
+    run = config.stash.get(LIVE, None)
+    if run is not None:
+        run.close()
+
+
+def _contract_folders(config: pytest.Config) -> list[Path]:
+    folders: list[Path] = []
+    for arg in config.args:
+        path = Path(str(arg).split("::")[0])
+        path = path if path.is_absolute() else config.invocation_params.dir / path
+        candidates = [path] if path.is_file() else sorted(path.glob("*.yaml"))
+        for p in candidates:
+            if p.suffix in (".yaml", ".yml") and p.parent.resolve() not in folders:
+                folders.append(p.parent.resolve())
+    return folders
+
+
+def header(config: pytest.Config) -> list[str]:
+    """The plan of every contract folder in the arguments, printed before anything is sent."""
+    run = config.stash.get(LIVE, None)
+    if run is None or not run.owner:
+        return []
+    lines: list[str] = []
+    verbose = config.get_verbosity() > 1
+    for folder in _contract_folders(config):
+        session = run.session(folder)
+        if not any(c.has_body or c.lifecycle for c in session.contracts):
+            continue
+        lines += format_plan(session.plan, run.settings.base_url, verbose=verbose)
+    return lines
+
+
+def sessionstart(session: pytest.Session) -> None:
+    """Print the plan (even under ``-q``): nothing has been sent yet."""
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    lines = header(session.config)
+    if reporter is not None and lines:
+        reporter.ensure_newline()
+        for line in lines:
+            reporter.write_line(line)
+
+
+def summary(config: pytest.Config) -> list[str]:
+    """The drift report and the money spent, at the end of the run."""
+    run = config.stash.get(LIVE, None)
+    if run is None or not run.owner:
+        return []
+    s = run.ledger.state()
+    money = f"paid creates: {s.spent} of budget {s.budget} spent"
+    if s.unexpected:
+        money += f" ({s.unexpected} by requests the contract says must be refused)"
+    if s.refused:
+        money += f"; {s.refused} paid probe(s) not sent: budget exhausted"
+    verbose = config.get_verbosity() > 0
+    return [money, *format_drift(read_outcomes(run.run_dir), verbose=verbose)]
+
+
+def terminal_summary(reporter: pytest.TerminalReporter) -> None:
+    lines = summary(reporter.config)
+    if lines:
+        reporter.section("foxcontract live: drift report")
+        for line in lines:
+            reporter.write_line(line)

@@ -1,0 +1,263 @@
+"""Running the live plan: one probe at a time, judged against the contract.
+
+A :class:`LiveSession` holds what one process needs (client, ledger, contracts, plan) and
+runs a probe on demand, raising :class:`LiveFailure` (an ``AssertionError``: a failure, not
+an error) that names the probe, the rule or check, what was sent, expected and got. Every
+outcome is appended to the run directory, for the drift report and for record mode.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from foxcontract.contract.model import Contract, ErrorKind
+from foxcontract.live.budget import Ledger
+from foxcontract.live.client import Answer, BudgetExhausted, LiveClient, LiveError
+from foxcontract.live.drift import Outcome, append_outcome
+from foxcontract.live.lifecycle import TaskTracker
+from foxcontract.live.plan import PaidCreate, Plan, build_plan
+from foxcontract.live.probes import FreeProbe
+from foxcontract.verdict import NO_BODY, judge, response_problems
+
+__all__ = ["LiveFailure", "LiveSession", "LiveSkip", "Observer", "Recorder"]
+
+Recorder = Callable[[str, FreeProbe | PaidCreate, str, Any, Answer], None]
+"""``recorder(contract, probe, path, request_body, answer)``: called after each exchange."""
+
+
+Observer = Callable[[str | None, int, Contract], None]
+"""``observer(rule_id, status, contract)``: the rule-coverage tally's record of an answer."""
+
+
+class LiveFailure(AssertionError):
+    """The provider disagreed with the contract; the message says where and how."""
+
+
+class LiveSkip(Exception):
+    """The probe was not sent (the budget is spent); the message says why."""
+
+
+@dataclass
+class LiveSession:
+    contracts: Sequence[Contract]
+    client: LiveClient
+    ledger: Ledger
+    run_dir: Path
+    wait: float = 0.0
+    recorder: Recorder | None = None
+    observer: Observer | None = None
+    sleep: Callable[[float], None] = time.sleep
+
+    def __post_init__(self) -> None:
+        self._plan: Plan | None = None
+        self._by_name = {c.name: c for c in self.contracts}
+
+    @property
+    def plan(self) -> Plan:
+        if self._plan is None:
+            self._plan = build_plan(self.contracts, self.ledger.budget)
+        return self._plan
+
+    def contract(self, name: str) -> Contract:
+        return self._by_name[name]
+
+    def run(self, probe: FreeProbe | PaidCreate) -> None:
+        if isinstance(probe, FreeProbe):
+            self._free(probe)
+        else:
+            self._paid(probe)
+
+    # --- free probes -------------------------------------------------------------------
+    def _free(self, probe: FreeProbe) -> None:
+        c = self.contract(probe.contract)
+        state = self.ledger.state()
+        if state.unexpected and state.exhausted:
+            raise LiveSkip(
+                f"not sent: {self.ledger.describe()}; free probes stop too, since this "
+                "provider charges for requests the contract says it refuses"
+            )
+        answer = self._send(probe, c, probe.path, probe.body, paid=frozenset())
+        if str(answer.status) in c.paid:
+            self.ledger.charge_unexpected()
+        problems: list[str] = []
+        if probe.kind in ("rule", "example") and c.has_body:
+            verdict = judge(c, answer.status, answer.body, probe.body)
+            if verdict.inconclusive:
+                problems.append(f"status: {verdict.inconclusive}")
+            problems += [str(p) for p in verdict.problems]
+        else:
+            problems += _kind_problems(probe.expect, answer)
+            problems += [str(p) for p in response_problems(c, answer.status, answer.body)]
+        expected = _kind_text(probe.expect)
+        self._finish(c, probe.name, probe.rule, expected, answer, problems, sent=_sent(probe))
+
+    # --- paid creates ------------------------------------------------------------------
+    def _paid(self, create: PaidCreate) -> None:
+        c = self.contract(create.contract)
+        try:
+            answer = self._send(create, c, create.path, create.body, paid=c.paid)
+        except BudgetExhausted as exc:
+            raise LiveSkip(f"not sent: {exc}") from None
+        verdict = judge(c, answer.status, answer.body, create.body)
+        problems = [f"status: {verdict.inconclusive}"] if verdict.inconclusive else []
+        problems += [str(p) for p in verdict.problems]
+        tc = self.contract(self.plan.task_contract) if self.plan.task_contract else None
+        history = ""
+        if 200 <= answer.status < 300 and tc is not None and tc.lifecycle is not None:
+            tracker = TaskTracker(tc.lifecycle)
+            problems += [f"lifecycle: {p}" for p in tracker.observe(answer.body, "create")]
+            problems += self._poll(tc, tracker, create)
+            history = f"; task {tracker.history()}"
+        self._finish(
+            c,
+            create.name,
+            None,
+            "2xx: an allowed body is accepted",
+            answer,
+            problems,
+            sent=json.dumps(create.body),
+            extra=history,
+        )
+
+    def _poll(self, tc: Contract, tracker: TaskTracker, create: PaidCreate) -> list[str]:
+        if tracker.task_id is None:
+            return []
+        path = _fill_single(tc.url_path, tracker.task_id)
+        deadline = time.monotonic() + self.wait
+        step = max(0.05, self.wait / 8)
+        problems: list[str] = []
+        for n in range(1, 61):
+            answer = self._send(create, tc, path, None, paid=frozenset(), method=tc.method)
+            where = f"poll {n}"
+            if self.recorder is not None:
+                self.recorder(tc.name, create, path, NO_BODY, answer)
+            if answer.status != 200:
+                problems.append(f"status: {where}: GET {path} answered {answer.summary()}")
+                break
+            problems += [
+                f"schema: {where}: {p.message}"
+                for p in response_problems(tc, answer.status, answer.body)
+            ]
+            problems += [f"lifecycle: {p}" for p in tracker.observe(answer.body, where)]
+            left = deadline - time.monotonic()
+            if tracker.finished or left <= 0:
+                break
+            self.sleep(min(left, step * 2 ** (n - 1), 5.0))
+        return problems
+
+    # --- plumbing ------------------------------------------------------------------------
+    def _send(
+        self,
+        probe: FreeProbe | PaidCreate,
+        c: Contract,
+        path: str,
+        body: Any,
+        *,
+        paid: frozenset[str],
+        method: str | None = None,
+    ) -> Answer:
+        raw = probe.raw if isinstance(probe, FreeProbe) else None
+        try:
+            answer = self.client.send(
+                method or probe.method,
+                path,
+                json_body=body if raw is None else None,
+                content=raw,
+                content_type=probe.content_type
+                if isinstance(probe, FreeProbe)
+                else "application/json",
+                auth=probe.auth if isinstance(probe, FreeProbe) else "key",
+                paid=paid,
+                spender=self.ledger if paid else None,
+            )
+        except BudgetExhausted:
+            raise
+        except LiveError as exc:
+            raise LiveFailure(
+                f"{c.name}::{probe.name}: no answer from the provider\n  {exc}"
+            ) from None
+        except httpx.HTTPError as exc:  # not expected: the client wraps these
+            raise LiveFailure(
+                f"{c.name}::{probe.name}: {type(exc).__name__}: {self.client.scrub(str(exc))}"
+            ) from None
+        if method is None and self.recorder is not None:
+            self.recorder(c.name, probe, path, body if raw is None else NO_BODY, answer)
+        return answer
+
+    def _finish(
+        self,
+        c: Contract,
+        name: str,
+        rule: str | None,
+        expected: str,
+        answer: Answer,
+        problems: list[str],
+        *,
+        sent: str,
+        extra: str = "",
+    ) -> None:
+        outcome = Outcome(
+            contract=c.name,
+            probe=name,
+            rule=rule,
+            expected=expected,
+            actual=answer.summary() + extra,
+            problems=tuple(problems),
+        )
+        append_outcome(self.run_dir, outcome)
+        if self.observer is not None and (rule is not None or name.startswith("paid-")):
+            self.observer(rule, answer.status, c)
+        if not problems:
+            return
+        lines = [f"{c.name}::{name}: the provider disagrees with the contract"]
+        if rule is not None:
+            r = c.rule(rule)
+            lines.append(f"  rule {rule} ({c.path.name}:{r.line}){': ' + r.doc if r.doc else ''}")
+        lines.append(f"  sent:     {answer.method} {answer.path} {_cut(sent)}")
+        lines.append(f"  expected: {expected}")
+        lines.append(f"  got:      {answer.summary()}{extra}")
+        lines += [f"  {p}" for p in problems]
+        raise LiveFailure(self.client.scrub("\n".join(lines)))
+
+
+def _kind_text(kind: ErrorKind) -> str:
+    bits = [str(kind.status), kind.name]
+    bits += [f"{k} {v}" for k, v in (("type", kind.type), ("code", kind.code)) if v]
+    return " ".join(bits)
+
+
+def _kind_problems(kind: ErrorKind, answer: Answer) -> list[str]:
+    if answer.status != kind.status:
+        return [f"status: expected {kind.status} {kind.name}, got {answer.summary()}"]
+    err = answer.body.get("error") if isinstance(answer.body, dict) else None
+    if not isinstance(err, dict):
+        return [f"error: a {kind.status} without an error object"]
+    out = []
+    if kind.type is not None and err.get("type") != kind.type:
+        out.append(f"error: expected type {kind.type!r}, got {err.get('type')!r}")
+    if kind.code is not None and err.get("code") != kind.code:
+        out.append(f"error: expected code {kind.code!r}, got {err.get('code')!r}")
+    return out
+
+
+def _sent(probe: FreeProbe) -> str:
+    auth = {"none": " (no Authorization header)", "wrong": " (a wrong key)"}.get(probe.auth, "")
+    if probe.raw is not None:
+        return f"{probe.raw.decode(errors='replace')!r} as {probe.content_type}{auth}"
+    return ("" if probe.body is None else json.dumps(probe.body)) + auth
+
+
+def _cut(text: str, limit: int = 300) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _fill_single(template: str, value: str) -> str:
+    start, end = template.find("{"), template.find("}")
+    return template if start < 0 else template[:start] + value + template[end + 1 :]
