@@ -27,9 +27,10 @@ from foxcontract.fake.config import (
     Mutations,
     TaskScript,
 )
-from foxcontract.fake.core import Call, FakeAPI, FakeRequest, FakeResponse
+from foxcontract.fake.core import FakeAPI
 from foxcontract.fake.mount import DEFAULT_BASE_URL, mount
 from foxcontract.fake.server import FakeServer
+from foxcontract.fake.wire import Call, FakeRequest, FakeResponse
 
 __all__ = [
     "CONFIG_ENV",

@@ -7,66 +7,28 @@ key, content type and JSON, the rules oracle, quota, then the answer.
 
 from __future__ import annotations
 
-import fnmatch
-import json
 import random
 import re
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from foxcontract.contract.loader import load_contract, shipped_contracts_dir
-from foxcontract.contract.model import Contract, ErrorKind
-from foxcontract.fake.config import FakeConfig, FakeConfigError, Fault, TaskScript
+from foxcontract.contract.model import Contract
+from foxcontract.fake.config import FakeConfig, Fault, TaskScript
+from foxcontract.fake.faults import FaultQueue, error_response
 from foxcontract.fake.tasks import Task, check_script, new_task_id
+from foxcontract.fake.wire import Call, FakeRequest, FakeResponse
 from foxcontract.oracle import Violation, check
 
 __all__ = ["Call", "FakeAPI", "FakeRequest", "FakeResponse"]
 
 MAX_TASKS = 10_000
+AUTH_MESSAGE = "Authorization: missing, or not 'Bearer <the accepted key>'"
 MAX_CALLS = 10_000
-
-
-@dataclass(frozen=True)
-class FakeRequest:
-    """A request as the fake sees it; header names in lower case."""
-
-    method: str
-    path: str
-    headers: Mapping[str, str] = field(default_factory=dict)
-    body: bytes = b""
-
-    def json(self) -> Any:
-        return json.loads(self.body)
-
-
-@dataclass(frozen=True)
-class FakeResponse:
-    """The answer. ``delay`` and ``drop`` are instructions to the transport: wait first, or
-    close the connection without answering."""
-
-    status: int
-    body: Any = None
-    headers: Mapping[str, str] = field(default_factory=dict)
-    delay: float = 0.0
-    drop: bool = False
-
-    @property
-    def content(self) -> bytes:
-        return b"" if self.body is None else json.dumps(self.body).encode()
-
-
-@dataclass(frozen=True)
-class Call:
-    """One request the fake answered, with the rules its body broke (POST only)."""
-
-    request: FakeRequest
-    response: FakeResponse
-    contract: str | None
-    violations: tuple[Violation, ...] = ()
 
 
 _Handler = Callable[
@@ -123,20 +85,18 @@ class FakeAPI:
             new = replace(config or self.config, **changes) if changes else (config or self.config)
             if not new.mutations.unchecked_lifecycle:
                 check_script(new.task, self.poll_contract.lifecycle)
-            for fault in new.faults:
-                self._check_fault(fault)
+            faults = FaultQueue(self.create_contract.error_kinds, new.faults)
             self.config = new
-            self._faults: list[list[Any]] = [[f, f.times] for f in new.faults]
+            self._faults = faults
             self._rng = random.Random(new.seed)
             self._paid = 0
             return new
 
     def add_fault(self, fault: Fault) -> None:
         """Add a fault after those already pending."""
-        self._check_fault(fault)
         with self._lock:
+            self._faults.add(fault)
             self.config = self.config.with_faults(fault)
-            self._faults.append([fault, fault.times])
 
     def script_task(self, script: TaskScript) -> None:
         """The next created task follows ``script`` (then ``config.task`` again)."""
@@ -181,17 +141,27 @@ class FakeAPI:
             message = f"no endpoint {request.method.upper()} {path}"
             return None, self.error(kind, message), []
         contract, handler, params = found
-        fault = self._take_fault(request.method.upper(), path)
+        fault = self._faults.take(request.method.upper(), path)
         if fault is not None and (fault.drop or fault.kind or fault.status):
-            return contract.name, self._fault_response(fault), []
+            # the fault answers, but the record still says what the request broke
+            return contract.name, self._faults.response(fault), self._inspect(request, contract)
         delay = fault.delay if fault is not None else 0.0
         if not self._authorised(request):
             kind = contract.error_kinds["authentication"]
-            return contract.name, self.error(kind, "invalid or missing API key", delay), []
+            no_key = Violation("request.auth", "Authorization", AUTH_MESSAGE)
+            return contract.name, self.error(kind, "invalid or missing API key", delay), [no_key]
         response, violations = handler(request, contract, params)
         if delay:
             response = replace(response, delay=delay)
         return contract.name, response, violations
+
+    def _inspect(self, request: FakeRequest, contract: Contract) -> list[Violation]:
+        """What ``request`` breaks, without answering it or changing any state."""
+        if not self._authorised(request):
+            return [Violation("request.auth", "Authorization", AUTH_MESSAGE)]
+        if contract is not self.create_contract:
+            return []
+        return self._judge_body(request, contract)[1]
 
     def _route(self, method: str, path: str) -> tuple[Contract, _Handler, dict[str, str]] | None:
         for route_method, pattern, contract, handler in self._routes:
@@ -204,27 +174,43 @@ class FakeAPI:
         scheme, _, token = request.headers.get("authorization", "").partition(" ")
         return scheme.lower() == "bearer" and token.strip() == self.config.key
 
-    def _create(
-        self, request: FakeRequest, contract: Contract, _params: dict[str, str]
-    ) -> tuple[FakeResponse, list[Violation]]:
+    def _judge_body(
+        self, request: FakeRequest, contract: Contract
+    ) -> tuple[FakeResponse | None, list[Violation], Any]:
+        """The rejection a create request earns (or ``None``), its violations, its body."""
         kinds = contract.error_kinds
         malformed = kinds[contract.settings.malformed_request]
         content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if contract.content_type and content_type != contract.content_type:
             shown = content_type or "none"
             message = f"Content-Type must be {contract.content_type}, got {shown}"
-            return self.error(malformed, message), []
+            broken = Violation("request.content-type", "Content-Type", message)
+            return self.error(malformed, message), [broken], None
         try:
             body = request.json()
         except (ValueError, UnicodeDecodeError) as exc:
-            return self.error(malformed, f"the body is not valid JSON: {exc}"), []
+            message = f"the body is not valid JSON: {exc}"
+            return (
+                self.error(malformed, message),
+                [Violation("request.json", "body", message)],
+                None,
+            )
         violations = check(body, contract)
         mutations = self.config.mutations
         if violations and not all(v.rule in mutations.accept_rules for v in violations):
             first = violations[0]
             name = mutations.answer_rules.get(first.rule) or contract.rule(first.rule).expect
             message = "; ".join(v.message for v in violations)
-            return self.error(kinds[name], message), violations
+            return self.error(kinds[name], message), violations, body
+        return None, violations, body
+
+    def _create(
+        self, request: FakeRequest, contract: Contract, _params: dict[str, str]
+    ) -> tuple[FakeResponse, list[Violation]]:
+        kinds = contract.error_kinds
+        rejection, violations, body = self._judge_body(request, contract)
+        if rejection is not None:
+            return rejection, violations
         if self.config.credits is not None and self._paid >= self.config.credits:
             return self.error(kinds["insufficient_quota"], "insufficient balance"), violations
         self._paid += 1
@@ -256,57 +242,5 @@ class FakeAPI:
                 body[key] = value
         return FakeResponse(200, body, {"content-type": "application/json"})
 
-    # --- errors and faults -----------------------------------------------------------
-    @staticmethod
-    def error(kind: ErrorKind, message: str, delay: float = 0.0) -> FakeResponse:
-        """An error answer in the errors contract's body. A kind without a documented type
-        (``unsupported_advanced_options``) is sent as ``invalid_request_error``."""
-        error: dict[str, Any] = {"message": message, "type": kind.type or "invalid_request_error"}
-        if kind.code is not None:
-            error["code"] = kind.code
-        headers = {"content-type": "application/json"}
-        if kind.status == 429:
-            headers["retry-after"] = "1"
-        return FakeResponse(kind.status, {"error": error}, headers, delay=delay)
-
-    def _check_fault(self, fault: Fault) -> None:
-        kinds = self.create_contract.error_kinds
-        if fault.kind is not None and fault.kind not in kinds:
-            from foxcontract.contract.errors import did_you_mean
-
-            raise FakeConfigError(
-                f"fault kind: unknown error kind {fault.kind!r}{did_you_mean(fault.kind, kinds)}"
-            )
-        if fault.status is not None and not any(k.status == fault.status for k in kinds.values()):
-            statuses = sorted({k.status for k in kinds.values()})
-            raise FakeConfigError(
-                f"fault status: {fault.status} is not in the contract ({statuses})"
-            )
-
-    def _take_fault(self, method: str, path: str) -> Fault | None:
-        for entry in self._faults:
-            fault, left = entry
-            if left == 0:
-                continue
-            if fault.method is not None and fault.method.upper() != method:
-                continue
-            if fault.path is not None and not fnmatch.fnmatchcase(path, fault.path):
-                continue
-            if left is not None:
-                entry[1] = left - 1
-            return fault  # type: ignore[no-any-return]
-        return None
-
-    def _fault_response(self, fault: Fault) -> FakeResponse:
-        if fault.drop:
-            return FakeResponse(0, None, {}, delay=fault.delay, drop=True)
-        kinds = self.create_contract.error_kinds
-        if fault.kind is not None:
-            kind = kinds[fault.kind]
-        else:
-            kind = next(k for k in kinds.values() if k.status == fault.status)
-        response = self.error(kind, fault.message or kind.cause or kind.name, fault.delay)
-        if fault.retry_after is not None:
-            shown = f"{fault.retry_after:g}"
-            response = replace(response, headers={**response.headers, "retry-after": shown})
-        return response
+    # --- errors ----------------------------------------------------------------------
+    error = staticmethod(error_response)

@@ -8,7 +8,8 @@ from typing import Any
 import httpx
 import respx
 
-from foxcontract.fake.core import FakeAPI, FakeRequest, FakeResponse
+from foxcontract.fake.core import FakeAPI
+from foxcontract.fake.wire import FakeRequest, FakeResponse
 
 __all__ = ["DEFAULT_BASE_URL", "from_httpx", "mount", "to_httpx"]
 

@@ -27,7 +27,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from foxcontract.fake.config import FakeConfig, FakeConfigError
-from foxcontract.fake.core import FakeAPI, FakeRequest, FakeResponse
+from foxcontract.fake.core import FakeAPI
+from foxcontract.fake.wire import FakeRequest, FakeResponse
 
 __all__ = ["FakeServer", "add_arguments", "run"]
 

@@ -1,0 +1,131 @@
+"""The ``fox_api`` fixture as users run it: the sample client's tests pass, and fail naming
+the rule when the client is changed to send a request the contract forbids."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+EXAMPLES = Path(__file__).parent / "examples"
+
+
+@pytest.fixture
+def sample(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> pytest.Pytester:
+    for module in ("sample_client", "test_sample_client"):  # imported by tests/examples
+        monkeypatch.delitem(sys.modules, module, raising=False)
+    for name in ("sample_client.py", "test_sample_client.py"):
+        pytester.makepyfile(**{name[:-3]: (EXAMPLES / name).read_text()})
+    return pytester
+
+
+def test_the_sample_clients_tests_pass_with_the_fixture(sample: pytest.Pytester) -> None:
+    result = sample.runpytest("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=6)
+
+
+def test_they_fail_naming_the_rule_when_the_client_sends_enhance_prompt_to_lite(
+    sample: pytest.Pytester,
+) -> None:
+    client = (EXAMPLES / "sample_client.py").read_text()
+    changed = client.replace(
+        '"duration": duration,', '"duration": duration,\n            "enhance_prompt": True,'
+    )
+    assert changed != client
+    sample.makepyfile(sample_client=changed)
+    result = sample.runpytest("-p", "no:cacheprovider")
+    result.assert_outcomes(failed=6)
+    result.stdout.fnmatch_lines(
+        [
+            "E*foxcontract.fixtures.ContractViolationError: "
+            "FoxAPI request breaks rule enhance-prompt-standard-only (field enhance_prompt)",
+            "E*  [[]enhance-prompt-standard-only[]] enhance_prompt: must not be sent when model"
+            " is one of veo-3.1-fast-image-to-video, veo-3.1-lite-image-to-video *",
+            "E*Request sent:",
+            "E*  POST https://api.foxapi.cc/v1/videos/generations",
+            "E*  authorization: Bearer <redacted>",
+            'E*  body: {"duration": 4, "enhance_prompt": true, "image_url": "https://example.com/fox.jpg",'
+            ' "model": "veo-3.1-lite-image-to-video", "prompt": *',
+            "E*The provider would answer 422 invalid_request_error (unsupported_advanced_options)",
+            "E*Contract: */videos-generations.yaml",
+        ]
+    )
+    assert "sk-foxcontract-test-key" not in result.stdout.str()
+
+
+def test_a_violation_the_code_swallows_still_fails_the_test(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import httpx
+
+        def test_swallows(fox_api):
+            try:
+                httpx.post(fox_api.base_url + "/v1/videos/generations",
+                           json={"model": "veo-3.1-lite-image-to-video", "prompt": "x",
+                                 "image_url": "https://e.com/a.jpg", "resolution": "4k"},
+                           headers={"Authorization": "Bearer " + fox_api.key})
+            except Exception:
+                pass
+        """
+    )
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1, errors=1)
+    result.stdout.fnmatch_lines(
+        [
+            "E*foxcontract.fixtures.ContractViolationError: "
+            "FoxAPI request breaks rule lite-no-4k (field resolution)"
+        ]
+    )
+
+
+def test_a_missing_key_is_a_violation_too(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import httpx
+
+        def test_no_key(fox_api):
+            httpx.get(fox_api.base_url + "/v1/tasks/abc")
+        """
+    )
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        ["E*ContractViolationError: FoxAPI request breaks rule request.auth (field Authorization)"]
+    )
+
+
+def test_other_hosts_are_blocked_and_strict_false_answers_like_the_provider(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makepyfile(
+        """
+        import httpx, pytest
+
+        def test_other_host(fox_api):
+            httpx.get("https://example.org/")
+
+        @pytest.mark.fox_api(strict=False, base_url="http://fox.test")
+        def test_lenient(fox_api):
+            response = httpx.post("http://fox.test/v1/videos/generations", json={},
+                                  headers={"Authorization": "Bearer " + fox_api.key})
+            assert response.status_code == 422
+            assert [v.rule for v in fox_api.calls[0].violations] == [
+                "model.required", "prompt.required", "image_url.required"]
+
+        @pytest.mark.fox_api(credit=1)
+        def test_typo(fox_api):
+            pass
+        """
+    )
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1, failed=1, errors=1)
+    result.stdout.fnmatch_lines(
+        [
+            "E*respx.models.AllMockedAssertionError: "
+            "RESPX: <Request('GET', 'https://example.org/')> not mocked!"
+        ]
+    )
+    result.stdout.fnmatch_lines(
+        ["@pytest.mark.fox_api: unknown option 'credit' (did you mean 'credits'?)"]
+    )
