@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Generator
+from typing import Any
+
 import pytest
 
 from foxcontract import fixtures, options
@@ -17,8 +20,37 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 @pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
     config.stash[options.SETTINGS] = options.resolve(config)
+    _live().configure(config)
     config.addinivalue_line("markers", fixtures.MARKER_HELP)
 
 
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> None:
     fixtures.remember_outcome(item, call)
+
+
+def _live() -> Any:
+    from foxcontract.live import hooks  # live and record modes; imported on first use
+
+    return hooks
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    _live().unconfigure(config)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionstart(session: pytest.Session) -> None:
+    _live().sessionstart(session)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_make_collect_report(
+    collector: pytest.Collector,
+) -> Generator[None, pytest.CollectReport, pytest.CollectReport]:
+    report = yield
+    _live().add_live_items(collector, report)
+    return report
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    _live().terminal_summary(terminalreporter)
