@@ -1,0 +1,109 @@
+"""What users install and run: the shipped contracts, the README's commands, CI's script."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import re
+import subprocess
+import tomllib
+from pathlib import Path
+
+import pytest
+
+import foxcontract
+from foxcontract import check, default_contract, load_contract
+from foxcontract.contract import shipped_contracts_dir
+
+ROOT = Path(__file__).resolve().parents[1]
+THREE = ["errors.yaml", "tasks-get.yaml", "videos-generations.yaml"]
+QUICK_START = [
+    "python -m pip install . && python -m pytest contracts",
+    "python -m pip install tox && tox",
+]
+VALID = {
+    "model": "veo-3.1-image-to-video",
+    "prompt": "The flowers sway gently in the wind",
+    "image_url": "https://example.com/photo.jpg",
+}
+
+
+def readme() -> str:
+    return (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_the_shipped_contracts_dir_holds_the_three_contracts() -> None:
+    shipped = shipped_contracts_dir()
+    assert set(THREE) <= {p.name for p in shipped.glob("*.yaml")}
+    assert load_contract(shipped / "tasks-get.yaml").url_path == "/v1/tasks/{task_id}"
+    assert default_contract().path == shipped / "videos-generations.yaml"
+
+
+def test_check_works_with_no_contract_argument() -> None:
+    assert check(VALID) == []
+    assert [v.rule for v in check({**VALID, "resolution": "4K"})] == ["resolution.enum"]
+
+
+def test_the_wheel_ships_the_contracts_named_in_pyproject() -> None:
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    wheel = pyproject["tool"]["hatch"]["build"]["targets"]["wheel"]
+    assert wheel["force-include"] == {
+        f"contracts/{name}": f"foxcontract/_shipped/{name}" for name in THREE
+    }
+    assert all((ROOT / source).is_file() for source in wheel["force-include"])
+
+
+@pytest.mark.skipif(
+    os.environ.get("FOXCONTRACT_TEST_INSTALLED") != "1",
+    reason="only on foxcontract installed from its wheel (tox sets FOXCONTRACT_TEST_INSTALLED)",
+)
+def test_the_installed_wheel_carries_the_contracts_and_its_data() -> None:
+    package = Path(foxcontract.__file__).resolve().parent
+    assert ROOT not in package.parents, f"foxcontract was imported from the source tree {package}"
+    assert shipped_contracts_dir() == package / "_shipped"
+    for name in THREE:
+        shipped = (package / "_shipped" / name).read_bytes()
+        assert shipped == (ROOT / "contracts" / name).read_bytes(), name
+    assert (package / "contract" / "contract.schema.json").is_file()
+    assert (package / "py.typed").is_file()
+
+
+def test_the_readme_starts_with_exactly_the_two_quick_start_commands() -> None:
+    text = readme()
+    commands = re.findall(r"```sh\n(.*?)\n```", text, flags=re.DOTALL)
+    assert commands[:2] == QUICK_START
+    assert [line for line in text.splitlines() if line.startswith("python -m pip")] == QUICK_START
+    assert text.index(QUICK_START[1]) < text.index("\n## ", text.index("## Quick start") + 1)
+
+
+def test_ci_runs_the_readmes_second_command() -> None:
+    script = ROOT / ".ci" / "run"
+    assert os.access(script, os.X_OK)
+    assert "set -euo pipefail" in script.read_text(encoding="utf-8").splitlines()
+    done = subprocess.run(
+        ["bash", str(script), "--print-command"],
+        capture_output=True,
+        text=True,
+        check=True,
+        stdin=subprocess.DEVNULL,
+    )
+    assert done.stdout == QUICK_START[1] + "\n"
+
+
+def test_the_readme_example_prints_what_it_says() -> None:
+    (example,) = re.findall(r"```python\n(.*?)\n```", readme(), flags=re.DOTALL)
+    shown = example.partition("    print(violation)\n")[2].splitlines()[:2]
+    promised = " ".join(line.removeprefix("# ") for line in shown).removesuffix("...)")
+    namespace: dict[str, object] = {}
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(example, namespace)
+    assert out.getvalue().startswith(promised)
+    assert "expected_error(check(body))  # 'validation'" in example
+    assert foxcontract.expected_error(check(namespace["body"])) == "validation"
+
+
+def test_the_changelog_has_an_unreleased_section() -> None:
+    text = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert "\n## [Unreleased]\n" in text
