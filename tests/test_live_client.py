@@ -1,0 +1,209 @@
+"""The live client: retries, backoff honouring a capped Retry-After, bounded attempts and
+time, budget reservations across retries, and the key kept out of every repr and message."""
+
+from __future__ import annotations
+
+import pickle
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+import pytest
+
+from foxcontract.live import ApiKey, BudgetExhausted, Ledger, LiveClient, LiveError, RetryPolicy
+
+KEY = "sk-canary-client-0123456789"
+
+
+class Clock:
+    """A fake clock: ``sleep`` advances it and records each delay."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.sleeps: list[float] = []
+
+    def time(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+def script(*steps: int | type[Exception] | tuple[int, dict[str, str]]) -> Callable[..., object]:
+    """A handler answering each request with the next step (the last one repeats)."""
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        step = steps[min(len(seen), len(steps) - 1)]
+        seen.append(request)
+        if isinstance(step, type):
+            raise step("simulated", request=request)  # type: ignore[call-arg]
+        status, headers = step if isinstance(step, tuple) else (step, {})
+        body = {"id": "task-1"} if status == 200 else {"error": {"message": "x", "type": "t"}}
+        return httpx.Response(status, json=body, headers=headers)
+
+    handler.seen = seen  # type: ignore[attr-defined]
+    return handler
+
+
+def client(handler: Callable[..., object], clock: Clock, **policy: object) -> LiveClient:
+    p = RetryPolicy(sleep=clock.sleep, clock=clock.time, **policy)  # type: ignore[arg-type]
+    return LiveClient("http://fox.test", ApiKey(KEY), p, httpx.MockTransport(handler))  # type: ignore[arg-type]
+
+
+def test_retries_503_then_answers() -> None:
+    clock = Clock()
+    answer = client(script(503, 503, 200), clock).send("GET", "/v1/tasks/x")
+    assert (answer.status, answer.attempts) == (200, 3)
+    assert clock.sleeps == [0.25, 0.5]
+    assert answer.retry_log == ("attempt 1: HTTP 503", "attempt 2: HTTP 503")
+
+
+def test_retry_after_is_honoured_and_capped() -> None:
+    clock = Clock()
+    handler = script((429, {"Retry-After": "3"}), (429, {"Retry-After": "120"}), 200)
+    answer = client(handler, clock, retry_after_cap=10.0, total=60.0).send("GET", "/x")
+    assert answer.status == 200
+    assert clock.sleeps == [3.0, 10.0]
+
+
+def test_backoff_is_capped() -> None:
+    clock = Clock()
+    client(script(502, 502, 502, 502, 502, 200), clock, cap=1.0, attempts=6).send("GET", "/x")
+    assert clock.sleeps == [0.25, 0.5, 1.0, 1.0, 1.0]
+
+
+def test_persistent_failure_is_a_clear_message_after_bounded_attempts() -> None:
+    clock = Clock()
+    handler = script(503)
+    with pytest.raises(LiveError) as info:
+        client(handler, clock, attempts=4).send("POST", "/v1/videos/generations", json_body={})
+    assert str(info.value) == (
+        "POST /v1/videos/generations: no final answer after 4 attempt(s) in 1.8s "
+        "(retry limits: 4 attempts, 30s); last: HTTP 503"
+    )
+    assert len(handler.seen) == 4  # type: ignore[attr-defined]
+
+
+def test_total_time_bounds_the_retries() -> None:
+    clock = Clock()
+    handler = script((429, {"Retry-After": "8"}))
+    with pytest.raises(LiveError, match=r"after 2 attempt\(s\) in 8.0s"):
+        client(handler, clock, attempts=10, total=10.0).send("GET", "/x")
+
+
+@pytest.mark.parametrize(
+    ("error", "outcome"),
+    [
+        (httpx.RemoteProtocolError, "ambiguous: connection dropped (RemoteProtocolError)"),
+        (httpx.ReadTimeout, "ambiguous: timed out (ReadTimeout)"),
+        (httpx.ConnectError, "connection failed (simulated)"),
+    ],
+)
+def test_transport_failures_are_retried(error: type[Exception], outcome: str) -> None:
+    clock = Clock()
+    answer = client(script(error, 200), clock).send("GET", "/x")
+    assert answer.status == 200
+    assert answer.retry_log == (f"attempt 1: {outcome}",)
+
+
+def test_non_retryable_answers_are_final() -> None:
+    clock = Clock()
+    answer = client(script(422), clock).send("POST", "/x", json_body={"a": 1})
+    assert (answer.status, answer.attempts, clock.sleeps) == (422, 1, [])
+    assert answer.summary() == "422 (type 't')"
+
+
+# --- budget across retries ----------------------------------------------------------------
+@pytest.fixture
+def ledger(tmp_path: Path) -> Ledger:
+    return Ledger(tmp_path, budget=2)
+
+
+PAID = frozenset({"200"})
+
+
+def test_a_retried_refusal_spends_once(ledger: Ledger) -> None:
+    clock = Clock()
+    client(script(503, 429, 200), clock).send("POST", "/x", json_body={}, paid=PAID, spender=ledger)
+    s = ledger.state()
+    assert (s.spent, s.reserved) == (1, 0)
+
+
+def test_a_refused_create_spends_nothing(ledger: Ledger) -> None:
+    clock = Clock()
+    client(script(503, 422), clock).send("POST", "/x", json_body={}, paid=PAID, spender=ledger)
+    assert (ledger.state().spent, ledger.state().reserved) == (0, 0)
+
+
+def test_a_dropped_connection_may_have_been_accepted(ledger: Ledger) -> None:
+    clock = Clock()
+    handler = script(httpx.RemoteProtocolError, 200)
+    client(handler, clock).send("POST", "/x", json_body={}, paid=PAID, spender=ledger)
+    assert ledger.state().spent == 2  # counted as spent: it may have started a generation
+
+
+def test_a_failed_connect_was_not_sent(ledger: Ledger) -> None:
+    clock = Clock()
+    handler = script(httpx.ConnectError, 200)
+    client(handler, clock).send("POST", "/x", json_body={}, paid=PAID, spender=ledger)
+    assert ledger.state().spent == 1
+
+
+def test_an_exhausted_budget_sends_nothing(tmp_path: Path) -> None:
+    clock = Clock()
+    handler = script(200)
+    empty = Ledger(tmp_path, budget=0)
+    with pytest.raises(BudgetExhausted, match="budget exhausted: 0 of 0 paid creates spent"):
+        client(handler, clock).send("POST", "/x", json_body={}, paid=PAID, spender=empty)
+    assert handler.seen == []  # type: ignore[attr-defined]
+
+
+def test_retries_stop_when_the_budget_runs_out_mid_way(ledger: Ledger) -> None:
+    clock = Clock()
+    handler = script(httpx.ReadTimeout)
+    with pytest.raises(BudgetExhausted):
+        client(handler, clock).send("POST", "/x", json_body={}, paid=PAID, spender=ledger)
+    assert len(handler.seen) == 2  # type: ignore[attr-defined]
+    assert (ledger.state().spent, ledger.state().reserved) == (2, 0)
+
+
+# --- the key --------------------------------------------------------------------------------
+def test_the_key_is_sent_as_a_bearer_token_and_never_shown() -> None:
+    clock = Clock()
+    handler = script(200)
+    c = client(handler, clock)
+    c.send("GET", "/x")
+    c.send("GET", "/x", auth="none")
+    c.send("GET", "/x", auth="wrong")
+    sent = [r.headers.get("authorization") for r in handler.seen]  # type: ignore[attr-defined]
+    assert sent[0] == f"Bearer {KEY}"
+    assert sent[1] is None
+    assert sent[2] is not None
+    assert KEY not in sent[2]
+    key = ApiKey(KEY)
+    for text in (repr(c), str(key), repr(key), repr(handler.seen[0].headers)):  # type: ignore[attr-defined]
+        assert KEY not in text
+    with pytest.raises(TypeError):
+        pickle.dumps(key)
+
+
+def test_error_messages_never_carry_the_key() -> None:
+    clock = Clock()
+
+    def leaky(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError(f"refused with {request.headers['authorization']}")
+
+    with pytest.raises(LiveError) as info:
+        client(leaky, clock, attempts=2).send("GET", "/x")
+    assert KEY not in str(info.value)
+    assert "[redacted]" in str(info.value)
+
+
+def test_the_key_comes_from_the_environment_only() -> None:
+    assert ApiKey.from_env({}) is None
+    assert ApiKey.from_env({"FOXAPI_API_KEY": "  "}) is None
+    found = ApiKey.from_env({"FOXAPI_API_KEY": KEY})
+    assert found is not None
+    assert found.reveal() == KEY

@@ -1,0 +1,192 @@
+"""Live mode as users run it: ``pytest contracts --fox-mode live`` against the project's fake
+served on loopback over real HTTP, faithful, faulty and mutated."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+
+import pytest
+
+from foxcontract.contract import shipped_contracts_dir
+from foxcontract.fake import FakeAPI, FakeConfig, FakeServer, Fault, Mutations
+
+KEY = "sk-live-mode-test-key-42"
+
+# Tiny delays: the retry policy is injected the way a user's conftest can.
+CONFTEST = """
+import pytest
+from foxcontract.live import RetryPolicy
+from foxcontract.live.run import LIVE
+
+@pytest.hookimpl(trylast=True)
+def pytest_configure(config):
+    if LIVE in config.stash:
+        config.stash[LIVE].policy = RetryPolicy(
+            base=0.01, cap=0.05, retry_after_cap=0.05, total=5.0, timeout=0.5
+        )
+"""
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeAPI]:
+    api = FakeAPI(FakeConfig(key=KEY))
+    with FakeServer(api) as server:
+        api.base_url = server.base_url  # type: ignore[attr-defined]
+        yield api
+
+
+@pytest.fixture
+def project(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> pytest.Pytester:
+    folder = pytester.mkdir("contracts")
+    for path in shipped_contracts_dir().glob("*.yaml"):
+        shutil.copy(path, folder / path.name)
+    pytester.makeconftest(CONFTEST)
+    monkeypatch.setenv("FOXAPI_API_KEY", KEY)
+    monkeypatch.delenv("FOXAPI_BASE_URL", raising=False)
+    return pytester
+
+
+def live(project: pytest.Pytester, fake: FakeAPI, *args: str) -> pytest.RunResult:
+    url = fake.base_url  # type: ignore[attr-defined]
+    return project.runpytest(
+        "contracts", "--fox-mode", "live", "--fox-base-url", url, "-p", "no:cacheprovider",
+        "-m", "fox_live", *args,
+    )  # fmt: skip
+
+
+def test_a_faithful_provider_passes_within_the_budget(
+    project: pytest.Pytester, fake: FakeAPI
+) -> None:
+    result = live(project, fake, "--fox-budget", "12", "--fox-wait", "0.2")
+    outcomes = result.parseoutcomes()
+    assert outcomes.get("failed", 0) == 0
+    assert outcomes.get("skipped", 0) == 0
+    assert outcomes["passed"] > 100
+    result.stdout.fnmatch_lines(
+        [
+            "foxcontract live plan against http://127.0.0.1:*: budget 12 paid create(s)",
+            "  free probes: * (3 tasks-get, * videos-generations); refused requests cost nothing",
+            "  paid creates: 12 of * planned, each then polled on tasks-get (free)",
+            "*= foxcontract live: drift report =*",
+            "paid creates: 12 of budget 12 spent",
+            "* probe(s) sent, 0 disagree with the contract; 32 rule(s) probed, 0 with drift",
+        ]
+    )
+    assert fake.paid == 12
+
+
+def test_the_plan_is_printed_before_anything_is_sent(
+    project: pytest.Pytester, fake: FakeAPI
+) -> None:
+    result = live(project, fake, "--fox-budget", "3", "--collect-only", "-q")
+    result.stdout.fnmatch_lines(["foxcontract live plan against *: budget 3 paid create(s)"])
+    assert fake.calls == []
+
+
+def test_live_mode_without_a_key_is_a_usage_error(
+    project: pytest.Pytester, fake: FakeAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("FOXAPI_API_KEY")
+    result = live(project, fake, "--fox-budget", "3")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(
+        [
+            "ERROR: --fox-mode live sends real requests and needs the API key in the "
+            "environment variable FOXAPI_API_KEY (never on the command line); nothing was sent"
+        ]
+    )
+    assert fake.calls == []
+
+
+def test_faults_cause_no_false_failure(project: pytest.Pytester, fake: FakeAPI) -> None:
+    fake.configure(
+        faults=(
+            Fault(kind="rate_limit", times=4),  # a burst of 429 with Retry-After
+            Fault(status=503, times=3, method="POST"),
+            Fault(delay=0.2, times=3),  # slow but correct answers
+            Fault(delay=0.8, times=1, method="GET"),  # slower than the client's timeout
+            Fault(drop=True, times=2, method="POST"),  # connections dropped
+            Fault(drop=True, times=1, path="/v1/tasks/*"),
+        )
+    )
+    result = live(project, fake, "--fox-budget", "12")
+    outcomes = result.parseoutcomes()
+    assert outcomes.get("failed", 0) == 0, result.stdout.str()
+    assert fake.paid <= 12
+    result.stdout.fnmatch_lines(["* probe(s) sent, 0 disagree with the contract; *"])
+
+
+def test_a_persistent_failure_ends_in_a_clear_message(
+    project: pytest.Pytester, fake: FakeAPI
+) -> None:
+    fake.configure(faults=(Fault(status=503, times=None),))
+    result = live(project, fake, "-k", "videos and auth-wrong-key")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*videos-generations::auth-wrong-key: no answer from the provider",
+            "  POST /v1/videos/generations: no final answer after * attempt(s) in *s "
+            "(retry limits: 6 attempts, 5s); last: HTTP 503",
+        ]
+    )
+
+
+def test_an_accepted_violation_fails_naming_the_rule(
+    project: pytest.Pytester, fake: FakeAPI
+) -> None:
+    fake.configure(mutations=Mutations(accept_rules=frozenset({"lite-no-4k"})))
+    result = live(project, fake, "--fox-budget", "12", "-k", "lite-no-4k")
+    outcomes = result.parseoutcomes()
+    assert outcomes["failed"] >= 1
+    result.stdout.fnmatch_lines(
+        [
+            "*videos-generations::rule-lite-no-4k[[]1]: the provider disagrees with the contract",
+            "  rule lite-no-4k (videos-generations.yaml:*): Lite supports only 720p and 1080p.",
+            '  sent:     POST /v1/videos/generations {"model": "veo-3.1-lite-image-to-video"*',
+            "  expected: 422 validation type invalid_request_error",
+            "  got:      200",
+            "  status: a body breaking rule lite-no-4k was accepted with 200",
+            "*= foxcontract live: drift report =*",
+            "paid creates: * of budget 12 spent (* by requests the contract says must be refused)",
+            "* 1 rule(s) probed, 1 with drift (videos-generations:lite-no-4k)",
+            "DRIFT videos-generations::rule-lite-no-4k[[]1]",
+            "    contract: 422 validation type invalid_request_error",
+            "    provider: 200",
+        ]
+    )
+
+
+def test_k_selects_probes_by_rule(project: pytest.Pytester, fake: FakeAPI) -> None:
+    result = live(project, fake, "-k", "enhance-prompt-standard-only", "-v")
+    result.stdout.fnmatch_lines(
+        [
+            "*videos-generations.yaml::rule-enhance-prompt-standard-only"
+            "[[]veo-3.1-fast-image-to-video] PASSED*",
+        ]
+    )
+    assert {c.request.path for c in fake.calls} == {"/v1/videos/generations"}
+    assert fake.paid == 0
+
+
+def test_unexpected_accepts_stop_paid_work(project: pytest.Pytester, fake: FakeAPI) -> None:
+    c = "videos-generations"
+    rules = frozenset({"model.enum", "duration.enum", "resolution.enum"})
+    fake.configure(mutations=Mutations(accept_rules=rules))
+    result = live(project, fake, "--fox-budget", "2", "-k", f"{c} and (enum or paid)")
+    result.stdout.fnmatch_lines(
+        [
+            "paid creates: * of budget 2 spent (* by requests the contract says must be refused)"
+            "; * paid probe(s) not sent: budget exhausted",
+        ]
+    )
+    assert fake.paid <= 3  # the budget plus, at most, the accept that exhausted it
+
+
+def test_workers_share_the_budget(project: pytest.Pytester, fake: FakeAPI) -> None:
+    result = live(project, fake, "--fox-budget", "5", "-n", "2", "-k", "paid")
+    outcomes = result.parseoutcomes()
+    assert outcomes.get("failed", 0) == 0
+    assert outcomes["passed"] == 5
+    assert fake.paid == 5
+    result.stdout.fnmatch_lines(["paid creates: 5 of budget 5 spent"])
