@@ -52,8 +52,10 @@ def main() -> None:
             check(body, contract)
         best = max(best, len(sample) / (time.perf_counter() - start))
     invalid = sum(1 for b in sample if check(b, contract))
-    print(f"check(): {best:,.0f} bodies/s (best of 5 runs of {len(sample):,} bodies, "
-          f"{invalid / len(sample):.0%} invalid); target >= 50,000 bodies/s")
+    print(
+        f"check(): {best:,.0f} bodies/s (best of 5 runs of {len(sample):,} bodies, "
+        f"{invalid / len(sample):.0%} invalid); target >= 50,000 bodies/s"
+    )
 
 
 if __name__ == "__main__":

@@ -60,7 +60,8 @@ def test_the_wheel_ships_the_contracts_named_in_pyproject() -> None:
 )
 def test_the_installed_wheel_carries_the_contracts_and_its_data() -> None:
     package = Path(foxcontract.__file__).resolve().parent
-    assert ROOT not in package.parents, f"foxcontract was imported from the source tree {package}"
+    assert package != ROOT / "foxcontract", "foxcontract was imported from the source tree"
+    assert package.parent.name == "site-packages", package
     assert shipped_contracts_dir() == package / "_shipped"
     for name in THREE:
         shipped = (package / "_shipped" / name).read_bytes()
