@@ -59,6 +59,10 @@ def _non_negative_float(text: str) -> float:
     return value
 
 
+def _paths(text: str) -> tuple[str, ...]:
+    return tuple(p.strip() for p in text.replace("\n", ",").split(",") if p.strip())
+
+
 OPTIONS: tuple[Option, ...] = (
     Option(
         "mode",
@@ -91,6 +95,15 @@ OPTIONS: tuple[Option, ...] = (
     Option(
         "report", "also write the rule-coverage report as JSON to this file", None, metavar="FILE"
     ),
+    Option(
+        "contracts",
+        "files or folders (comma-separated) whose every .yaml/.yml file is a contract, so an "
+        "empty or broken one fails collection (elsewhere only files with a top-level "
+        "foxcontract: key are)",
+        (),
+        _paths,
+        metavar="PATHS",
+    ),
 )
 
 SETTINGS_FIELDS = {o.dest for o in OPTIONS}
@@ -105,6 +118,7 @@ class RunSettings:
     budget: int
     wait: float
     report: str | None
+    contracts: tuple[str, ...] = ()
 
 
 SETTINGS = pytest.StashKey[RunSettings]()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Generator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,10 +23,25 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[options.SETTINGS] = options.resolve(config)
     _live().configure(config)
     config.addinivalue_line("markers", fixtures.MARKER_HELP)
+    _suite().configure(config)
 
 
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> None:
     fixtures.remember_outcome(item, call)
+
+
+def _suite() -> Any:
+    from foxcontract import collect  # imported on first use: keeps the plugin import cheap
+
+    return collect
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
+    return _suite().collect_file(file_path, parent)  # type: ignore[no-any-return]
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    _suite().report.finish(session)
 
 
 def _live() -> Any:
@@ -52,5 +68,6 @@ def pytest_make_collect_report(
     return report
 
 
-def pytest_terminal_summary(terminalreporter: Any) -> None:
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    _suite().report.summary(terminalreporter, config)
     _live().terminal_summary(terminalreporter)

@@ -15,6 +15,7 @@ from foxcontract.strategies._values import representatives, sample_value
 __all__ = [
     "MAX_PRODUCT",
     "base_body",
+    "bodies_with",
     "combo_fields",
     "exact_combos",
     "exercised",
@@ -48,8 +49,9 @@ def base_body(contract: Contract) -> Body:
     return {f.name: sample_value(contract, f.name) for f in contract.fields if f.required}
 
 
-def _product(contract: Contract, names: tuple[str, ...]) -> list[Body]:
-    base = base_body(contract)
+def _product(contract: Contract, names: tuple[str, ...], fixed: Body | None = None) -> list[Body]:
+    base = {**base_body(contract), **(fixed or {})}
+    names = tuple(n for n in names if n not in (fixed or {}))
     axes = [representatives(contract, n) for n in names]
     out = []
     for values in itertools.product(*axes):
@@ -64,6 +66,14 @@ def _size(contract: Contract, names: tuple[str, ...]) -> int:
     for n in names:
         size *= len(representatives(contract, n))
     return size
+
+
+def bodies_with(contract: Contract, name: str, value: Any) -> list[Body]:
+    """Every combination of the :func:`combo_fields` with field ``name`` set to ``value``."""
+    names = combo_fields(contract)
+    if _size(contract, names) > MAX_PRODUCT:
+        names = ()
+    return _product(contract, names, {name: value})
 
 
 @cache

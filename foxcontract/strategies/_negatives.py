@@ -12,7 +12,13 @@ from typing import Any
 from hypothesis import strategies as st
 
 from foxcontract.contract.model import Contract, Field
-from foxcontract.strategies._values import _bounds, _unique, field_values, sample_value
+from foxcontract.strategies._values import (
+    _bounds,
+    _unique,
+    field_check,
+    field_values,
+    sample_value,
+)
 
 __all__ = ["near_miss_values", "random_invalid_values"]
 
@@ -92,13 +98,13 @@ _SCALARS: st.SearchStrategy[Any] = st.one_of(
     st.none(),
     st.booleans(),
     st.integers(),
-    st.floats(allow_nan=False, allow_infinity=False).filter(lambda x: not x.is_integer()),
+    st.integers(-(10**6), 10**6).map(lambda i: i + 0.5),  # never an integral float
     st.text(max_size=20),
 )
-_JSON: st.SearchStrategy[Any] = st.recursive(
+_JSON: st.SearchStrategy[Any] = st.one_of(
     _SCALARS,
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner),
-    max_leaves=5,
+    st.lists(_SCALARS, max_size=2),
+    st.dictionaries(st.text(max_size=5), _SCALARS, max_size=2),
 )
 
 
@@ -118,7 +124,24 @@ def _mutated(v: str) -> st.SearchStrategy[str]:
 
 
 def random_invalid_values(contract: Contract, f: Field, keyword: str) -> st.SearchStrategy[Any]:
-    """Random values aimed at breaking ``<field>.<keyword>`` (the caller still filters)."""
+    """Random values that break ``<field>.<keyword>`` first (the caller still checks the
+    whole body with the oracle)."""
+    check = field_check(contract, f.name)
+
+    def breaks(value: Any) -> bool:
+        found = check(value)
+        return found is not None and found[0] == keyword
+
+    aimed = _aimed(contract, f, keyword)
+    fallback = [v for v in near_miss_values(contract, f.name) if breaks(v)]
+    if not fallback:
+        return aimed.filter(breaks)
+    # a miss falls back on a near miss (chosen by the value) instead of being thrown
+    # away: a filter on a one_of would throw away whole batches of cases
+    return aimed.map(lambda v: v if breaks(v) else fallback[len(repr(v)) % len(fallback)])
+
+
+def _aimed(contract: Contract, f: Field, keyword: str) -> st.SearchStrategy[Any]:
     low, high = _bounds(f)
     valid_strings = [v for v in field_values(contract, f.name) if isinstance(v, str)]
     if keyword == "minimum" and low is not None:
@@ -130,9 +153,9 @@ def random_invalid_values(contract: Contract, f: Field, keyword: str) -> st.Sear
     if keyword == "maxLength":
         return st.text(min_size=int(f.schema["maxLength"]) + 1)
     if keyword == "pattern":
-        blank = st.text(alphabet=" \t\n\r\x0b\x0c\u00a0\u3000", max_size=5)
+        blank = st.text(alphabet=" \t\n\r\x0b\x0c\u00a0\u3000", min_size=1, max_size=5)
         mutated = st.sampled_from(valid_strings or [""]).flatmap(_mutated)
-        return st.one_of(mutated, blank, st.text(max_size=30))
+        return st.one_of(blank, mutated, blank, st.text(max_size=30))
     if keyword in ("enum", "const") and valid_strings:
         return st.one_of(st.sampled_from(valid_strings).flatmap(_mutated), st.text(max_size=30))
     if keyword in ("enum", "const") and "integer" in f.types:
