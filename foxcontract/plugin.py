@@ -8,8 +8,9 @@ from typing import Any
 
 import pytest
 
-from foxcontract import fixtures, options
+from foxcontract import fixtures, options, replay_fixture
 from foxcontract.fixtures import fox_api  # noqa: F401  (registers the fixture)
+from foxcontract.replay_fixture import fox_replay  # noqa: F401  (registers the fixture)
 
 __all__: list[str] = []
 
@@ -23,6 +24,8 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[options.SETTINGS] = options.resolve(config)
     _live().configure(config)
     config.addinivalue_line("markers", fixtures.MARKER_HELP)
+    config.addinivalue_line("markers", _replay().MARKER)
+    config.addinivalue_line("markers", replay_fixture.MARKER)
     _suite().configure(config)
 
 
@@ -37,11 +40,22 @@ def _suite() -> Any:
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
-    return _suite().collect_file(file_path, parent)  # type: ignore[no-any-return]
+    return _suite().collect_file(file_path, parent) or _replay().collect_file(file_path, parent)  # type: ignore[no-any-return]
+
+
+def _replay() -> Any:
+    from foxcontract import replay_items  # cassettes: imported on first use
+
+    return replay_items
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
     _suite().report.finish(session)
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    _suite().report.summary(terminalreporter, config)
+    _live().terminal_summary(terminalreporter)
 
 
 def _live() -> Any:
@@ -66,8 +80,3 @@ def pytest_make_collect_report(
     report = yield
     _live().add_live_items(collector, report)
     return report
-
-
-def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
-    _suite().report.summary(terminalreporter, config)
-    _live().terminal_summary(terminalreporter)

@@ -29,8 +29,9 @@ __all__ = [
 ]
 
 PLACEHOLDER = "<redacted>"
-KEY_PATTERN = re.compile(r"sk-[A-Za-z0-9][A-Za-z0-9_\-]{5,}")
-"""What a FoxAPI key looks like: ``sk-`` and at least six more key characters."""
+KEY_PATTERN = re.compile(r"(?<![A-Za-z0-9_\-])sk-[A-Za-z0-9][A-Za-z0-9_\-]{5,}")
+"""What a FoxAPI key looks like: ``sk-`` (not inside a word, as in ``task-``) and at least
+six more key characters."""
 SECRET_HEADERS = frozenset(
     {"authorization", "proxy-authorization", "x-api-key", "api-key", "cookie", "set-cookie"}
 )

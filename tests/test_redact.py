@@ -40,6 +40,7 @@ def test_key_like_values_and_given_secrets_are_replaced_everywhere(
         "n": 3,
     }
     assert redact_text("an sk-ok? no: sk-", []) == "an sk-ok? no: sk-"
+    assert redact_text("task-unified-1757165031-uyujaw3d") == "task-unified-1757165031-uyujaw3d"
 
 
 def test_the_scan_names_lines_never_the_secret(monkeypatch: pytest.MonkeyPatch) -> None:

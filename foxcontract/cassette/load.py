@@ -1,0 +1,225 @@
+"""Reading cassette files: every problem is a ``file:line`` error, nothing is guessed.
+
+A fast path parses with libyaml when it is installed; a file with any problem is parsed
+again with ruamel for the line numbers (as contract files are).
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from foxcontract.cassette.model import FORMAT, SOURCES, Cassette, Interaction
+from foxcontract.contract.errors import ContractError, Problem, did_you_mean
+from foxcontract.contract.source import Source
+
+__all__ = ["CassetteError", "is_cassette", "key_line", "load_cassette"]
+
+_KEY = re.compile(rb"^cassette[ \t]*:", re.MULTILINE)
+_NAME_LINE = re.compile(r"^([ \t]*)-[ \t]+name[ \t]*:", re.MULTILINE)
+
+# field -> (required, type check, what it must be)
+_Spec = Mapping[str, tuple[bool, Any, str]]
+_TOP: _Spec = {
+    "cassette": (True, lambda v: v == FORMAT, f"the format version {FORMAT}"),
+    "contract": (True, lambda v: isinstance(v, str) and v, "a contract name"),
+    "contract_version": (True, lambda v: isinstance(v, str) and v, "a version string, quoted"),
+    "source": (True, lambda v: v in SOURCES, "one of " + ", ".join(SOURCES)),
+    "recorded_at": (True, lambda v: isinstance(v, str), "an ISO 8601 time, quoted"),
+    "base_url": (True, lambda v: isinstance(v, str) and "://" in v, "a URL"),
+    "doc": (False, lambda v: isinstance(v, str), "a string"),
+    "interactions": (True, lambda v: isinstance(v, list) and v, "a non-empty list"),
+}
+_INTERACTION: _Spec = {
+    "name": (True, lambda v: isinstance(v, str) and v, "a non-empty string"),
+    "doc": (False, lambda v: isinstance(v, str), "a string"),
+    "request": (True, lambda v: isinstance(v, dict), "a mapping"),
+    "response": (True, lambda v: isinstance(v, dict), "a mapping"),
+}
+_HEADERS = (
+    lambda v: isinstance(v, dict) and all(isinstance(x, str) for x in v.values()),
+    "a mapping of header names to strings",
+)
+_REQUEST: _Spec = {
+    "method": (True, lambda v: v in ("GET", "POST", "PUT", "PATCH", "DELETE"), "an HTTP method"),
+    "path": (True, lambda v: isinstance(v, str) and v.startswith("/"), "a path starting with /"),
+    "headers": (False, *_HEADERS),
+    "body": (False, lambda v: True, "JSON"),
+}
+_RESPONSE: _Spec = {
+    "status": (True, lambda v: type(v) is int and 100 <= v <= 599, "an HTTP status (100..599)"),
+    "headers": (False, *_HEADERS),
+    "body": (False, lambda v: True, "JSON"),
+}
+
+
+class CassetteError(ContractError):
+    """A cassette that cannot be used; ``str()`` lists each problem as ``file:line: ...``."""
+
+
+def is_cassette(path: Path) -> bool:
+    """Whether ``path`` is a YAML file with the top-level key ``cassette:``."""
+    if path.suffix not in (".yaml", ".yml"):
+        return False
+    try:
+        with path.open("rb") as handle:
+            return bool(_KEY.search(handle.read(4096)))
+    except OSError:
+        return False
+
+
+def _fast(text: str) -> Any:
+    try:  # libyaml, when present: only a faster parse of valid files
+        yaml: Any = importlib.import_module("yaml")
+    except ImportError:  # pragma: no cover - depends on the environment
+        return None
+    loader = getattr(yaml, "CSafeLoader", None)
+    if loader is None:  # pragma: no cover
+        return None
+    try:
+        return yaml.load(text, Loader=loader)
+    except yaml.YAMLError:
+        return None
+
+
+def _slow(path: Path, text: str) -> Source:
+    try:
+        tree = YAML(typ="rt", pure=True).load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        what = " ".join(str(x) for x in (exc.context, exc.problem) if x)
+        line = mark.line + 1 if mark is not None else 1
+        raise CassetteError.at(path, line, f"not valid YAML: {what}") from None
+    except YAMLError as exc:
+        raise CassetteError.at(path, 1, f"not valid YAML: {exc}") from None
+    from foxcontract.contract.source import _plain
+
+    return Source(path=path, data=_plain(tree), _tree=tree)
+
+
+def load_cassette(path: str | Path) -> Cassette:
+    """Read and check one cassette file; raises :class:`CassetteError` (``file:line``)."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise CassetteError.at(path, 1, "cassette file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CassetteError.at(path, 1, f"cannot read cassette file: {exc}") from None
+    data = _fast(text)
+    if data is not None and not _problems(data, None, path):
+        return _build(path, data, _lines(text))
+    source = _slow(path, text)
+    problems = _problems(source.data, source, path)
+    if problems:
+        raise CassetteError(problems)
+    return _build(path, source.data, _lines(text))  # pragma: no cover - fast path agrees
+
+
+def _lines(text: str) -> list[int]:
+    """The line of each interaction: the ``- name:`` items at the first one's indentation."""
+    found = [(m.group(1), text.count("\n", 0, m.start()) + 1) for m in _NAME_LINE.finditer(text)]
+    return [line for indent, line in found if indent == found[0][0]] if found else []
+
+
+def key_line(path: Path, key: str) -> int:
+    """The line of a top-level ``key:`` of a file (1 when it cannot be found)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return 1
+    match = re.search(rf"^{re.escape(key)}[ \t]*:", text, re.MULTILINE)
+    return text.count("\n", 0, match.start()) + 1 if match else 1
+
+
+def _problems(data: Any, source: Source | None, path: Path) -> list[Problem]:
+    def line(where: list[str | int]) -> int:
+        return source.line(where) if source is not None else 1
+
+    if data is None:
+        return [Problem(path, 1, "the cassette file is empty")]
+    if not isinstance(data, dict):
+        return [Problem(path, 1, f"a cassette must be a YAML mapping, not a {type(data).__name__}")]
+    out = _check(data, _TOP, [], line, path, "the cassette")
+    for i, item in enumerate(data.get("interactions") or []):
+        where: list[str | int] = ["interactions", i]
+        if not isinstance(item, dict):
+            out.append(Problem(path, line(where), "an interaction must be a mapping"))
+            continue
+        out += _check(item, _INTERACTION, where, line, path, f"interaction {i + 1}")
+        for part, spec in (("request", _REQUEST), ("response", _RESPONSE)):
+            if isinstance(item.get(part), dict):
+                out += _check(item[part], spec, [*where, part], line, path, f"the {part}")
+    names = [i.get("name") for i in data.get("interactions") or [] if isinstance(i, dict)]
+    for i, name in enumerate(names):
+        if name in names[:i]:
+            out.append(
+                Problem(
+                    path,
+                    line(["interactions", i, "name"]),
+                    f"interaction name {name!r} is used twice",
+                )
+            )
+    return out
+
+
+def _check(
+    data: dict[str, Any], spec: _Spec, where: list[str | int], line: Any, path: Path, what: str
+) -> list[Problem]:
+    out = []
+    for key, value in data.items():
+        if key not in spec:
+            out.append(
+                Problem(
+                    path,
+                    line([*where, key]),
+                    f"unknown field {key!r} in {what}{did_you_mean(key, spec)}",
+                )
+            )
+        elif not spec[key][1](value):
+            out.append(
+                Problem(
+                    path, line([*where, key]), f"{key}: must be {spec[key][2]}, got {value!r}"[:200]
+                )
+            )
+    for key, (required, _, _) in spec.items():
+        if required and key not in data:
+            out.append(Problem(path, line(where) if where else 1, f"{what}: missing field {key!r}"))
+    return out
+
+
+def _build(path: Path, data: dict[str, Any], lines: list[int]) -> Cassette:
+    interactions = []
+    for i, item in enumerate(data["interactions"]):
+        request, response = item["request"], item["response"]
+        interactions.append(
+            Interaction(
+                name=item["name"],
+                doc=item.get("doc", ""),
+                method=request["method"],
+                path=request["path"],
+                request_headers=request.get("headers") or {},
+                request_body=request.get("body"),
+                has_body="body" in request,
+                status=response["status"],
+                response_headers=response.get("headers") or {},
+                response_body=response.get("body"),
+                line=lines[i] if i < len(lines) else 1,
+            )
+        )
+    return Cassette(
+        path=path,
+        contract=data["contract"],
+        contract_version=str(data["contract_version"]),
+        source=data["source"],
+        recorded_at=str(data["recorded_at"]),
+        base_url=data["base_url"],
+        doc=data.get("doc", ""),
+        interactions=tuple(interactions),
+    )

@@ -1,0 +1,113 @@
+"""Writing cassettes: redacted, scanned for secrets, atomic; and built from the documented
+examples of a contract (``source: docs``)."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+
+from foxcontract.cassette.load import CassetteError, is_cassette, load_cassette
+from foxcontract.cassette.model import Cassette, Interaction
+from foxcontract.contract.model import Contract
+from foxcontract.redact import redact, redact_headers, write_text_safely
+
+__all__ = ["HEADER", "dump_cassette", "from_examples", "now", "write_cassette"]
+
+HEADER = (
+    "# foxcontract cassette: recorded FoxAPI interactions; the format is described in\n"
+    "# foxcontract/cassette/model.py. Replayed by `pytest contracts`.\n"
+)
+DEFAULT_BASE_URL = "https://api.foxapi.cc"
+
+
+def now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def dump_cassette(cassette: Cassette) -> str:
+    yaml = YAML(typ="rt", pure=True)
+    yaml.width = 100
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    yaml.representer.add_representer(
+        type(None), lambda r, _: r.represent_scalar("tag:yaml.org,2002:null", "null")
+    )
+    out = io.StringIO()
+    yaml.dump(cassette.to_data(), out)
+    return HEADER + out.getvalue()
+
+
+def _redacted(interaction: Interaction, secrets: list[str | None]) -> Interaction:
+    return replace(
+        interaction,
+        request_headers=redact_headers(interaction.request_headers, secrets),
+        request_body=redact(interaction.request_body, secrets),
+        response_headers=redact_headers(interaction.response_headers, secrets),
+        response_body=redact(interaction.response_body, secrets),
+    )
+
+
+def write_cassette(
+    cassette: Cassette, secrets: Iterable[str | None] = (), *, merge: bool = True
+) -> Path:
+    """Write ``cassette`` to its path, redacted. With ``merge``, interactions already in the
+    file are kept unless one of the same name replaces them; an existing file that is not a
+    valid cassette (or is a contract) is a :class:`CassetteError` and is left untouched."""
+    known = list(secrets)
+    path = cassette.path
+    interactions = [_redacted(i, known) for i in cassette.interactions]
+    if path.exists():
+        if not is_cassette(path):
+            raise CassetteError.at(path, 1, "refusing to overwrite a file that is not a cassette")
+        if merge:
+            old = load_cassette(path)
+            new_names = {i.name for i in interactions}
+            interactions = [i for i in old.interactions if i.name not in new_names] + interactions
+    text = dump_cassette(replace(cassette, interactions=tuple(interactions)))
+    write_text_safely(path, text, known)
+    return path
+
+
+def _example_path(contract: Contract, params: dict[str, Any]) -> str:
+    path = contract.url_path
+    for name, value in params.items():
+        path = path.replace("{" + name + "}", str(value))
+    return path
+
+
+def from_examples(contract: Contract, path: Path, recorded_at: str | None = None) -> Cassette:
+    """A ``source: docs`` cassette of the contract's documented examples."""
+    interactions = []
+    for example in contract.examples:
+        headers = {"authorization": "Bearer <redacted>"}
+        if contract.has_body:
+            headers["content-type"] = contract.content_type or "application/json"
+        interactions.append(
+            Interaction(
+                name=example.name,
+                doc=example.doc,
+                method=contract.method,
+                path=_example_path(contract, dict(example.params)),
+                request_headers=headers,
+                request_body=example.body if contract.has_body else None,
+                has_body=contract.has_body,
+                status=example.status,
+                response_headers={"content-type": "application/json"},
+                response_body=example.response_body,
+            )
+        )
+    return Cassette(
+        path=path,
+        contract=contract.name,
+        contract_version=contract.version,
+        source="docs",
+        recorded_at=recorded_at or now(),
+        base_url=DEFAULT_BASE_URL,
+        doc=f"The documented examples of {contract.path.name}, as a cassette.",
+        interactions=tuple(interactions),
+    )

@@ -1,0 +1,64 @@
+"""Replay mode's network isolation: while active, any real request fails at once with a
+message naming the URL and how to record an answer instead (``--fox-mode record``).
+
+httpx is blocked through respx (every request is routed to a refusal), and raw sockets
+through ``socket.socket.connect`` (``requests``, ``urllib``, other libraries): a test cannot
+reach the network by accident, and never silently.
+"""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import httpx
+import respx
+
+__all__ = ["NetworkBlockedError", "blocked_network", "refusal"]
+
+HOW_TO_RECORD = (
+    "replay mode makes no network requests; to record this answer from the real API, run "
+    "pytest --fox-mode record (FOXAPI_API_KEY set; the cassette is written redacted)"
+)
+
+
+class NetworkBlockedError(AssertionError):
+    """A real network request in replay mode."""
+
+
+def refusal(target: str, detail: str = "") -> NetworkBlockedError:
+    extra = f" ({detail})" if detail else ""
+    return NetworkBlockedError(
+        f"blocked a real network request to {target}{extra}: {HOW_TO_RECORD}"
+    )
+
+
+@contextmanager
+def blocked_network(router: respx.Router | None = None) -> Iterator[respx.Router]:
+    """Block every real request for the duration. Given the ``router`` of an already active
+    ``respx.mock`` (whose routes must then answer or refuse every request), only raw
+    sockets are blocked here."""
+
+    def refuse_http(request: httpx.Request) -> httpx.Response:
+        raise refusal(f"{request.method} {request.url}")
+
+    original = socket.socket.connect, socket.socket.connect_ex
+
+    def refuse_socket(self: socket.socket, address: Any) -> Any:
+        if self.family == getattr(socket, "AF_UNIX", None):
+            return original[0](self, address)  # local IPC (e.g. xdist, docker) is not network
+        raise refusal(f"socket {address!r}")
+
+    socket.socket.connect = refuse_socket  # type: ignore[method-assign,assignment]
+    socket.socket.connect_ex = refuse_socket  # type: ignore[method-assign,assignment]
+    try:
+        if router is not None:
+            yield router
+        else:
+            with respx.mock(assert_all_called=False) as mock:
+                mock.route().mock(side_effect=refuse_http)
+                yield mock
+    finally:
+        socket.socket.connect, socket.socket.connect_ex = original  # type: ignore[method-assign]

@@ -1,0 +1,167 @@
+"""Replaying a recorded interaction: the contract it was recorded for, the verdict on it,
+and the normalised answer that its snapshot holds (volatile paths masked).
+
+``replay(interaction, contract)`` is pure and fast (no pytest, no I/O), so the replay items,
+the ``fox_replay`` fixture and ``benchmarks/bench_replay.py`` share it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from foxcontract.cassette import Cassette, CassetteError, Interaction, key_line
+from foxcontract.contract.errors import ContractError, did_you_mean
+from foxcontract.contract.loader import load_contract, shipped_contracts_dir
+from foxcontract.contract.model import Contract
+from foxcontract.verdict import NO_BODY, Problem, Verdict, judge
+
+__all__ = ["Replayed", "contract_for", "mask", "matches", "replay", "volatile_paths"]
+
+
+def _mask_value(value: Any) -> str:
+    kind = "null" if value is None else type(value).__name__
+    return f"<volatile {kind}>"
+
+
+def mask(body: Any, paths: Iterable[str]) -> Any:
+    """A copy of ``body`` with each volatile path (``id``, ``results.*.url``) replaced by a
+    marker that keeps the value's JSON type (``<volatile int>``)."""
+    out = _copy(body)
+    for path in paths:
+        _mask_path(out, path.split("."))
+    return out
+
+
+def _copy(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _copy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_copy(v) for v in value]
+    return value
+
+
+def _mask_path(node: Any, steps: Sequence[str]) -> None:
+    step, rest = steps[0], steps[1:]
+    if step == "*":
+        keys: Iterable[Any] = (
+            range(len(node))
+            if isinstance(node, list)
+            else (list(node) if isinstance(node, dict) else ())
+        )
+    elif isinstance(node, dict) and step in node:
+        keys = (step,)
+    else:
+        return
+    for key in keys:
+        if rest:
+            _mask_path(node[key], rest)
+        else:
+            node[key] = _mask_value(node[key])
+
+
+def volatile_paths(contract: Contract, status: int) -> tuple[str, ...]:
+    spec = contract.responses.get(str(status))
+    return spec.volatile if spec is not None else ()
+
+
+@dataclass(frozen=True)
+class Replayed:
+    """The verdict on one interaction, and its normalised answer (for the snapshot)."""
+
+    interaction: Interaction
+    verdict: Verdict
+    problems: tuple[Problem, ...]
+    normalised: dict[str, Any]
+
+
+@cache
+def _route(url_path: str) -> re.Pattern[str]:
+    parts = re.split(r"\{\w+\}", url_path)
+    return re.compile("^" + "[^/]+".join(re.escape(p) for p in parts) + "/?$")
+
+
+def replay(interaction: Interaction, contract: Contract) -> Replayed:
+    """Judge a recorded interaction against ``contract``."""
+    problems: list[Problem] = []
+    path = interaction.path.split("?", 1)[0]
+    if interaction.method != contract.method or not _route(contract.url_path).match(path):
+        problems.append(
+            Problem(
+                "route",
+                f"{interaction.method} {path} is not {contract.method} {contract.url_path}, "
+                f"the endpoint of contract {contract.name}",
+            )
+        )
+    body = interaction.request_body if contract.has_body and interaction.has_body else NO_BODY
+    if contract.has_body and not interaction.has_body:
+        problems.append(Problem("request", "the recorded request has no body"))
+    verdict = judge(contract, interaction.status, interaction.response_body, body)
+    problems.extend(verdict.problems)
+    normalised = {
+        "status": interaction.status,
+        "body": mask(interaction.response_body, volatile_paths(contract, interaction.status)),
+    }
+    return Replayed(interaction, verdict, tuple(problems), normalised)
+
+
+def matches(
+    interaction: Interaction, contract: Contract, method: str, path: str, body: Any
+) -> bool:
+    """Whether a request is the recorded one: same method, same endpoint (path parameters
+    such as task ids are volatile), same body."""
+    if method.upper() != interaction.method:
+        return False
+    if contract.params:
+        route = _route(contract.url_path)
+        if not (route.match(path.split("?", 1)[0]) and route.match(interaction.path)):
+            return False
+    elif path.split("?", 1)[0] != interaction.path.split("?", 1)[0]:
+        return False
+    return not contract.has_body or body == interaction.request_body
+
+
+def _contract_files(cassette_path: Path) -> list[Path]:
+    folders = [cassette_path.parent, cassette_path.parent.parent, shipped_contracts_dir()]
+    return [p for folder in folders for p in sorted(folder.glob("*.yaml"))]
+
+
+@cache
+def _load(path: Path) -> Contract:
+    return load_contract(path)
+
+
+def contract_for(cassette: Cassette) -> Contract:
+    """The contract a cassette was recorded for: ``<contract>.yaml`` beside the cassette,
+    in its parent folder, or shipped; its version must be the cassette's."""
+    names: list[str] = []
+    contract: Contract | None = None
+    for path in _contract_files(cassette.path):
+        if path.stem == cassette.contract:
+            try:
+                contract = _load(path.resolve())
+            except ContractError:
+                continue
+            break
+        names.append(path.stem)
+    if contract is None:
+        raise CassetteError.at(
+            cassette.path,
+            key_line(cassette.path, "contract"),
+            f"no contract named {cassette.contract!r} beside the cassette or shipped"
+            f"{did_you_mean(cassette.contract, names)}",
+        )
+    if contract.version != cassette.contract_version:
+        raise CassetteError.at(
+            cassette.path,
+            key_line(cassette.path, "contract_version"),
+            f"recorded for {contract.name} version {cassette.contract_version}, but "
+            f"{contract.path} is version {contract.version}: record it again "
+            "(pytest --fox-mode record) or check it against the new version and update "
+            "contract_version",
+        )
+    return contract

@@ -1,0 +1,184 @@
+"""Replaying the cassettes as users run it: ``pytest contracts`` offline, drift detection,
+verdict disagreements, snapshots, and network isolation."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+CONTRACTS = Path(__file__).parents[1] / "contracts"
+
+
+@pytest.fixture
+def project(pytester: pytest.Pytester) -> pytest.Pytester:
+    """A copy of the shipped contracts, cassettes and snapshots."""
+    shutil.copytree(CONTRACTS, pytester.path / "contracts")
+    return pytester
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1))
+
+
+def test_the_shipped_cassettes_replay_offline(project: pytest.Pytester) -> None:
+    result = project.runpytest("contracts/cassettes", "-v", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=4)
+    result.stdout.fnmatch_lines(
+        [
+            "contracts/cassettes/tasks-get.yaml::documented-completed-task PASSED*",
+            "contracts/cassettes/tasks-get.yaml::unknown-task PASSED*",
+            "contracts/cassettes/videos-generations.yaml::documented-request PASSED*",
+            "contracts/cassettes/videos-generations.yaml::lite-4k-rejected PASSED*",
+        ]
+    )
+
+
+def test_a_contract_change_the_recording_no_longer_satisfies_fails(
+    project: pytest.Pytester,
+) -> None:
+    edit(
+        project.path / "contracts/videos-generations.yaml",
+        "object: {const: video.generation.task}",
+        "object: {const: video.task}",
+    )
+    result = project.runpytest("contracts/cassettes", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=3, failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*/contracts/cassettes/videos-generations.yaml:11: interaction 'documented-request' "
+            "no longer satisfies contract videos-generations (*/contracts/videos-generations.yaml)",
+            "request:  POST /v1/videos/generations",
+            "expected: 2xx: the body breaks no rule",
+            "problem:  schema: object: 'video.task' was expected (against responses.200.schema)",
+        ]
+    )
+
+
+def test_a_recorded_answer_the_oracle_disagrees_with_fails(project: pytest.Pytester) -> None:
+    cassette = project.path / "contracts/cassettes/videos-generations.yaml"
+    edit(cassette, "resolution: 4k", "resolution: 720p")
+    result = project.runpytest("contracts/cassettes", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=3, failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*videos-generations.yaml:41: interaction 'lite-4k-rejected' no longer satisfies*",
+            "expected: 2xx: the body breaks no rule",
+            "problem:  status: an allowed body was rejected with 422",
+        ]
+    )
+
+
+def test_a_wrong_error_kind_fails(project: pytest.Pytester) -> None:
+    cassette = project.path / "contracts/cassettes/videos-generations.yaml"
+    edit(cassette, "type: invalid_request_error", "type: rate_limit_error")
+    result = project.runpytest("contracts/cassettes", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=3, failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "expected: 422 validation type invalid_request_error for rule lite-no-4k (resolution)",
+            "problem:  error: expected 422 validation type invalid_request_error, "
+            "got 422 type rate_limit_error code None",
+        ]
+    )
+
+
+def test_volatile_paths_are_ignored_and_other_changes_need_a_snapshot_update(
+    project: pytest.Pytester,
+) -> None:
+    cassette = project.path / "contracts/cassettes/tasks-get.yaml"
+    edit(cassette, "created: 1757165031", "created: 1800000000")
+    edit(cassette, "user_group: default", "user_group: pro")
+    result = project.runpytest("contracts/cassettes", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=3, failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*tasks-get.yaml:11: the normalised response of 'documented-completed-task' differs "
+            "from its snapshot (run with --snapshot-update to accept it)",
+            "*'user_group': 'pro',*",
+        ]
+    )
+    assert "1800000000" not in result.stdout.str()
+    project.runpytest("contracts/cassettes", "-p", "no:cacheprovider", "--snapshot-update")
+    again = project.runpytest("contracts/cassettes", "-p", "no:cacheprovider")
+    again.assert_outcomes(passed=4)
+
+
+def test_a_cassette_for_another_contract_version_is_a_collection_error(
+    project: pytest.Pytester,
+) -> None:
+    cassette = project.path / "contracts/cassettes/tasks-get.yaml"
+    edit(cassette, "contract_version: '2026-11-24'", "contract_version: '2025-01-01'")
+    result = project.runpytest("contracts/cassettes", "-p", "no:cacheprovider")
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*/contracts/cassettes/tasks-get.yaml:5: recorded for tasks-get version 2025-01-01, "
+            "but */contracts/tasks-get.yaml is version 2026-11-24: record it again "
+            "(pytest --fox-mode record) or check it against the new version and update "
+            "contract_version"
+        ]
+    )
+
+
+def test_fox_replay_answers_from_cassettes_and_blocks_everything_else(
+    project: pytest.Pytester,
+) -> None:
+    project.makepyfile(
+        """
+        import socket
+
+        import httpx
+        import pytest
+
+        BODY = {"model": "veo-3.1-image-to-video",
+                "prompt": "The flowers sway gently in the wind",
+                "image_url": "https://example.com/photo.jpg", "resolution": "1080p",
+                "duration": 8, "generate_audio": True}
+
+        @pytest.mark.fox_cassette("contracts/cassettes")
+        def test_recorded(fox_replay):
+            response = httpx.post("https://api.foxapi.cc/v1/videos/generations", json=BODY,
+                                  headers={"Authorization": "Bearer sk-anything-123"})
+            assert response.json()["status"] == "pending"
+            task = httpx.get("https://api.foxapi.cc/v1/tasks/task-unified-1-any")
+            assert task.json()["status"] == "completed"
+            assert len(fox_replay.calls) == 2
+
+        @pytest.mark.fox_cassette("contracts/cassettes")
+        def test_not_recorded(fox_replay):
+            httpx.post("https://api.foxapi.cc/v1/videos/generations", json={**BODY, "seed": 1})
+
+        def test_other_host(fox_replay):
+            httpx.get("https://example.org/page")
+
+        def test_raw_socket(fox_replay):
+            socket.create_connection(("192.0.2.1", 80), timeout=1)
+        """
+    )
+    result = project.runpytest(
+        "-p",
+        "no:cacheprovider",
+        "test_fox_replay_answers_from_cassettes_and_blocks_everything_else.py",
+    )
+    result.assert_outcomes(passed=1, failed=3)
+    result.stdout.fnmatch_lines(
+        [
+            "E*MissingInteractionError: no recorded interaction matches POST "
+            'https://api.foxapi.cc/v1/videos/generations with body {*"seed": 1*} in the '
+            "cassettes */contracts/cassettes: replay mode makes no network requests; to record "
+            "this answer from the real API, run pytest --fox-mode record*",
+        ]
+    )
+    result.stdout.fnmatch_lines(
+        ["E*MissingInteractionError: no recorded interaction matches GET https://example.org/page*"]
+    )
+    result.stdout.fnmatch_lines(
+        [
+            "E*NetworkBlockedError: blocked a real network request to socket ('192.0.2.1', 80): "
+            "replay mode makes no network requests*"
+        ]
+    )
