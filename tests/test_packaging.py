@@ -6,6 +6,7 @@ import contextlib
 import io
 import os
 import re
+import shutil
 import subprocess
 import tomllib
 from pathlib import Path
@@ -108,3 +109,22 @@ def test_the_readme_example_prints_what_it_says() -> None:
 def test_the_changelog_has_an_unreleased_section() -> None:
     text = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
     assert "\n## [Unreleased]\n" in text
+
+
+def test_ci_fails_when_the_command_fails_even_with_exit_5(tmp_path: Path) -> None:
+    """pytest's "no tests collected" (exit 5) must fail CI, like any other failure."""
+    (tmp_path / ".ci").mkdir()
+    shutil.copy(ROOT / ".ci" / "run", tmp_path / ".ci" / "run")
+    (tmp_path / "README.md").write_text(
+        "python -m pip install nothing\npython -m pip install nothing || exit 5\n"
+    )
+    done = subprocess.run(
+        ["bash", str(tmp_path / ".ci" / "run")],
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        env={**os.environ, "PIP_NO_INDEX": "1"},
+    )
+    assert done.returncode == 5, done.stderr
+    assert done.stdout.startswith("+ python -m pip install nothing || exit 5\n")
+    assert ".ci/run: passed" not in done.stdout
