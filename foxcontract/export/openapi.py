@@ -4,7 +4,9 @@ Each contract is one operation (its ``name`` is the ``operationId``): the reques
 with its cross rules (:mod:`foxcontract.export.rules`), path parameters, the documented
 responses, one response per error status with the shared error body, bearer security, and a
 ``links`` object from every created task to the contract that polls it (a contract with a
-``lifecycle``), passing the task's ``id`` as that contract's path parameter.
+``lifecycle``), passing the task's ``id`` as that contract's path parameter. Every
+``pattern`` is rewritten to read the same in ECMA-262 as in Python (``export.regex``); one
+that cannot be is a :class:`ContractError` at its line.
 """
 
 from __future__ import annotations
@@ -14,7 +16,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from foxcontract import __version__
+from foxcontract.contract.errors import ContractError
 from foxcontract.contract.model import Contract, ErrorKind
+from foxcontract.export.regex import PatternError, portable_schema
 from foxcontract.export.rules import exact, request_schema
 
 __all__ = ["BEARER", "OPENAPI_VERSION", "openapi_document"]
@@ -37,7 +41,9 @@ def _parameters(contract: Contract) -> list[dict[str, Any]]:
             "name": name,
             "in": "path",
             "required": True,
-            "schema": dict(contract.params.get(name, {"type": "string"})),
+            "schema": portable_schema(
+                dict(contract.params.get(name, {"type": "string"})), ["request", "params", name]
+            ),
         }
         for name in _path_params(contract)
     ]
@@ -45,7 +51,7 @@ def _parameters(contract: Contract) -> list[dict[str, Any]]:
 
 def _error_ref(contract: Contract, shared: dict[str, Any]) -> dict[str, Any]:
     """A ``$ref`` to the contract's error body in ``components.schemas`` (added if new)."""
-    schema = dict(contract.error_schema)
+    schema = portable_schema(dict(contract.error_schema), ["errors"])
     for name, known in shared.items():
         if known == schema:
             return {"$ref": f"#/components/schemas/{name}"}
@@ -94,7 +100,11 @@ def _responses(
     for status, spec in contract.responses.items():
         response: dict[str, Any] = {
             "description": f"{contract.name} {status}",
-            "content": {"application/json": {"schema": dict(spec.schema)}},
+            "content": {
+                "application/json": {
+                    "schema": portable_schema(dict(spec.schema), ["responses", status, "schema"])
+                }
+            },
         }
         links = _links(contract, spec.schema, pollers) if status.startswith("2") else {}
         if links:
@@ -126,6 +136,16 @@ def _link_name(contract: Contract) -> str:
 
 
 def _operation(
+    contract: Contract, pollers: list[Contract], shared: dict[str, Any]
+) -> dict[str, Any]:
+    try:
+        return _unchecked_operation(contract, pollers, shared)
+    except PatternError as exc:
+        line = contract.line_of(exc.where) if contract.line_of is not None else 1
+        raise ContractError.at(contract.path, line, f"cannot export this pattern: {exc}") from None
+
+
+def _unchecked_operation(
     contract: Contract, pollers: list[Contract], shared: dict[str, Any]
 ) -> dict[str, Any]:
     op: dict[str, Any] = {

@@ -12,6 +12,9 @@ The schema gives the same verdict, valid or invalid, as the oracle on every JSON
   with an invalid field is invalid whatever its rules say, so as a verdict this is the same
   as judging every rule on every body, which is what ``allOf`` does.
 
+Patterns are rewritten so ECMA-262 (the dialect of OpenAPI tools) reads them as Python's
+``re`` (the oracle's) does: see :mod:`foxcontract.export.regex`.
+
 One stance cannot be written in JSON Schema: ``integral_floats: reject`` (``8.0`` is not an
 integer). JSON Schema sees ``8.0`` and ``8`` as the same number, so under that setting the
 schema accepts an integral float where the oracle does not; :func:`exact` says so.
@@ -22,6 +25,7 @@ from __future__ import annotations
 from typing import Any
 
 from foxcontract.contract.model import MISSING, Condition, Contract, Rule, json_key
+from foxcontract.export.regex import portable_schema
 
 __all__ = ["JSONSchema", "condition_schema", "exact", "request_schema", "rule_schema"]
 
@@ -87,7 +91,8 @@ def request_schema(contract: Contract) -> dict[str, Any]:
     """The JSON Schema of the request body of ``contract`` (which must have one)."""
     if contract.body_schema is None:
         raise ValueError(f"contract {contract.name!r} has no request body")
-    schema: dict[str, Any] = {"type": "object", **contract.body_schema}
+    body = portable_schema(dict(contract.body_schema), ["request", "body"])
+    schema: dict[str, Any] = {"type": "object", **body}
     rules = [rule_schema(contract, r) for r in contract.cross_rules]
     if rules:
         schema["allOf"] = rules
