@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 import respx
 
-__all__ = ["NetworkBlockedError", "blocked_network", "refusal"]
+__all__ = ["NetworkBlockedError", "blocked_network", "blocked_sockets", "refusal"]
 
 HOW_TO_RECORD = (
     "replay mode makes no network requests; to record this answer from the real API, run "
@@ -36,14 +36,8 @@ def refusal(target: str, detail: str = "") -> NetworkBlockedError:
 
 
 @contextmanager
-def blocked_network(router: respx.Router | None = None) -> Iterator[respx.Router]:
-    """Block every real request for the duration. Given the ``router`` of an already active
-    ``respx.mock`` (whose routes must then answer or refuse every request), only raw
-    sockets are blocked here."""
-
-    def refuse_http(request: httpx.Request) -> httpx.Response:
-        raise refusal(f"{request.method} {request.url}")
-
+def blocked_sockets() -> Iterator[None]:
+    """Refuse every outgoing socket connection (cheap: for each replayed item)."""
     original = socket.socket.connect, socket.socket.connect_ex
 
     def refuse_socket(self: socket.socket, address: Any) -> Any:
@@ -54,11 +48,24 @@ def blocked_network(router: respx.Router | None = None) -> Iterator[respx.Router
     socket.socket.connect = refuse_socket  # type: ignore[method-assign,assignment]
     socket.socket.connect_ex = refuse_socket  # type: ignore[method-assign,assignment]
     try:
+        yield
+    finally:
+        socket.socket.connect, socket.socket.connect_ex = original  # type: ignore[method-assign]
+
+
+@contextmanager
+def blocked_network(router: respx.Router | None = None) -> Iterator[respx.Router]:
+    """Block every real request for the duration: httpx with a message naming the URL,
+    anything else at the socket. Given the ``router`` of an already active ``respx.mock``
+    (whose routes must then answer or refuse every request), only sockets are blocked here."""
+
+    def refuse_http(request: httpx.Request) -> httpx.Response:
+        raise refusal(f"{request.method} {request.url}")
+
+    with blocked_sockets():
         if router is not None:
             yield router
         else:
             with respx.mock(assert_all_called=False) as mock:
                 mock.route().mock(side_effect=refuse_http)
                 yield mock
-    finally:
-        socket.socket.connect, socket.socket.connect_ex = original  # type: ignore[method-assign]

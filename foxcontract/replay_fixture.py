@@ -12,6 +12,7 @@ other network request is blocked. With ``--fox-mode record`` the requests go to
 
 from __future__ import annotations
 
+import http.client
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,7 +32,7 @@ from foxcontract.options import SETTINGS, Mode
 from foxcontract.redact import redact
 from foxcontract.replay import contract_for, matches
 
-__all__ = ["MARKER", "FoxReplay", "MissingInteractionError", "fox_replay"]
+__all__ = ["MARKER", "FoxReplay", "MissingInteractionError", "forward", "fox_replay"]
 
 MARKER = (
     "fox_cassette(*paths): the cassette folder(s) or files the fox_replay fixture answers "
@@ -91,41 +92,79 @@ class FoxReplay:
         )
 
 
-def _record(route: respx.Route, base_url: str, folder: Path, test_name: str) -> None:
-    create, poll = shipped_endpoints()
-    by_contract: dict[str, list[Interaction]] = {}
-    for n, call in enumerate(route.calls, start=1):
-        request, response = call.request, call.response
-        if response is None:
-            continue
-        contract = create if request.method == create.method else poll
-        content = request.content
-        interaction = Interaction(
-            name=f"{test_name}-{n}",
-            method=request.method,
-            path=request.url.raw_path.decode(),
-            request_headers={
-                k: v for k, v in request.headers.items() if k in ("authorization", "content-type")
-            },
-            request_body=json.loads(content) if content else None,
-            has_body=bool(content),
-            status=response.status_code,
-            response_headers={"content-type": response.headers.get("content-type", "")},
-            response_body=response.json() if response.content else None,
+def forward(request: httpx.Request) -> httpx.Response:
+    """Send ``request`` over the real network with ``http.client`` (respx patches httpx's
+    own transport), so the answer can be both returned and recorded."""
+    url = request.url
+    timeouts: Any = request.extensions.get("timeout") or {}
+    timeout = float(timeouts.get("read") or 30.0)
+    connection_class = (
+        http.client.HTTPSConnection if url.scheme == "https" else http.client.HTTPConnection
+    )
+    connection = connection_class(url.host, url.port, timeout=timeout)
+    try:
+        connection.request(
+            request.method,
+            url.raw_path.decode(),
+            body=request.content,
+            headers=dict(request.headers),
         )
-        by_contract.setdefault(contract.name, []).append(interaction)
-    for contract in (create, poll):
-        if contract.name in by_contract:
-            cassette = Cassette(
-                path=folder / f"{contract.name}.yaml",
-                contract=contract.name,
-                contract_version=contract.version,
-                source="live",
-                recorded_at=now(),
-                base_url=base_url,
-                interactions=tuple(by_contract[contract.name]),
+        answer = connection.getresponse()
+        content = answer.read()
+    except TimeoutError:
+        raise httpx.ReadTimeout("the API answered too slowly", request=request) from None
+    except (http.client.HTTPException, ConnectionError) as exc:
+        raise httpx.RemoteProtocolError(str(exc) or type(exc).__name__, request=request) from None
+    finally:
+        connection.close()
+    headers = [(k, v) for k, v in answer.getheaders() if k.lower() != "transfer-encoding"]
+    return httpx.Response(answer.status, headers=headers, content=content, request=request)
+
+
+class _Recorder:
+    def __init__(self) -> None:
+        self.calls: list[tuple[httpx.Request, httpx.Response]] = []
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        response = forward(request)
+        self.calls.append((request, response))
+        return response
+
+    def write(self, base_url: str, folder: Path, test_name: str) -> None:
+        create, poll = shipped_endpoints()
+        by_contract: dict[str, list[Interaction]] = {}
+        for n, (request, response) in enumerate(self.calls, start=1):
+            contract = create if request.method == create.method else poll
+            content = request.content
+            interaction = Interaction(
+                name=f"{test_name}-{n}",
+                method=request.method,
+                path=request.url.raw_path.decode(),
+                request_headers={
+                    k: v
+                    for k, v in request.headers.items()
+                    if k in ("authorization", "content-type")
+                },
+                request_body=json.loads(content) if content else None,
+                has_body=bool(content),
+                status=response.status_code,
+                response_headers={"content-type": response.headers.get("content-type", "")},
+                response_body=response.json() if response.content else None,
             )
-            write_cassette(cassette)
+            by_contract.setdefault(contract.name, []).append(interaction)
+        for contract in (create, poll):
+            if contract.name in by_contract:
+                write_cassette(
+                    Cassette(
+                        path=folder / f"{contract.name}.yaml",
+                        contract=contract.name,
+                        contract_version=contract.version,
+                        source="live",
+                        recorded_at=now(),
+                        base_url=base_url,
+                        interactions=tuple(by_contract[contract.name]),
+                    )
+                )
 
 
 @pytest.fixture
@@ -144,9 +183,11 @@ def fox_replay(request: pytest.FixtureRequest) -> Iterator[FoxReplay]:
             with blocked_network(router):
                 yield replay
         return
+    recorder = _Recorder()
     with respx.mock(assert_all_called=False) as router:
-        route = router.route(url__startswith=settings.base_url + "/").pass_through()
+        router.route(url__startswith=settings.base_url + "/").mock(side_effect=recorder)
+        router.route().pass_through()
         yield FoxReplay([])
     if settings.mode is Mode.RECORD:
         folder = paths[0] if paths[0].is_dir() or not paths[0].suffix else paths[0].parent
-        _record(route, settings.base_url, folder, request.node.name)
+        recorder.write(settings.base_url, folder, request.node.name)

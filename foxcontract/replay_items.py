@@ -17,7 +17,8 @@ import pytest
 
 from foxcontract.cassette import Cassette, CassetteError, Interaction, is_cassette, load_cassette
 from foxcontract.contract.model import Contract
-from foxcontract.offline import blocked_network
+from foxcontract.offline import blocked_sockets
+from foxcontract.options import SETTINGS, Mode
 from foxcontract.redact import redact
 from foxcontract.replay import Replayed, contract_for, replay
 
@@ -78,7 +79,7 @@ class CassetteItem(pytest.Item):
         self.add_marker("fox_replay")
 
     def runtest(self) -> None:
-        with blocked_network():
+        with blocked_sockets():
             result = replay(self.interaction, self.contract)
         self._tally(result)
         if result.problems:
@@ -120,8 +121,9 @@ class CassetteItem(pytest.Item):
         from syrupy.location import PyTestLocation
 
         option = self.config.option
+        recording = self.config.stash[SETTINGS].mode is Mode.RECORD  # record writes snapshots
         snapshot = SnapshotAssertion(
-            update_snapshots=bool(getattr(option, "update_snapshots", False)),
+            update_snapshots=bool(getattr(option, "update_snapshots", False)) or recording,
             update_new_snapshots_only=bool(getattr(option, "update_new_snapshots_only", False)),
             extension_class=AmberSnapshotExtension,
             test_location=PyTestLocation(self),

@@ -3,8 +3,11 @@ examples of a contract (``source: docs``)."""
 
 from __future__ import annotations
 
+import hashlib
 import io
-from collections.abc import Iterable
+import tempfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -61,6 +64,35 @@ def write_cassette(
     known = list(secrets)
     path = cassette.path
     interactions = [_redacted(i, known) for i in cassette.interactions]
+    with _locked(path):
+        return _merge_and_write(cassette, path, interactions, known, merge)
+
+
+@contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """Serialise read-merge-write of one cassette across processes (pytest-xdist workers)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX: writes stay atomic, merges unlocked
+        yield
+        return
+    digest = hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:16]
+    lock = Path(tempfile.gettempdir()) / f"foxcontract-cassette-{digest}.lock"
+    with lock.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _merge_and_write(
+    cassette: Cassette,
+    path: Path,
+    interactions: list[Interaction],
+    known: list[str | None],
+    merge: bool,
+) -> Path:
     if path.exists():
         if not is_cassette(path):
             raise CassetteError.at(path, 1, "refusing to overwrite a file that is not a cassette")
