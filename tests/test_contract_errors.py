@@ -124,7 +124,16 @@ def test_misspelt_json_type_suggests_the_right_one(tmp_path: Path) -> None:
 
 def test_missing_top_level_key(tmp_path: Path) -> None:
     path = write(tmp_path, edited("name: videos-generations\n", ""))
-    assert error_of(path) == f"{path}:1: the top level: 'name' is a required property"
+    assert error_of(path) == f"{path}:1: the top level: missing required key 'name'"
+    path = write(tmp_path, edited("    then: {resolution: {in: [720p, 1080p]}}\n", ""))
+    assert error_of(path) == (
+        f"{path}:{line_of(path, '- id: lite-no-4k')}: rules.0: missing required key 'then'"
+    )
+    path = write(tmp_path, "foxcontract: 1\nkind: endpoint\n")
+    assert error_of(path) == "\n".join(
+        f"{path}:1: the top level: missing required key {key!r}"
+        for key in ("errors", "name", "request", "responses", "version")
+    )
 
 
 def test_invalid_pattern(tmp_path: Path) -> None:

@@ -102,8 +102,12 @@ def _describe(source: Source, error: ValidationError) -> list[Problem]:
                 )
             )
         return problems
-    if error.validator == "required":
-        return [Problem(source.path, source.line(path), f"{where}: {error.message}")]
+    if error.validator == "required" and isinstance(error.instance, dict):
+        missing = [k for k in error.validator_value if k not in error.instance]
+        return [
+            Problem(source.path, source.line(path), f"{where}: missing required key {key!r}")
+            for key in missing
+        ]
     if error.validator in ("enum", "const"):
         value: Any = error.validator_value
         options = list(value) if error.validator == "enum" else [value]
