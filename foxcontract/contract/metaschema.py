@@ -103,7 +103,8 @@ def _describe(source: Source, error: ValidationError) -> list[Problem]:
             )
         return problems
     if error.validator == "required" and isinstance(error.instance, dict):
-        missing = [k for k in error.validator_value if k not in error.instance]
+        required: Any = error.validator_value
+        missing = [k for k in required if k not in error.instance]
         return [
             Problem(source.path, source.line(path), f"{where}: missing required key {key!r}")
             for key in missing
