@@ -84,7 +84,7 @@ def _fast(text: str) -> Any:
         return None
     try:
         return yaml.load(text, Loader=loader)
-    except yaml.YAMLError:
+    except Exception:  # any failure: the careful parse below reports it with its line
         return None
 
 
