@@ -109,6 +109,8 @@ class _Checker:
         )
         if rule.then.op == "absent":
             what = "must not be sent"
+        elif rule.then.op == "present":
+            what = "must be sent"
         else:
             shown = describe_value(value) + ("" if present else " (the default)")
             what = f"{shown} is not allowed (it must be {rule.then.describe()[3:]})"

@@ -63,3 +63,21 @@ def test_the_oracle_enforces_a_model_added_in_yaml(tmp_path: Path) -> None:
 
 def test_the_shipped_contract_rejects_the_fourth_model() -> None:
     assert [v.rule for v in check({**BASE, "model": PRO})] == ["model.enum"]
+
+
+def test_a_rule_can_require_a_field_for_a_model(tmp_path: Path) -> None:
+    path = with_a_fourth_model(tmp_path)
+    text = path.read_text(encoding="utf-8").replace(
+        "    then: {resolution: {in: [1080p, 4k]}}\n",
+        "    then: {resolution: {in: [1080p, 4k]}}\n"
+        "  - id: pro-needs-seed\n"
+        f"    when: {{model: {PRO}}}\n"
+        "    then: {seed: present}\n",
+    )
+    path.write_text(text, encoding="utf-8")
+    contract = load_contract(path)
+    assert [str(v) for v in check({**BASE, "model": PRO, "seed": None}, contract)] == [
+        f"[pro-needs-seed] seed: must be sent when model is {PRO} (rule pro-needs-seed)"
+    ]
+    assert check({**BASE, "model": PRO, "seed": 7}, contract) == []
+    assert check({**BASE, "model": "veo-3.1-image-to-video"}, contract) == []
