@@ -1,0 +1,164 @@
+"""``verdict.judge``: the expected outcome (the oracle, re-run) against the actual answer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from foxcontract.contract import load_contract
+from foxcontract.contract.model import Contract
+from foxcontract.verdict import judge, response_problems
+
+CONTRACTS = Path(__file__).parents[1] / "contracts"
+GOOD = {"model": "veo-3.1-image-to-video", "prompt": "a fox", "image_url": "https://e.com/a.jpg"}
+LITE_4K = {**GOOD, "model": "veo-3.1-lite-image-to-video", "resolution": "4k"}
+LITE_ENHANCE = {**GOOD, "model": "veo-3.1-lite-image-to-video", "enhance_prompt": True}
+TASK = {
+    "created": 1,
+    "id": "t",
+    "model": "m",
+    "object": "video.generation.task",
+    "progress": 0,
+    "status": "pending",
+    "task_info": {"can_cancel": True, "estimated_time": 4},
+    "type": "video",
+}
+
+
+def err(kind: str, code: str | None = None) -> dict[str, Any]:
+    body: dict[str, Any] = {"message": "m", "type": kind}
+    if code:
+        body["code"] = code
+    return {"error": body}
+
+
+@pytest.fixture(scope="module")
+def create() -> Contract:
+    return load_contract(CONTRACTS / "videos-generations.yaml")
+
+
+@pytest.fixture(scope="module")
+def poll() -> Contract:
+    return load_contract(CONTRACTS / "tasks-get.yaml")
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "answer", "problems"),
+    [
+        (GOOD, 200, TASK, []),
+        (
+            GOOD,
+            422,
+            err("invalid_request_error"),
+            ["status: an allowed body was rejected with 422"],
+        ),
+        (LITE_4K, 200, TASK, ["status: a body breaking rule lite-no-4k was accepted with 200"]),
+        (LITE_4K, 422, err("invalid_request_error"), []),
+        (LITE_ENHANCE, 422, err("invalid_request_error", "unsupported_advanced_options"), []),
+        (
+            LITE_ENHANCE,
+            422,
+            err("invalid_request_error"),
+            [
+                "error: expected 422 unsupported_advanced_options code "
+                "unsupported_advanced_options, got 422 type invalid_request_error code None"
+            ],
+        ),
+        (
+            LITE_4K,
+            400,
+            err("invalid_request_error"),
+            [
+                "status: expected 422 validation type invalid_request_error, "
+                "got 400 type invalid_request_error code None"
+            ],
+        ),
+        (
+            GOOD,
+            418,
+            err("teapot"),
+            [
+                "status: an allowed body was rejected with 418",
+                "status: 418 is not an answer the contract lists "
+                "[200, 400, 401, 402, 422, 429, 500, 503]",
+            ],
+        ),
+        (
+            GOOD,
+            200,
+            {**TASK, "status": "queued"},
+            [
+                "schema: status: 'queued' is not one of ['pending', 'processing', 'completed', "
+                "'failed'] (against responses.200.schema)"
+            ],
+        ),
+    ],
+)
+def test_judge(create: Contract, body: Any, status: int, answer: Any, problems: list[str]) -> None:
+    verdict = judge(create, status, answer, body)
+    assert [str(p) for p in verdict.problems] == problems
+    assert verdict.ok is (not problems)
+
+
+@pytest.mark.parametrize(
+    ("status", "kind"),
+    [
+        (429, "rate_limit_error"),
+        (503, "service_unavailable_error"),
+        (402, "insufficient_quota"),
+        (401, "authentication_error"),
+    ],
+)
+def test_answers_that_do_not_judge_the_body_are_inconclusive(
+    create: Contract, status: int, kind: str
+) -> None:
+    for body in (GOOD, LITE_4K):
+        verdict = judge(create, status, err(kind), body)
+        assert verdict.ok
+        assert verdict.outcome == "inconclusive"
+        assert verdict.inconclusive is not None
+        assert verdict.inconclusive.startswith(f"{status} ")
+
+
+def test_an_inconclusive_answer_still_has_its_body_checked(create: Contract) -> None:
+    verdict = judge(create, 429, {"error": {"type": "rate_limit_error"}}, GOOD)
+    assert [str(p) for p in verdict.problems] == [
+        "schema: error: 'message' is a required property (against the errors contract's schema)"
+    ]
+    wrong = judge(create, 429, err("server_error"), GOOD)
+    assert [str(p) for p in wrong.problems] == [
+        "error: error type 'server_error' for 429, expected 'rate_limit_error'"
+    ]
+
+
+def test_the_lifecycle_rules_of_a_polled_task(poll: Contract) -> None:
+    failed = {
+        "id": "t",
+        "object": "video.generation.task",
+        "type": "video",
+        "model": "m",
+        "status": "failed",
+        "progress": 10,
+        "created": 1,
+        "error": None,
+    }
+    assert [str(p) for p in response_problems(poll, 200, failed)] == [
+        "schema: error: None is not of type 'object' (against responses.200.schema)"
+    ]
+    verdict = judge(poll, 404, err("not_found"))
+    assert verdict.ok
+    assert verdict.expected.describe() == "any answer the contract lists (no body to judge)"
+
+
+def test_explain_lists_expected_actual_and_problems(create: Contract) -> None:
+    verdict = judge(create, 200, TASK, LITE_4K)
+    assert verdict.explain().splitlines() == [
+        "expected: 422 validation type invalid_request_error for rule lite-no-4k (resolution)",
+        "actual:   200",
+        '  - [lite-no-4k] resolution: "4k" is not allowed (it must be one of 720p, 1080p) '
+        "when model is veo-3.1-lite-image-to-video "
+        "(rule lite-no-4k: Lite supports only 720p and 1080p.)",
+        "problem: status: a body breaking rule lite-no-4k was accepted with 200",
+    ]
