@@ -101,16 +101,49 @@ def test_the_created_task_links_to_its_poll(document: dict[str, Any]) -> None:
 
 
 def test_path_parameters_from_the_contract(document: dict[str, Any]) -> None:
-    assert document["paths"][GET]["get"]["parameters"] == [
-        {
-            "name": "task_id",
-            "in": "path",
-            "required": True,
-            "schema": {"type": "string", "minLength": 1},
-        }
-    ]
+    (param,) = document["paths"][GET]["get"]["parameters"]
+    assert {k: v for k, v in param.items() if k != "examples"} == {
+        "name": "task_id",
+        "in": "path",
+        "required": True,
+        "schema": {"type": "string", "minLength": 1},
+    }
 
 
 def test_responses_are_the_contract_schemas(document: dict[str, Any]) -> None:
     created = document["paths"][POST]["post"]["responses"]["200"]["content"]["application/json"]
     assert created["schema"] == dict(default_contract().responses["200"].schema)
+
+
+def _media_validator(document: dict[str, Any], schema: dict[str, Any]) -> Any:
+    """A validator for ``schema`` whose ``#/components/...`` refs resolve in ``document``."""
+    import jsonschema
+
+    return jsonschema.Draft202012Validator({**schema, "components": document["components"]})
+
+
+def test_the_documented_examples_are_in_the_document_and_valid(document: dict[str, Any]) -> None:
+    post = document["paths"][POST]["post"]
+    request = post["requestBody"]["content"]["application/json"]
+    assert list(request["examples"]) == ["documented-request"]
+    assert list(post["responses"]["200"]["content"]["application/json"]["examples"]) == [
+        "documented-request"
+    ]
+    assert list(post["responses"]["422"]["content"]["application/json"]["examples"]) == [
+        "lite-4k-rejected"
+    ]
+    (param,) = document["paths"][GET]["get"]["parameters"]
+    assert list(param["examples"]) == ["documented-completed-task", "unknown-task"]
+    checked = 0
+    for ops in document["paths"].values():
+        for op in ops.values():
+            media_of = (
+                [op["requestBody"]["content"]["application/json"]] if "requestBody" in op else []
+            )
+            media_of += [r["content"]["application/json"] for r in op["responses"].values()]
+            for media in media_of:
+                validator = _media_validator(document, media["schema"])
+                for example in media.get("examples", {}).values():
+                    assert validator.is_valid(example["value"]), example
+                    checked += 1
+    assert checked == 5

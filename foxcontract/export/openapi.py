@@ -4,7 +4,8 @@ Each contract is one operation (its ``name`` is the ``operationId``): the reques
 with its cross rules (:mod:`foxcontract.export.rules`), path parameters, the documented
 responses, one response per error status with the shared error body, bearer security, and a
 ``links`` object from every created task to the contract that polls it (a contract with a
-``lifecycle``), passing the task's ``id`` as that contract's path parameter. Every
+``lifecycle``), passing the task's ``id`` as that contract's path parameter, and the
+contract's documented examples. Every
 ``pattern`` is rewritten to read the same in ECMA-262 as in Python (``export.regex``); one
 that cannot be is a :class:`ContractError` at its line.
 """
@@ -167,8 +168,27 @@ def _unchecked_operation(
                 "this schema accepts 8.0 where the contract rejects it"
             )
     op["responses"] = _responses(contract, pollers, shared)
+    _add_examples(contract, op)
     op["security"] = [{BEARER: []}] if contract.auth == "bearer" else []
     return op
+
+
+def _add_examples(contract: Contract, op: dict[str, Any]) -> None:
+    """The contract's documented examples: each response under its status, the request
+    body of an accepted one under the request, path parameters under their parameter."""
+    for ex in contract.examples:
+        named = {"summary": ex.doc or ex.name}
+        response = op["responses"].get(str(ex.status))
+        if response is not None:
+            media = response["content"]["application/json"]
+            media.setdefault("examples", {})[ex.name] = {**named, "value": ex.response_body}
+        if ex.body is not None and 200 <= ex.status < 300 and "requestBody" in op:
+            for media in op["requestBody"]["content"].values():
+                media.setdefault("examples", {})[ex.name] = {**named, "value": ex.body}
+        for param in op.get("parameters", []):
+            if param["name"] in ex.params:
+                value = ex.params[param["name"]]
+                param.setdefault("examples", {})[ex.name] = {**named, "value": value}
 
 
 def openapi_document(contracts: Iterable[Contract]) -> dict[str, Any]:
