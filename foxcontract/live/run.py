@@ -23,7 +23,7 @@ from foxcontract.live.client import KEY_ENV, ApiKey, LiveClient, RetryPolicy
 from foxcontract.live.drift import format_drift, read_outcomes
 from foxcontract.live.plan import format_plan
 from foxcontract.live.session import LiveSession, Observer, Recorder
-from foxcontract.options import SETTINGS, RunSettings
+from foxcontract.options import SETTINGS, Mode, RunSettings
 
 __all__ = [
     "LIVE",
@@ -59,6 +59,7 @@ class LiveRun:
 
     def __post_init__(self) -> None:
         self.ledger = Ledger(self.run_dir, self.settings.budget)
+        self._written: list[Path] | None = None
 
     def session(self, folder: Path) -> LiveSession:
         """The session of the contracts in ``folder`` (made on first use)."""
@@ -73,6 +74,18 @@ class LiveRun:
                 found.recorder = self.recorder_factory(self)
             self._sessions[folder] = found
         return found
+
+    def write_recordings(self) -> list[Path]:
+        """Record mode: write the cassettes and snapshots of this run (once, by the owner)."""
+        if self.recorder_factory is None or not self.owner or self._written is not None:
+            return self._written or []
+        from foxcontract.live.record import write_recorded
+
+        self._written = []
+        contracts = [c for s in self._sessions.values() for c in s.contracts]
+        secrets = [self.key.reveal()]
+        self._written = write_recorded(self.run_dir, contracts, self.settings.base_url, secrets)
+        return self._written
 
     def close(self) -> None:
         for s in self._sessions.values():
@@ -110,9 +123,18 @@ def configure(config: pytest.Config) -> None:
         run_dir, owner = Path(workerinput[RUN_DIR_KEY]), False
     else:
         run_dir, owner = Path(tempfile.mkdtemp(prefix="foxcontract-live-")), True
-    config.stash[LIVE] = LiveRun(settings, key, run_dir, owner, observer=_tally(config))
+    run = LiveRun(settings, key, run_dir, owner, observer=_tally(config))
+    if settings.mode is Mode.RECORD:
+        run.recorder_factory = _recorder
+    config.stash[LIVE] = run
     if config.pluginmanager.hasplugin("xdist"):
         config.pluginmanager.register(_XdistHand(run_dir), "foxcontract-live-xdist")
+
+
+def _recorder(run: LiveRun) -> Recorder:
+    from foxcontract.live.record import make_recorder
+
+    return make_recorder(run.run_dir, run.key)
 
 
 def _tally(config: pytest.Config) -> Observer | None:
@@ -138,7 +160,10 @@ class _XdistHand:
 def unconfigure(config: pytest.Config) -> None:
     run = config.stash.get(LIVE, None)
     if run is not None:
-        run.close()
+        try:
+            run.write_recordings()
+        finally:
+            run.close()
 
 
 def _contract_folders(config: pytest.Config) -> list[Path]:
@@ -190,7 +215,17 @@ def summary(config: pytest.Config) -> list[str]:
     if s.refused:
         money += f"; {s.refused} paid probe(s) not sent: budget exhausted"
     verbose = config.get_verbosity() > 0
-    return [money, *format_drift(read_outcomes(run.run_dir), verbose=verbose)]
+    lines = [money, *format_drift(read_outcomes(run.run_dir), verbose=verbose)]
+    for path in run.write_recordings():
+        lines.append(f"recorded (redacted): {_shown(path, config)}")
+    return lines
+
+
+def _shown(path: Path, config: pytest.Config) -> str:
+    try:
+        return str(path.relative_to(config.invocation_params.dir))
+    except ValueError:
+        return str(path)
 
 
 def terminal_summary(reporter: pytest.TerminalReporter) -> None:

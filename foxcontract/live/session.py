@@ -36,6 +36,10 @@ Observer = Callable[[str | None, int, Contract], None]
 """``observer(rule_id, status, contract)``: the rule-coverage tally's record of an answer."""
 
 
+UNANSWERED_LIMIT = 2
+"""After this many probes in a row without an answer, the rest fail at once (no hang)."""
+
+
 class LiveFailure(AssertionError):
     """The provider disagreed with the contract; the message says where and how."""
 
@@ -57,6 +61,7 @@ class LiveSession:
 
     def __post_init__(self) -> None:
         self._plan: Plan | None = None
+        self._unanswered: list[str] = []
         self._by_name = {c.name: c for c in self.contracts}
 
     @property
@@ -164,6 +169,11 @@ class LiveSession:
         method: str | None = None,
     ) -> Answer:
         raw = probe.raw if isinstance(probe, FreeProbe) else None
+        if len(self._unanswered) >= UNANSWERED_LIMIT:
+            raise LiveFailure(
+                f"{c.name}::{probe.name}: not sent: the provider gave no answer to "
+                f"{len(self._unanswered)} probes in a row; the first: {self._unanswered[0]}"
+            )
         try:
             answer = self.client.send(
                 method or probe.method,
@@ -180,6 +190,7 @@ class LiveSession:
         except BudgetExhausted:
             raise
         except LiveError as exc:
+            self._unanswered.append(f"{probe.name}: {exc}")
             raise LiveFailure(
                 f"{c.name}::{probe.name}: no answer from the provider\n  {exc}"
             ) from None
@@ -187,6 +198,7 @@ class LiveSession:
             raise LiveFailure(
                 f"{c.name}::{probe.name}: {type(exc).__name__}: {self.client.scrub(str(exc))}"
             ) from None
+        self._unanswered.clear()
         if method is None and self.recorder is not None:
             self.recorder(c.name, probe, path, body if raw is None else NO_BODY, answer)
         return answer

@@ -1,0 +1,151 @@
+"""Record mode: live mode that also keeps what it saw, as redacted cassettes and snapshots
+that replay mode then reads.
+
+Each process appends every exchange, redacted at once, to ``recorded-<pid>.jsonl`` in the
+run directory; at the end of the run the controller writes one cassette per contract,
+``<contracts>/cassettes/<contract>.live.yaml`` (``source: live``, merged by interaction
+name), with the cassette writer that scans for secrets and refuses to write one, and the
+syrupy snapshot of each normalised answer beside it (``__snapshots__/<contract>.live.ambr``).
+Requests that are not JSON (malformed-body probes) are not recorded: a cassette holds JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from foxcontract.cassette import Cassette, Interaction, write_cassette
+from foxcontract.cassette.write import now
+from foxcontract.contract.model import Contract
+from foxcontract.live.client import WRONG_KEY, Answer, ApiKey
+from foxcontract.live.plan import PaidCreate
+from foxcontract.live.probes import FreeProbe
+from foxcontract.live.session import Recorder
+from foxcontract.redact import redact, redact_headers, redact_text, write_text_safely
+from foxcontract.verdict import NO_BODY
+
+__all__ = ["interaction_name", "make_recorder", "write_recorded"]
+
+
+def interaction_name(probe: str, poll: int | None = None) -> str:
+    """A cassette name for a probe (``rule-lite-no-4k-1``; ``paid-03-poll-2``)."""
+    name = probe.replace("[", "-").replace("]", "")
+    return name if poll is None else f"{name}-poll-{poll}"
+
+
+def make_recorder(run_dir: Path, key: ApiKey) -> Recorder:
+    """A recorder appending redacted exchanges to this process's file in ``run_dir``."""
+    polls: dict[str, int] = {}
+    secrets = [key.reveal(), WRONG_KEY]
+    target = run_dir / f"recorded-{os.getpid()}.jsonl"
+
+    def record(
+        contract: str, probe: FreeProbe | PaidCreate, path: str, body: Any, answer: Answer
+    ) -> None:
+        free = probe if isinstance(probe, FreeProbe) else None
+        if free is not None and (free.raw is not None or free.content_type != "application/json"):
+            return
+        has_body = body is not NO_BODY and probe.method == answer.method and body is not None
+        poll = None
+        if not has_body and isinstance(probe, PaidCreate):
+            polls[probe.name] = poll = polls.get(probe.name, 0) + 1
+        anonymous = free is not None and free.auth == "none"
+        headers = {} if anonymous else {"authorization": "Bearer <redacted>"}
+        if has_body:
+            headers["content-type"] = "application/json"
+        data = {
+            "contract": contract,
+            "name": interaction_name(probe.name, poll),
+            "method": answer.method,
+            "path": redact_text(path, secrets),
+            "request_headers": redact_headers(headers, secrets),
+            "request_body": redact(body, secrets) if has_body else None,
+            "has_body": has_body,
+            "status": answer.status,
+            "response_headers": {"content-type": "application/json"},
+            "response_body": redact(answer.body, secrets),
+        }
+        with target.open("a", encoding="utf-8") as handle:
+            handle.write(redact_text(json.dumps(data), secrets) + "\n")
+
+    return record
+
+
+def _recorded(run_dir: Path) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for path in sorted(run_dir.glob("recorded-*.jsonl")):
+        out += [json.loads(line) for line in path.read_text("utf-8").splitlines() if line]
+    return out
+
+
+def write_recorded(
+    run_dir: Path, contracts: Iterable[Contract], base_url: str, secrets: list[str]
+) -> list[Path]:
+    """Write the cassettes and snapshots of everything recorded in ``run_dir``."""
+    by_name = {c.name: c for c in contracts}
+    grouped: dict[str, list[Interaction]] = {}
+    for data in _recorded(run_dir):
+        name = data.pop("contract")
+        grouped.setdefault(name, []).append(Interaction(**data))
+    written: list[Path] = []
+    for name, interactions in sorted(grouped.items()):
+        contract = by_name[name]
+        folder = contract.path.parent / "cassettes"
+        cassette = Cassette(
+            path=folder / f"{name}.live.yaml",
+            contract=name,
+            contract_version=contract.version,
+            source="live",
+            recorded_at=now(),
+            base_url=base_url,
+            doc=f"Recorded by foxcontract --fox-mode record against {base_url}.",
+            interactions=tuple(sorted(interactions, key=lambda i: i.name)),
+        )
+        written.append(write_cassette(cassette, secrets))
+        written.append(_write_snapshots(contract, cassette, secrets))
+    return written
+
+
+def _write_snapshots(contract: Contract, cassette: Cassette, secrets: list[str]) -> Path:
+    from syrupy.extensions.amber.serializer import AmberDataSerializer
+
+    from foxcontract.replay import replay
+
+    path = cassette.path.parent / "__snapshots__" / f"{cassette.path.stem}.ambr"
+    entries: dict[str, str] = _read_ambr(path)
+    for interaction in cassette.interactions:
+        normalised = replay(redact_interaction(interaction, secrets), contract).normalised
+        entries[interaction.name] = AmberDataSerializer.serialize(normalised)
+    lines = ["# serializer version: 1"]
+    for name in sorted(entries):
+        lines.append(f"# name: {name}")
+        lines += [f"  {line}" if line else "" for line in entries[name].split("\n")]
+        lines.append("# ---")
+    write_text_safely(path, "\n".join(lines) + "\n", secrets)
+    return path
+
+
+def redact_interaction(interaction: Interaction, secrets: list[str]) -> Interaction:
+    from dataclasses import replace
+
+    return replace(interaction, response_body=redact(interaction.response_body, secrets))
+
+
+def _read_ambr(path: Path) -> dict[str, str]:
+    if not path.is_file():
+        return {}
+    entries: dict[str, str] = {}
+    name: str | None = None
+    body: list[str] = []
+    for line in path.read_text("utf-8").splitlines():
+        if line.startswith("# name: "):
+            name, body = line[len("# name: ") :], []
+        elif line == "# ---" and name is not None:
+            entries[name] = "\n".join(body)
+            name = None
+        elif name is not None:
+            body.append(line[2:] if line.startswith("  ") else line)
+    return entries
