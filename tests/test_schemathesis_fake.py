@@ -1,0 +1,91 @@
+"""A peer tool's view: Schemathesis, given only the exported OpenAPI document, finds no
+failure on the contract-faithful fake served on loopback.
+
+Slow (about a minute), so opt-in: ``tox -e schemathesis``, or ``FOXCONTRACT_RUN_SLOW=1
+pytest -m slow`` with Schemathesis 4 installed. Bounded by examples per operation, a time
+budget and a subprocess timeout.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from foxcontract import cli
+from foxcontract.fake import FakeAPI, FakeConfig, FakeServer
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        not os.environ.get("FOXCONTRACT_RUN_SLOW"),
+        reason="slow: set FOXCONTRACT_RUN_SLOW=1 (tox -e schemathesis does)",
+    ),
+    pytest.mark.skipif(
+        importlib.util.find_spec("schemathesis") is None,
+        reason="Schemathesis is not installed: run tox -e schemathesis",
+    ),
+]
+
+KEY = "sk-foxcontract-schemathesis"
+MAX_EXAMPLES = 25
+MAX_SECONDS = 60
+RUN = (
+    "import sys; from schemathesis.cli import schemathesis; "
+    "sys.argv[0] = 'schemathesis'; sys.exit(schemathesis())"
+)
+
+
+@pytest.fixture
+def document(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    path = tmp_path / "openapi.json"
+    assert cli.main(["export", "openapi", "--out", str(path)]) == 0
+    capsys.readouterr()
+    return path
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeServer]:
+    with FakeServer(FakeAPI(FakeConfig(key=KEY))) as server:
+        yield server
+
+
+def schemathesis(document: Path, base_url: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    argv = [
+        *("run", str(document), "--url", base_url),
+        *("--header", f"Authorization: Bearer {KEY}"),
+        *("--checks", "all"),
+        *("--max-examples", str(MAX_EXAMPLES), "--max-time", str(MAX_SECONDS)),
+        *("--workers", "1", "--seed", "20261124", "--request-timeout", "10"),
+        *("--generation-database", "none", "--no-color"),
+        *("--report", "junit", "--report-dir", str(tmp_path / "report")),
+    ]
+    return subprocess.run(
+        [sys.executable, "-c", RUN, *argv],
+        capture_output=True,
+        text=True,
+        timeout=MAX_SECONDS * 3 + 60,
+        check=False,
+        cwd=tmp_path,
+    )
+
+
+def test_schemathesis_finds_no_failure_on_the_fake(
+    document: Path, fake: FakeServer, tmp_path: Path
+) -> None:
+    done = schemathesis(document, fake.base_url, tmp_path)
+    report = done.stdout + done.stderr
+    assert done.returncode == 0, report[-6000:]
+    # every phase that has something to run did run, the link-driven stateful one included
+    for phase in ("Examples", "Coverage", "Fuzzing", "Stateful"):
+        assert f"✅ {phase}" in report, report[-3000:]
+    assert "Tested: 2" in report
+    # the fake saw contract-valid creates and polls of the tasks they created
+    calls = fake.fake.calls
+    assert any(c.request.method == "POST" and c.response.status == 200 for c in calls)
+    assert any(c.request.method == "GET" and c.response.status == 200 for c in calls)
