@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from foxcontract import cli
-from foxcontract.contract import shipped_contracts_dir
+from foxcontract.contract import default_contract, shipped_contracts_dir
 
 SHIPPED = shipped_contracts_dir()
 
@@ -62,10 +62,12 @@ def test_no_subcommand_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> N
 def test_validate_the_shipped_contracts(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "validate", str(SHIPPED))
     assert (code, err) == (0, "")
+    rules = len(default_contract().rules)
+    kinds = len(default_contract().error_kinds)
     assert out.splitlines() == [
-        f"{SHIPPED / 'errors.yaml'}: ok (errors file, 9 error kinds)",
+        f"{SHIPPED / 'errors.yaml'}: ok (errors file, {kinds} error kinds)",
         f"{SHIPPED / 'tasks-get.yaml'}: ok (endpoint tasks-get, 0 rules)",
-        f"{SHIPPED / 'videos-generations.yaml'}: ok (endpoint videos-generations, 32 rules)",
+        f"{SHIPPED / 'videos-generations.yaml'}: ok (endpoint videos-generations, {rules} rules)",
     ]
 
 
@@ -89,7 +91,8 @@ def test_validate_prints_file_line_problems_and_exits_1(
     line = text.splitlines().index("    when: {model: veo-3.1-lite-image-to-video}") + 1
     assert (code, err) == (1, "")
     assert out.splitlines() == [
-        f"{tmp_path / 'errors.yaml'}: ok (errors file, 9 error kinds)",
+        f"{tmp_path / 'errors.yaml'}: ok (errors file, {len(default_contract().error_kinds)} "
+        "error kinds)",
         f"{bad}:{line}: unknown key 'wehn' in rules.0 (did you mean 'when'?); "
         "allowed keys: doc, expect, id, then, when",
     ]
@@ -201,3 +204,58 @@ def test_the_installed_command_has_no_traceback_on_bad_input(tmp_path: Path) -> 
         done.stderr
         == f"foxcontract validate: error: no such file or folder: {tmp_path / 'nope.yaml'}\n"
     )
+
+
+def test_plan_prints_the_live_plan_and_sends_nothing(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from foxcontract.contract import load_contracts
+    from foxcontract.live import build_plan, format_plan
+
+    monkeypatch.delenv("FOXAPI_BASE_URL", raising=False)
+    monkeypatch.setattr("socket.socket.connect", _no_network)
+    code, out, err = run(capsys, "plan", "--budget", "3")
+    assert (code, err) == (0, "")
+    contracts = list(load_contracts(sorted(SHIPPED.glob("*.yaml"))))
+    expected = format_plan(build_plan(contracts, 3), "https://api.foxapi.cc")
+    assert out.splitlines() == expected
+    assert (
+        expected[0]
+        == "foxcontract live plan against https://api.foxapi.cc: budget 3 paid create(s)"
+    )
+    assert expected[2].startswith("  paid creates: 3 of ")
+
+
+def _no_network(*_args: object) -> None:
+    raise AssertionError("foxcontract plan opened a connection")
+
+
+def test_plan_takes_the_base_url_from_the_environment(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FOXAPI_BASE_URL", "http://127.0.0.1:9")
+    code, out, _ = run(capsys, "plan", str(SHIPPED))
+    assert code == 0
+    assert out.splitlines()[0] == (
+        "foxcontract live plan against http://127.0.0.1:9: budget 0 paid create(s)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("budget", "message"),
+    [("-1", "must be 0 or more, not -1"), ("two", "not a whole number: 'two'")],
+)
+def test_plan_rejects_a_bad_budget(
+    capsys: pytest.CaptureFixture[str], budget: str, message: str
+) -> None:
+    code, out, err = run(capsys, "plan", "--budget", budget)
+    assert (code, out) == (2, "")
+    assert err == f"foxcontract plan: error: argument --budget: {message}\n"
+
+
+def test_plan_of_a_missing_file_is_one_line_and_exit_2(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, _, err = run(capsys, "plan", str(tmp_path / "gone.yaml"))
+    assert code == 2
+    assert err == f"foxcontract plan: error: no such file or folder: {tmp_path / 'gone.yaml'}\n"

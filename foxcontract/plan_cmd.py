@@ -1,0 +1,73 @@
+"""``foxcontract plan``: what a live run would send and what it would cost, sending nothing.
+
+Prints the live planner's plan (``foxcontract.live.build_plan``): the free probes, the
+fewest paid creates that cover every allowed value and rule within ``--budget``, and what
+the budget leaves unsent. No request is made and no key is read.
+Exit 0 printed, 1 a contract is invalid (its ``file:line`` problems on stderr), 2 bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from foxcontract.cmdline import UsageError, contract_files
+from foxcontract.contract import ContractError
+from foxcontract.live import build_plan, format_plan
+from foxcontract.validate_cmd import check_file
+
+__all__ = ["DEFAULT_BASE_URL", "add_arguments", "run"]
+
+DEFAULT_BASE_URL = "https://api.foxapi.cc"
+
+
+def _budget(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, not {value}")
+    return value
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="contract files or folders (default: the shipped contracts)",
+    )
+    parser.add_argument(
+        "--budget",
+        type=_budget,
+        default=0,
+        metavar="N",
+        help="the most paid creates the run may make, as --fox-budget (default 0)",
+    )
+    parser.add_argument(
+        "--base-url",
+        default=None,
+        metavar="URL",
+        help=f"the API the run would call (default FOXAPI_BASE_URL or {DEFAULT_BASE_URL})",
+    )
+    parser.add_argument(
+        "--verbose", "-v", action="store_true", help="list every probe and every unsent value"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    paths = contract_files(args.paths)
+    try:
+        contracts = [c for c in (check_file(p) for p in paths) if c is not None]
+    except ContractError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    if not contracts:
+        raise UsageError(f"no endpoint contracts among: {', '.join(str(p) for p in paths)}")
+    base_url = args.base_url or os.environ.get("FOXAPI_BASE_URL") or DEFAULT_BASE_URL
+    plan = build_plan(contracts, args.budget)
+    for line in format_plan(plan, base_url, verbose=args.verbose):
+        print(line)
+    return 0
