@@ -116,6 +116,7 @@ _FIELD_CASES: dict[str, list[tuple[Any, list[str]]]] = {
         ("https://example.com:8443/a/b.png?size=large#top", []),
     ],
     "aspect_ratio": [
+        (OMIT, []),
         (None, ["aspect_ratio.type"]),
         (16, ["aspect_ratio.type"]),
         (1.7778, ["aspect_ratio.type"]),
@@ -126,6 +127,7 @@ _FIELD_CASES: dict[str, list[tuple[Any, list[str]]]] = {
         ("9:16", []),
     ],
     "duration": [
+        (OMIT, []),
         (None, ["duration.type"]),
         ("8", ["duration.type"]),
         ("", ["duration.type"]),
@@ -139,6 +141,7 @@ _FIELD_CASES: dict[str, list[tuple[Any, list[str]]]] = {
         (4, []),
     ],
     "resolution": [
+        (OMIT, []),
         (None, ["resolution.type"]),
         (1080, ["resolution.type"]),
         ("1080P", ["resolution.enum"]),
@@ -149,6 +152,7 @@ _FIELD_CASES: dict[str, list[tuple[Any, list[str]]]] = {
         ("4k", []),
     ],
     "generate_audio": [
+        (OMIT, []),
         (None, ["generate_audio.type"]),
         ("true", ["generate_audio.type"]),
         (1, ["generate_audio.type"]),
@@ -157,6 +161,7 @@ _FIELD_CASES: dict[str, list[tuple[Any, list[str]]]] = {
         (True, []),
     ],
     "auto_fix": [
+        (OMIT, []),
         (None, []),
         ("true", ["auto_fix.type"]),
         (1, ["auto_fix.type"]),
@@ -164,6 +169,7 @@ _FIELD_CASES: dict[str, list[tuple[Any, list[str]]]] = {
         (False, []),
     ],
     "safety_tolerance": [
+        (OMIT, []),
         (None, []),
         (0, ["safety_tolerance.minimum"]),
         (-1, ["safety_tolerance.minimum"]),
@@ -176,6 +182,7 @@ _FIELD_CASES: dict[str, list[tuple[Any, list[str]]]] = {
         ("", ["safety_tolerance.type"]),
     ],
     "enhance_prompt": [
+        (OMIT, []),
         (None, []),
         ("true", ["enhance_prompt.type"]),
         (1, ["enhance_prompt.type"]),
@@ -183,6 +190,7 @@ _FIELD_CASES: dict[str, list[tuple[Any, list[str]]]] = {
         (True, []),
     ],
     "person_generation": [
+        (OMIT, []),
         (None, []),
         ("DONT_ALLOW", ["person_generation.enum"]),
         ("allow_all", ["person_generation.enum"]),
@@ -193,13 +201,16 @@ _FIELD_CASES: dict[str, list[tuple[Any, list[str]]]] = {
         ("dont_allow", []),
     ],
     "negative_prompt": [
+        (OMIT, []),
         (None, []),
         (3, ["negative_prompt.type"]),
         (["blurry"], ["negative_prompt.type"]),
         ("", []),
+        (" ", []),
         ("blurry, low quality, watermark", []),
     ],
     "seed": [
+        (OMIT, []),
         (None, []),
         ("42", ["seed.type"]),
         (4.5, ["seed.type"]),
