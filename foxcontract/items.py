@@ -90,13 +90,22 @@ class _ContractItem(pytest.Item):
         self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None
     ) -> str | Any:
         if isinstance(excinfo.value, ContractFailure):
+            if not getattr(excinfo.value, "seeded", False):
+                return str(excinfo.value)
             return f"{excinfo.value}\n{profiles.reproduce_hint(self.config, self.nodeid)}"
         return super().repr_failure(excinfo)
 
     def explore(self, strategy: st.SearchStrategy[Any], test: Callable[[Any], None]) -> None:
         """Run ``test`` on values Hypothesis draws, seeded for this item."""
-        run = profiles.item_settings(self.config)(given(strategy)(test))
-        seed(profiles.item_seed(self.config, self.nodeid))(run)()
+        chosen = profiles.item_settings(self.config)
+        run = chosen(given(strategy)(test))
+        if not chosen.derandomize:
+            run = seed(profiles.item_seed(self.config, self.nodeid))(run)
+        try:
+            run()
+        except ContractFailure as exc:
+            exc.seeded = True  # type: ignore[attr-defined]
+            raise
 
 
 class RuleItem(_ContractItem):

@@ -47,10 +47,12 @@ class CoverageTally:
     def __init__(self) -> None:
         self.rules: dict[str, dict[str, RuleCount]] = {}
         self.requests: Counter[str] = Counter()
+        self._registered: set[str] = set()
 
     def register(self, contract: Contract) -> dict[str, RuleCount]:
         """List every rule of ``contract`` (so one no case reaches still shows)."""
         table = self.rules.setdefault(contract.name, {})
+        self._registered.add(contract.name)
         for rule in contract.rules:
             if rule.id not in table:
                 table[rule.id] = RuleCount(f"{contract.path.name}:{rule.line}")
@@ -58,7 +60,10 @@ class CoverageTally:
 
     def observe(self, contract: Contract, body: Any) -> list[Violation]:
         """Judge ``body`` with the oracle, count what it exercised, return the violations."""
-        table = self.rules.get(contract.name) or self.register(contract)
+        if contract.name in self._registered:
+            table = self.rules[contract.name]
+        else:
+            table = self.register(contract)
         found = check(body, contract)
         broken_rules = {v.rule for v in found}
         broken_fields = {v.field for v in found}

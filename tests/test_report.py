@@ -1,0 +1,139 @@
+"""The rule-coverage report: terminal lines, JSON, provider answers, xdist."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from test_collect import lit, write_mini
+
+from foxcontract.report import CoverageTally
+
+pytest_plugins = ["pytester"]
+
+
+def test_the_report_lists_every_rule_accepted_and_violated(pytester: pytest.Pytester) -> None:
+    write_mini(pytester)
+    result = pytester.runpytest()
+    result.assert_outcomes(passed=20)
+    result.stdout.fnmatch_lines(
+        [
+            "*= foxcontract rule coverage =*",
+            "mini: * requests checked",
+            "  rule            accepted  violated  provider",
+            "  body.type       *[1-9]*  *[1-9]*  -",
+            "  model.required  *[1-9]*  *[1-9]*  -",
+            "  model.type      *[1-9]*  *[1-9]*  -",
+            "  model.enum      *[1-9]*  *[1-9]*  -",
+            "  size.type       *[1-9]*  *[1-9]*  -",
+            "  size.enum       *[1-9]*  *[1-9]*  -",
+            "  note.type       *[1-9]*  *[1-9]*  -",
+            "  small-size-1    *[1-9]*  *[1-9]*  422x1",
+            "foxcontract: every rule was both accepted and violated",
+        ]
+    )
+
+
+def test_a_rule_no_case_reached_is_reported_loudly(pytester: pytest.Pytester) -> None:
+    write_mini(pytester)
+    result = pytester.runpytest("-k", "model.required and violated")
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "  small-size-1           0         0  -",
+            "foxcontract: RULE NOT REACHED: mini small-size-1 (mini.yaml:23)",
+        ]
+    )
+
+
+def test_the_json_report(pytester: pytest.Pytester) -> None:
+    write_mini(pytester)
+    pytester.runpytest("--fox-report", "coverage.json").assert_outcomes(passed=20)
+    data = json.loads(pytester.path.joinpath("coverage.json").read_text())
+    rule = data["mini"]["rules"]["small-size-1"]
+    assert rule["line"] == "mini.yaml:23"
+    assert rule["accepted"] > 0
+    assert rule["violated"] > 0
+    assert rule["provider"] == {"422": 1}
+    assert data["mini"]["requests"] >= 100
+
+
+def test_provider_answers_recorded_by_other_modes(pytester: pytest.Pytester) -> None:
+    write_mini(pytester)
+    pytester.makeconftest(
+        """
+        from foxcontract.report import tally_of
+
+        def pytest_sessionstart(session):
+            tally = tally_of(session.config)
+            tally.provider("small-size-1", 422, "mini")
+            tally.provider("small-size-1", 500, "mini")
+            tally.provider(None, 200, "mini")
+        """
+    )
+    result = pytester.runpytest("-k", "small-size-1")
+    result.stdout.fnmatch_lines(
+        ["  small-size-1    *[1-9]*  *[1-9]*  422x1 500x1", "  (accepted)  *0  *0  200x1"]
+    )
+
+
+def test_the_report_adds_up_xdist_workers(pytester: pytest.Pytester) -> None:
+    write_mini(pytester)
+    result = pytester.runpytest_subprocess("-n", "2", "--fox-report", "coverage.json")
+    result.assert_outcomes(passed=20)
+    result.stdout.fnmatch_lines(
+        [
+            "*= foxcontract rule coverage =*",
+            "  small-size-1    *[1-9]*  *[1-9]*  422x1",
+            "foxcontract: every rule was both accepted and violated",
+        ]
+    )
+    data = json.loads(pytester.path.joinpath("coverage.json").read_text())
+    assert data["mini"]["rules"]["small-size-1"]["provider"] == {"422": 1}
+
+
+def test_a_failing_case_explains_itself(pytester: pytest.Pytester) -> None:
+    """An oracle that stops enforcing a rule: the item names the rule, the body sent, and
+    expected against got."""
+    write_mini(pytester)
+    pytester.makeconftest(
+        """
+        import foxcontract.report as report
+        real = report.check
+
+        def lenient(body, contract=None):
+            return [v for v in real(body, contract) if v.rule != "small-size-1"]
+
+        def pytest_configure(config):
+            report.check = lenient
+
+        def pytest_unconfigure(config):
+            report.check = real
+        """
+    )
+    result = pytester.runpytest("-k", "small-size-1 and violated")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            lit("*_ mini::small-size-1[violated] _*"),
+            "rule small-size-1 (mini.yaml:23): small supports size 1 only.",
+            'body sent: {"model": "small", "size": 2}',
+            "expected:  rejected for rule small-size-1 only (error kind validation)",
+            "got:       accepted",
+            "label:     small-size-1",
+        ]
+    )
+
+
+def test_tally_merge_and_json_round_trip() -> None:
+    a, b = CoverageTally(), CoverageTally()
+    b.provider("r", 422, "c")
+    b.requests["c"] += 3
+    a.merge(b.to_json())
+    a.merge(b.to_json())
+    assert a.to_json() == {
+        "c": {
+            "requests": 6,
+            "rules": {"r": {"line": "", "accepted": 0, "violated": 0, "provider": {"422": 2}}},
+        }
+    }
