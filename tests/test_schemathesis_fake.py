@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from foxcontract import cli
-from foxcontract.fake import FakeAPI, FakeConfig, FakeServer
+from foxcontract.fake import FakeAPI, FakeConfig, FakeServer, Mutations
 
 pytestmark = [
     pytest.mark.slow,
@@ -35,6 +35,13 @@ pytestmark = [
 KEY = "sk-foxcontract-schemathesis"
 MAX_EXAMPLES = 25
 MAX_SECONDS = 60
+# The contracts say nothing about methods they do not declare (nor does the API
+# documentation), so what the fake answers a TRACE or a PUT is not a contract matter: the
+# coverage phase is told to send none. Every other check runs.
+CONFIG = """\
+[phases.coverage]
+unexpected-methods = []
+"""
 RUN = (
     "import sys; from schemathesis.cli import schemathesis; "
     "sys.argv[0] = 'schemathesis'; sys.exit(schemathesis())"
@@ -55,8 +62,13 @@ def fake() -> Iterator[FakeServer]:
         yield server
 
 
-def schemathesis(document: Path, base_url: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+def schemathesis(
+    document: Path, base_url: str, tmp_path: Path, *extra: str
+) -> subprocess.CompletedProcess[str]:
+    config = tmp_path / "schemathesis.toml"
+    config.write_text(CONFIG)
     argv = [
+        *("--config-file", str(config)),
         *("run", str(document), "--url", base_url),
         *("--header", f"Authorization: Bearer {KEY}"),
         *("--checks", "all"),
@@ -64,6 +76,7 @@ def schemathesis(document: Path, base_url: str, tmp_path: Path) -> subprocess.Co
         *("--workers", "1", "--seed", "20261124", "--request-timeout", "10"),
         *("--generation-database", "none", "--no-color"),
         *("--report", "junit", "--report-dir", str(tmp_path / "report")),
+        *extra,
     ]
     return subprocess.run(
         [sys.executable, "-c", RUN, *argv],
@@ -89,3 +102,15 @@ def test_schemathesis_finds_no_failure_on_the_fake(
     calls = fake.fake.calls
     assert any(c.request.method == "POST" and c.response.status == 200 for c in calls)
     assert any(c.request.method == "GET" and c.response.status == 200 for c in calls)
+
+
+def test_schemathesis_does_catch_a_fake_that_breaks_the_contract(
+    document: Path, tmp_path: Path
+) -> None:
+    """The run above can fail: a task with progress 101 breaks the exported response schema."""
+    broken = FakeConfig(key=KEY, mutations=Mutations(patch_task={"progress": 101}))
+    with FakeServer(FakeAPI(broken)) as server:
+        done = schemathesis(document, server.base_url, tmp_path, "--phases", "examples")
+    report = done.stdout + done.stderr
+    assert done.returncode == 1, report[-3000:]
+    assert "ST108 Response violates schema: 1" in report, report[-3000:]
