@@ -1,0 +1,43 @@
+"""The mutation benchmark's table of faults, and one fault run end to end as the benchmark
+runs it (the full benchmark: ``python benchmarks/bench_mutations.py``)."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+BENCH = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_mutations.py"
+
+
+@pytest.fixture(scope="module")
+def bench() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("bench_mutations", BENCH)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["bench_mutations"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_at_least_25_faults_in_every_category(bench: ModuleType) -> None:
+    faults = [m for m in bench.MUTANTS if not m.faithful]
+    assert len(faults) >= 25
+    assert {m.category for m in faults} == {
+        "rule", "false-rejection", "schema", "error-format", "auth", "lifecycle",
+    }  # fmt: skip
+    assert len({m.name for m in bench.MUTANTS}) == len(bench.MUTANTS)
+
+
+def test_a_fault_is_killed_naming_the_check(bench: ModuleType, tmp_path: Path) -> None:
+    mutant = next(m for m in bench.MUTANTS if m.name == "lifecycle-goes-back")
+    result = bench.run(mutant, Path(bench.shipped_contracts_dir()), tmp_path)
+    assert result.killed
+    assert result.failures[0] == "paid-01"
+    assert result.detail.startswith("lifecycle: poll ")
+    assert "went from 'processing' to 'pending'" in result.detail
+    assert result.paid <= bench.BUDGET
