@@ -98,6 +98,8 @@ def test_schemathesis_finds_no_failure_on_the_fake(
     for phase in ("Examples", "Coverage", "Fuzzing", "Stateful"):
         assert f"✅ {phase}" in report, report[-3000:]
     assert "Tested: 2" in report
+    # the stateful phase followed the link from the created task to its poll
+    assert "API Links:    1 covered / 1 selected / 1 total" in report, report[-3000:]
     # the fake saw contract-valid creates and polls of the tasks they created
     calls = fake.fake.calls
     assert any(c.request.method == "POST" and c.response.status == 200 for c in calls)
