@@ -20,9 +20,39 @@ def sample(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> pytest
     return pytester
 
 
-def test_the_sample_clients_tests_pass_with_the_fixture(sample: pytest.Pytester) -> None:
-    result = sample.runpytest("-p", "no:cacheprovider")
+@pytest.mark.parametrize("workers", [[], ["-n", "2"]], ids=["serial", "xdist"])
+def test_the_sample_clients_tests_pass_with_the_fixture(
+    sample: pytest.Pytester, workers: list[str]
+) -> None:
+    result = sample.runpytest("-p", "no:cacheprovider", *workers)
     result.assert_outcomes(passed=6)
+
+
+def test_async_clients_talk_to_the_fake_too(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import asyncio
+
+        import httpx
+
+        def test_async(fox_api):
+            async def go():
+                async with httpx.AsyncClient(base_url=fox_api.base_url) as client:
+                    auth = {"Authorization": "Bearer " + fox_api.key}
+                    body = {"model": "veo-3.1-fast-image-to-video", "prompt": "x",
+                            "image_url": "https://e.com/a.jpg", "enhance_prompt": True}
+                    await client.post("/v1/videos/generations", json=body, headers=auth)
+            asyncio.run(go())
+        """
+    )
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "E*ContractViolationError: "
+            "FoxAPI request breaks rule enhance-prompt-standard-only (field enhance_prompt)"
+        ]
+    )
 
 
 def test_they_fail_naming_the_rule_when_the_client_sends_enhance_prompt_to_lite(
