@@ -19,8 +19,10 @@ import jsonschema
 import pytest
 from hypothesis import given, seed
 from hypothesis import strategies as st
+from hypothesis.errors import Unsatisfiable
 
 from foxcontract import consistency, profiles
+from foxcontract.contract.errors import Problem
 from foxcontract.contract.model import Contract, Example, Rule
 from foxcontract.oracle import Violation
 from foxcontract.report import tally_of
@@ -96,13 +98,19 @@ class _ContractItem(pytest.Item):
         return super().repr_failure(excinfo)
 
     def explore(self, strategy: st.SearchStrategy[Any], test: Callable[[Any], None]) -> None:
-        """Run ``test`` on values Hypothesis draws, seeded for this item."""
+        """Run ``test`` on values Hypothesis draws, seeded for this item; a strategy that
+        can draw nothing is a contract problem, reported at this item's line."""
         chosen = profiles.item_settings(self.config)
         run = chosen(given(strategy)(test))
         if not chosen.derandomize:
             run = seed(profiles.item_seed(self.config, self.nodeid))(run)
         try:
             run()
+        except Unsatisfiable as exc:
+            raise ContractFailure(
+                f"{self.contract.path.name}:{self.line}: no case could be generated for "
+                f"{self.name}: {exc}"
+            ) from None
         except ContractFailure as exc:
             exc.seeded = True  # type: ignore[attr-defined]
             raise
@@ -168,9 +176,11 @@ class ExampleItem(_ContractItem):
             if got:
                 kind = c.error_kinds[c.rule(got[0].rule).expect]
                 if ex.status != kind.status:
-                    problems.append(f"the oracle rejects the body ({got[0]}): {kind.status}")
+                    problems.append(
+                        f"{kind.status} ({kind.name}), as the oracle rejects the body: {got[0]}"
+                    )
             elif ex.status >= 300 and any(c.error_kinds[k].status == ex.status for k in judged):
-                problems.append(f"the oracle accepts the body: 2xx, not {ex.status}")
+                problems.append(f"a 2xx status, as the oracle accepts the body, not {ex.status}")
         for name, schema in c.params.items():
             if name in ex.params and not jsonschema.Draft202012Validator(schema).is_valid(
                 ex.params[name]
@@ -195,6 +205,13 @@ class ExampleItem(_ContractItem):
             for e in jsonschema.Draft202012Validator(schema).iter_errors(ex.response_body)
         ]
         error = ex.response_body.get("error") if isinstance(ex.response_body, dict) else None
+        if kind is None and spec is None and isinstance(error, dict):
+            kinds = [c.error_kinds[k] for k in c.errors if c.error_kinds[k].status == ex.status]
+            if not kinds:
+                out.append(f"status {ex.status} among the endpoint's errors: {', '.join(c.errors)}")
+            elif all(k.type is not None and k.type != error.get("type") for k in kinds):
+                shown = " or ".join(repr(k.type) for k in kinds)
+                out.append(f"error type {shown} for status {ex.status}, got {error.get('type')!r}")
         if kind is not None and isinstance(error, dict):
             for key in ("type", "code"):
                 want = getattr(kind, key)
@@ -240,7 +257,10 @@ class ConsistencyItem(_ContractItem):
     def __init__(self, *, contract: Contract, **kw: Any) -> None:
         super().__init__(**kw)
         self.contract = contract
-        self.problems = consistency.contradictions(contract)
+        try:
+            self.problems = consistency.contradictions(contract)
+        except Exception as exc:  # reported by runtest, not as a collection traceback
+            self.problems = [Problem(contract.path, 1, f"cannot search the rules: {exc!r}")]
         self.line = self.problems[0].line if self.problems else contract.line_of(["rules"])
         self.add_marker("foxcontract")
         self.add_marker("fox_consistency")

@@ -91,3 +91,36 @@ def test_the_shipped_contracts_are_consistent() -> None:
     from foxcontract import default_contract
 
     assert contradictions(default_contract()) == []
+
+
+def test_an_example_that_disagrees_with_the_contract(pytester: pytest.Pytester) -> None:
+    write_mini(
+        pytester,
+        MINI.replace("      status: 422\n", "      status: 200\n").replace(
+            "body: {error: {message: size 2 is not supported, type: invalid_request_error}}",
+            "body: {id: 7}",
+        ),
+    )
+    result = pytester.runpytest("-k", "example")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "example small-size-2 (mini.yaml:37)",
+            'body sent: {"model": "small", "size": 2}',
+            'recorded:  200 {"id": 7}',
+            "expected:  422 (validation), as the oracle rejects the body: [[]small-size-1] size: 2 "
+            "is not allowed (it must be 1) when model is small (rule small-size-1: small "
+            "supports size 1 only.)",
+            "expected:  the response body to satisfy the response schema: 7 is not of type "
+            "'string' at id",
+        ]
+    )
+
+
+def test_an_error_example_must_match_the_error_table(pytester: pytest.Pytester) -> None:
+    write_mini(pytester, MINI.replace("type: invalid_request_error}}", "type: not_found}}"))
+    result = pytester.runpytest("-k", "example")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        ["expected:  error type 'invalid_request_error' (kind validation), got 'not_found'"]
+    )
