@@ -127,9 +127,7 @@ def matches(
 
 def _contract_files(cassette_path: Path) -> list[Path]:
     folders = [cassette_path.parent, cassette_path.parent.parent, shipped_contracts_dir()]
-    return [
-        p for folder in folders for p in sorted(folder.glob("*.yaml")) if not is_cassette(p)
-    ]
+    return [p for folder in folders for p in sorted(folder.glob("*.yaml")) if not is_cassette(p)]
 
 
 @cache
