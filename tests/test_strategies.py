@@ -170,3 +170,19 @@ def test_a_rule_strategy_draws_its_forbidden_combination(data: st.DataObject) ->
     case = data.draw(invalid_requests(C, "lite-no-4k"))
     assert case.body["resolution"] == "4k"
     assert case.body["model"].endswith("lite-image-to-video")
+
+
+def _floats(value: object) -> list[float]:
+    if isinstance(value, float):
+        return [value]
+    if isinstance(value, dict):
+        return [f for v in value.values() for f in _floats(v)]
+    if isinstance(value, list):
+        return [f for v in value for f in _floats(v)]
+    return []
+
+
+@FAST
+@given(st.one_of(valid_requests(C), invalid_requests(C)))
+def test_no_generated_body_holds_an_integral_float(case: Case) -> None:
+    assert [f for f in _floats(case.body) if f.is_integer()] == []
