@@ -50,7 +50,7 @@ __all__ = [
 
 ACCEPTED = "accepted"
 VIOLATED = "violated"
-BATCH = 20
+BATCH = 14
 """Cases per Hypothesis example: one example judges a batch, shrinking keeps the culprit."""
 
 
