@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -132,3 +133,13 @@ def test_the_serve_command_reports_a_bad_config(tmp_path: object) -> None:
     assert result.stderr.startswith(
         "foxcontract serve: error: /nonexistent.json: cannot read the fake config"
     )
+
+
+def test_a_bad_content_length_is_refused_without_reading(server: FakeServer) -> None:
+    with socket.create_connection(("127.0.0.1", server.port), timeout=5) as raw:
+        raw.sendall(
+            b"POST /v1/videos/generations HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n"
+        )
+        answer = raw.recv(4096).decode()
+    assert answer.startswith("HTTP/1.1 413 ")
+    assert '"bad or too large Content-Length"' in answer

@@ -54,11 +54,20 @@ class _Handler(BaseHTTPRequestHandler):
             sys.stderr.write(f"fake: {format % args}\n")
 
     def _serve(self) -> None:
-        length = int(self.headers.get("content-length") or 0)
-        if length > MAX_BODY:
+        try:
+            length = int(self.headers.get("content-length") or 0)
+        except ValueError:
+            length = -1
+        if not 0 <= length <= MAX_BODY:
             self._send(
                 FakeResponse(
-                    413, {"error": {"message": "body too large", "type": "invalid_request_error"}}
+                    413,
+                    {
+                        "error": {
+                            "message": "bad or too large Content-Length",
+                            "type": "invalid_request_error",
+                        }
+                    },
                 )
             )
             return
