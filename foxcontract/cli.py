@@ -26,6 +26,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "export": ("foxcontract.export_cmd", "write the contracts as an OpenAPI 3.1 document"),
     "serve": ("foxcontract.fake.server", "serve the fake FoxAPI on a loopback address"),
+    "cassettes": (
+        "foxcontract.cassette.command",
+        "write the docs cassettes from the contracts' documented examples",
+    ),
     "plan": (
         "foxcontract.plan_cmd",
         "show what a live run would send and what it would cost, sending nothing",

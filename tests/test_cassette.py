@@ -49,7 +49,9 @@ def test_the_shipped_cassettes_are_the_documented_examples(name: str) -> None:
     shipped = load_cassette(CONTRACTS / "cassettes" / f"{name}.yaml")
     contract = load_contract(CONTRACTS / f"{name}.yaml")
     built = from_examples(contract, shipped.path, shipped.recorded_at)
-    assert dump_cassette(built) == shipped.path.read_text()
+    assert dump_cassette(built) == shipped.path.read_text(), (
+        "the docs cassettes are stale: run python -m foxcontract cassettes contracts"
+    )
     assert shipped.source == "docs"
 
 
@@ -165,3 +167,22 @@ def test_interactions_round_trip(cassette: Path) -> None:
     assert isinstance(loaded.interactions[0], Interaction)
     assert [i.line for i in loaded.interactions] == [11, 41]
     assert dump_cassette(loaded) == cassette.read_text()
+
+
+def test_the_cassettes_command_writes_the_docs_cassettes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from foxcontract import cli
+
+    assert cli.main(["cassettes", str(CONTRACTS), "--out", str(tmp_path)]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        f"{tmp_path}/tasks-get.yaml: 2 documented interactions",
+        f"{tmp_path}/videos-generations.yaml: 2 documented interactions",
+    ]
+    for name in ("tasks-get.yaml", "videos-generations.yaml"):
+        fresh = load_cassette(tmp_path / name)
+        shipped = load_cassette(CONTRACTS / "cassettes" / name)
+        assert fresh.interactions == shipped.interactions
+        # run again over the shipped ones: unchanged, recorded_at kept
+        assert cli.main(["cassettes", str(CONTRACTS), "--out", str(tmp_path)]) == 0
+        assert load_cassette(tmp_path / name).recorded_at == fresh.recorded_at
