@@ -14,13 +14,14 @@ from typing import Any, Literal
 
 import jsonschema
 
+from foxcontract.contract.loader import FIELD_KEYWORDS
 from foxcontract.contract.model import json_key
 
 __all__ = ["FieldCheck", "compile_field", "describe_value", "got"]
 
 FieldCheck = Callable[[Any], tuple[str, str] | None]
 """``check(value)`` is ``None`` when valid, else ``(keyword, message)`` for the first broken
-keyword, in the order of ``foxcontract.contract.loader.FIELD_KEYWORDS``."""
+keyword, in the order of :data:`FIELD_KEYWORDS`."""
 
 _COMPILED = {
     "type",
@@ -196,28 +197,12 @@ def _fallback(name: str, schema: Mapping[str, Any]) -> FieldCheck:
     validator = jsonschema.Draft202012Validator(
         schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
     )
-    order = [
-        "type",
-        "enum",
-        "const",
-        "minimum",
-        "maximum",
-        "exclusiveMinimum",
-        "exclusiveMaximum",
-        "minLength",
-        "maxLength",
-        "pattern",
-        "format",
-        "items",
-        "minItems",
-        "maxItems",
-    ]
+    rank = {kw: i for i, kw in enumerate(FIELD_KEYWORDS)}
 
     def check(value: Any) -> tuple[str, str] | None:
         errors = list(validator.iter_errors(value))
         if not errors:
             return None
-        rank = {kw: i for i, kw in enumerate(order)}
 
         # the keyword of the field's own schema each error comes from (``items``, not the
         # ``type`` inside it that an item broke)
@@ -225,7 +210,7 @@ def _fallback(name: str, schema: Mapping[str, Any]) -> FieldCheck:
             path = error.relative_schema_path
             return str(path[0]) if path else str(error.validator)
 
-        first = min(errors, key=lambda e: rank.get(top(e), len(order)))
+        first = min(errors, key=lambda e: rank.get(top(e), len(rank)))
         keyword = top(first) if top(first) in rank else "type"
         return keyword, f"{name}: {first.message}"
 
