@@ -26,7 +26,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "export": ("foxcontract.export_cmd", "write the contracts as an OpenAPI 3.1 document"),
     "serve": ("foxcontract.fake.server", "serve the fake FoxAPI on a loopback address"),
-    "cassettes": (
+    "cassette": (
         "foxcontract.cassette.command",
         "write the docs cassettes from the contracts' documented examples",
     ),

@@ -50,7 +50,7 @@ def test_the_shipped_cassettes_are_the_documented_examples(name: str) -> None:
     contract = load_contract(CONTRACTS / f"{name}.yaml")
     built = from_examples(contract, shipped.path, shipped.recorded_at)
     assert dump_cassette(built) == shipped.path.read_text(), (
-        "the docs cassettes are stale: run python -m foxcontract cassettes contracts"
+        "the docs cassettes are stale: run python -m foxcontract cassette contracts"
     )
     assert shipped.source == "docs"
 
@@ -174,7 +174,7 @@ def test_the_cassettes_command_writes_the_docs_cassettes(
 ) -> None:
     from foxcontract import cli
 
-    assert cli.main(["cassettes", str(CONTRACTS), "--out", str(tmp_path)]) == 0
+    assert cli.main(["cassette", str(CONTRACTS), "--out", str(tmp_path)]) == 0
     assert capsys.readouterr().out.splitlines() == [
         f"{tmp_path}/tasks-get.yaml: 2 documented interactions",
         f"{tmp_path}/videos-generations.yaml: 2 documented interactions",
@@ -184,5 +184,5 @@ def test_the_cassettes_command_writes_the_docs_cassettes(
         shipped = load_cassette(CONTRACTS / "cassettes" / name)
         assert fresh.interactions == shipped.interactions
         # run again over the shipped ones: unchanged, recorded_at kept
-        assert cli.main(["cassettes", str(CONTRACTS), "--out", str(tmp_path)]) == 0
+        assert cli.main(["cassette", str(CONTRACTS), "--out", str(tmp_path)]) == 0
         assert load_cassette(tmp_path / name).recorded_at == fresh.recorded_at

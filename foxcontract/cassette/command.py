@@ -1,4 +1,4 @@
-"""``foxcontract cassettes``: write the docs cassettes, one per endpoint contract with
+"""``foxcontract cassette``: write the docs cassettes, one per endpoint contract with
 documented examples (``source: docs``), to ``<folder>/cassettes/<contract>.yaml``.
 
 Run it after editing a contract's ``examples:``; then ``pytest contracts --snapshot-update``
