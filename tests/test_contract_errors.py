@@ -273,3 +273,26 @@ def test_every_problem_is_reported_sorted_by_line(tmp_path: Path) -> None:
         line_of(path, "default: 1080P"),
         line_of(path, "expect: validaton"),
     ]
+
+
+def test_a_bad_errors_file_is_reported_at_its_own_line(tmp_path: Path) -> None:
+    path = write(tmp_path, SHIPPED)
+    errors = tmp_path / "errors.yaml"
+    errors.write_text(
+        errors.read_text().replace("    retryable: true\n", "    retriable: true\n", 1)
+    )
+    assert error_of(path) == (
+        f"{errors}:{line_of(errors, 'retriable')}: unknown key 'retriable' in "
+        "errors.rate_limit (did you mean 'retryable'?); allowed keys: cause, code, retryable, "
+        "status, type"
+    )
+
+
+def test_a_lifecycle_state_without_transitions(tmp_path: Path) -> None:
+    tasks = (CONTRACTS / "tasks-get.yaml").read_text(encoding="utf-8")
+    text = edited("  terminal: [completed, failed]", "  terminal: [complete, failed]", tasks)
+    path = write(tmp_path, text)
+    assert error_of(path) == (
+        f"{path}:{line_of(path, 'terminal: [complete,')}: lifecycle state 'complete' has no "
+        "transitions entry (did you mean 'completed'?)"
+    )
