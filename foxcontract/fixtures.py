@@ -48,6 +48,24 @@ class ContractViolationError(AssertionError):
         self.violations = call.violations
         super().__init__(_explain(call, base_url, contract_path))
 
+    # respx re-raises a side effect's error from its own wrapper; the wrapper says nothing
+    # the message does not, so the report shows this error alone.
+    @property
+    def __cause__(self) -> BaseException | None:
+        return None
+
+    @__cause__.setter
+    def __cause__(self, _value: BaseException | None) -> None:
+        pass
+
+    @property
+    def __context__(self) -> BaseException | None:
+        return None
+
+    @__context__.setter
+    def __context__(self, _value: BaseException | None) -> None:
+        pass
+
 
 def _explain(call: Call, base_url: str, contract_path: str | None) -> str:
     first = call.violations[0]
@@ -155,6 +173,7 @@ class FoxAPIMock:
 
     # --- the transport -----------------------------------------------------------
     def _answer(self, request: Any) -> Any:
+        __tracebackhide__ = True
         response = self.fake.handle(from_httpx(request))
         call = self.fake.calls[-1]
         if self.strict and call.violations:

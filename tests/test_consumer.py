@@ -82,6 +82,7 @@ def test_they_fail_naming_the_rule_when_the_client_sends_enhance_prompt_to_lite(
         ]
     )
     assert "sk-foxcontract-test-key" not in result.stdout.str()
+    assert "SideEffectError" not in result.stdout.str()  # respx's wrapper is not shown
 
 
 def test_a_violation_the_code_swallows_still_fails_the_test(pytester: pytest.Pytester) -> None:
