@@ -29,6 +29,7 @@ import respx
 
 from foxcontract.fake import TEST_KEY, Call, FakeAPI, FakeConfig, FakeRequest, Fault, TaskScript
 from foxcontract.fake.mount import DEFAULT_BASE_URL, from_httpx, to_httpx
+from foxcontract.offline import Unchained
 from foxcontract.redact import redact, redact_headers
 
 __all__ = ["MARKER_HELP", "ContractViolationError", "FoxAPIMock", "fox_api", "remember_outcome"]
@@ -40,31 +41,13 @@ MARKER_HELP = (
 )
 
 
-class ContractViolationError(AssertionError):
+class ContractViolationError(Unchained):
     """A request the FoxAPI contract does not allow. ``call`` is the offending request."""
 
     def __init__(self, call: Call, base_url: str, contract_path: str | None) -> None:
         self.call = call
         self.violations = call.violations
         super().__init__(_explain(call, base_url, contract_path))
-
-    # respx re-raises a side effect's error from its own wrapper; the wrapper says nothing
-    # the message does not, so the report shows this error alone.
-    @property
-    def __cause__(self) -> BaseException | None:
-        return None
-
-    @__cause__.setter
-    def __cause__(self, _value: BaseException | None) -> None:
-        pass
-
-    @property
-    def __context__(self) -> BaseException | None:
-        return None
-
-    @__context__.setter
-    def __context__(self, _value: BaseException | None) -> None:
-        pass
 
 
 def _explain(call: Call, base_url: str, contract_path: str | None) -> str:

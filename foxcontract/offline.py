@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 import respx
 
-__all__ = ["NetworkBlockedError", "blocked_network", "blocked_sockets", "refusal"]
+__all__ = ["NetworkBlockedError", "Unchained", "blocked_network", "blocked_sockets", "refusal"]
 
 HOW_TO_RECORD = (
     "replay mode makes no network requests; to record this answer from the real API, run "
@@ -24,7 +24,28 @@ HOW_TO_RECORD = (
 )
 
 
-class NetworkBlockedError(AssertionError):
+class Unchained(AssertionError):
+    """An assertion raised from inside a respx side effect: respx re-raises it from its own
+    wrapper, which says nothing the message does not, so the report shows this error alone."""
+
+    @property
+    def __cause__(self) -> BaseException | None:
+        return None
+
+    @__cause__.setter
+    def __cause__(self, _value: BaseException | None) -> None:
+        pass
+
+    @property
+    def __context__(self) -> BaseException | None:
+        return None
+
+    @__context__.setter
+    def __context__(self, _value: BaseException | None) -> None:
+        pass
+
+
+class NetworkBlockedError(Unchained):
     """A real network request in replay mode."""
 
 

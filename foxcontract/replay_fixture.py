@@ -27,7 +27,7 @@ from foxcontract.cassette.write import now, write_cassette
 from foxcontract.contract.loader import shipped_contracts_dir
 from foxcontract.contract.model import Contract
 from foxcontract.fake.core import shipped_endpoints
-from foxcontract.offline import HOW_TO_RECORD, blocked_network
+from foxcontract.offline import HOW_TO_RECORD, Unchained, blocked_network
 from foxcontract.options import SETTINGS, Mode
 from foxcontract.redact import redact
 from foxcontract.replay import contract_for, matches
@@ -40,7 +40,7 @@ MARKER = (
 )
 
 
-class MissingInteractionError(AssertionError):
+class MissingInteractionError(Unchained):
     """A request in replay mode that no cassette recorded."""
 
 
