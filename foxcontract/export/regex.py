@@ -8,7 +8,8 @@ uses or might: ``\\s`` (Python counts ``\\x1c``-``\\x1f`` and ``\\x85`` as space
 ``\\s`` as an explicit class, ``$`` as ``(?=\\n?(?![\\s\\S]))``, ``.`` as ``[^\\n]``.
 
 Constructs with no such rewrite here (``\\d``, ``\\w``, ``\\b``, ``\\A``, ``\\Z``, inline flags,
-``(?P<name>``, ``\\S`` inside a class, a class starting with ``]``) are refused with
+``(?P<name>`` and other Python-only groups, ``\\S`` inside a class, a class starting with
+``]``) are refused with
 :class:`PatternError`, so the export never states something the oracle does not check.
 """
 
@@ -119,10 +120,15 @@ def _escape(nxt: str, in_class: bool) -> str:
     return "\\" + nxt
 
 
+_SHARED_GROUPS = (":", "=", "!", "<=", "<!")
+"""The ``(?`` groups both dialects read alike: non-capturing and lookaround."""
+
+
 def _check_group(head: str) -> None:
-    if head.startswith("P") or (head[:1].isalpha() or head[:1] == "-"):
+    if not head.startswith(_SHARED_GROUPS):
         raise PatternError(
-            f"the group (?{head[:1]}... is Python-only syntax (named groups, inline flags)"
+            f"the group (?{head[:1]}... is Python-only syntax "
+            "(named groups, inline flags, comments, atomic or conditional groups)"
         )
 
 
