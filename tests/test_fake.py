@@ -207,3 +207,25 @@ def test_an_unknown_fault_kind_is_refused() -> None:
 def test_config_from_env(monkeypatch: pytest.MonkeyPatch, tmp_path: object) -> None:
     monkeypatch.setenv("FOXCONTRACT_FAKE_CONFIG", '{"credits": 2}')
     assert FakeConfig.from_env().credits == 2
+
+
+def test_answer_rules_and_an_unchecked_lifecycle(fake: FakeAPI) -> None:
+    fake.configure(
+        mutations=Mutations(answer_rules={"lite-no-4k": "server"}, unchecked_lifecycle=True),
+        task=TaskScript(("completed", "pending")),
+    )
+    body = {**GOOD, "model": "veo-3.1-lite-image-to-video", "resolution": "4k"}
+    assert create(body).status_code == 500
+    created = create().json()
+    assert created["status"] == "completed"
+    assert poll(created["id"]).json()["status"] == "pending"
+
+
+def test_reset_forgets_calls_and_tasks_and_restarts_faults(fake: FakeAPI) -> None:
+    fake.configure(faults=(Fault(status=500, method="POST"),))
+    assert create().status_code == 500
+    task_id = create().json()["id"]
+    fake.reset()
+    assert fake.calls == []
+    assert poll(task_id).status_code == 404
+    assert create().status_code == 500

@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -147,3 +148,21 @@ def test_a_bad_content_length_is_refused_without_reading(server: FakeServer) -> 
                 break
     assert answer.startswith("HTTP/1.1 413 ")
     assert '"bad or too large Content-Length"' in answer
+
+
+def test_the_config_is_read_reset_and_loaded_from_a_file(
+    server: FakeServer, tmp_path: Path
+) -> None:
+    with httpx.Client(base_url=server.base_url, headers=AUTH, timeout=5) as client:
+        assert client.put("/_fake/config", json={"credits": 1}).json()["credits"] == 1
+        assert client.get("/_fake/config").json()["credits"] == 1
+        assert "key" not in client.get("/_fake/config").json()
+        assert client.post("/v1/videos/generations", json=GOOD).status_code == 200
+        assert client.post("/v1/videos/generations", json=GOOD).status_code == 402
+        assert client.post("/_fake/reset").json() == {"reset": True}
+        assert client.post("/v1/videos/generations", json=GOOD).status_code == 200
+        assert client.get("/_fake/nothing").status_code == 404
+    script = tmp_path / "script.json"
+    script.write_text(json.dumps({"task": {"statuses": ["processing"]}, "seed": 3}))
+    config = FakeConfig.from_file(script)
+    assert (config.task.statuses, config.seed) == (("processing",), 3)
