@@ -193,4 +193,11 @@ def test_workers_share_the_budget(project: pytest.Pytester, fake: FakeAPI) -> No
     assert outcomes.get("failed", 0) == 0
     assert outcomes["passed"] == 5
     assert fake.paid == 5
-    result.stdout.fnmatch_lines(["paid creates: 5 of budget 5 spent"])
+    result.stdout.fnmatch_lines(
+        [
+            "foxcontract live plan against *: budget 5 paid create(s)",  # once, by the controller
+            "*= foxcontract live: drift report =*",
+            "paid creates: 5 of budget 5 spent",
+        ]
+    )
+    assert result.stdout.str().count("foxcontract live plan") == 1
