@@ -147,11 +147,11 @@ def falling_progress() -> ResponseRewrite:
     return after
 
 
-SLOW_FLAKY = (
-    Fault(kind="rate_limit", times=4, retry_after=0.2),
-    Fault(status=503, times=3, method="POST"),
+SLOW_FLAKY = (  # the first requests meet a burst of 429, two 503, slow answers and drops
+    Fault(kind="rate_limit", times=3, retry_after=0.2),
+    Fault(status=503, times=2, method="POST"),
     Fault(delay=0.3, times=3),
-    Fault(drop=True, times=2, method="POST"),
+    Fault(drop=True, times=1, method="POST"),
     Fault(drop=True, times=1, path="/v1/tasks/*"),
 )
 
