@@ -108,6 +108,7 @@ def test_faults_cause_no_false_failure(project: pytest.Pytester, fake: FakeAPI) 
         faults=(
             Fault(kind="rate_limit", times=4),  # a burst of 429 with Retry-After
             Fault(status=503, times=3, method="POST"),
+            Fault(kind="server", times=1),  # 500: retryable, says the errors contract
             Fault(delay=0.2, times=3),  # slow but correct answers
             Fault(delay=0.8, times=1, method="GET"),  # slower than the client's timeout
             Fault(drop=True, times=2, method="POST"),  # connections dropped

@@ -11,7 +11,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -67,7 +67,9 @@ class LiveRun:
         found = self._sessions.get(folder)
         if found is None:
             contracts = _endpoint_contracts(folder)
-            client = LiveClient(self.settings.base_url, self.key, self.policy)
+            retryable = {k.status for c in contracts for k in c.error_kinds.values() if k.retryable}
+            policy = replace(self.policy, statuses=self.policy.statuses | retryable)
+            client = LiveClient(self.settings.base_url, self.key, policy)
             found = LiveSession(contracts, client, self.ledger, self.run_dir, self.settings.wait)
             found.observer = self.observer
             if self.recorder_factory is not None:

@@ -169,6 +169,8 @@ class LiveSession:
         method: str | None = None,
     ) -> Answer:
         raw = probe.raw if isinstance(probe, FreeProbe) else None
+        if raw is None and body is None and method is None and c.has_body:
+            raw = b"null"  # a JSON null body, not an empty one
         if len(self._unanswered) >= UNANSWERED_LIMIT:
             raise LiveFailure(
                 f"{c.name}::{probe.name}: not sent: the provider gave no answer to "
