@@ -3,7 +3,9 @@ time, budget reservations across retries, and the key kept out of every repr and
 
 from __future__ import annotations
 
+import email.utils
 import pickle
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -207,3 +209,12 @@ def test_the_key_comes_from_the_environment_only() -> None:
     found = ApiKey.from_env({"FOXAPI_API_KEY": KEY})
     assert found is not None
     assert found.reveal() == KEY
+
+
+def test_retry_after_as_an_http_date_and_junk() -> None:
+    soon = email.utils.formatdate(time.time() + 2.6, usegmt=True)
+    policy = RetryPolicy()
+    assert 1.0 <= policy.delay(1, soon) <= 3.0
+    assert policy.delay(1, "Wed, 21 Oct 2015 07:28:00 GMT") == 0.0  # in the past: no wait
+    assert policy.delay(1, "soon, please") == 0.25  # unreadable: plain backoff
+    assert policy.delay(3, None) == 1.0

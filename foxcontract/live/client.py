@@ -102,13 +102,14 @@ class RetryPolicy:
     def delay(self, attempt: int, retry_after: str | None) -> float:
         """Seconds to wait before attempt ``attempt + 1`` (``attempt`` counts from 1)."""
         backoff = float(min(self.cap, self.base * 2.0 ** (attempt - 1)))
-        hinted = _parse_retry_after(retry_after, self.clock)
+        hinted = _parse_retry_after(retry_after)
         if hinted is None:
             return backoff
         return float(min(self.retry_after_cap, max(hinted, 0.0)))
 
 
-def _parse_retry_after(value: str | None, clock: Callable[[], float]) -> float | None:
+def _parse_retry_after(value: str | None) -> float | None:
+    """Seconds from a ``Retry-After`` value (seconds, or an HTTP date); ``None`` if unreadable."""
     if not value:
         return None
     value = value.strip()
