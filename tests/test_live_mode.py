@@ -75,6 +75,11 @@ def test_a_faithful_provider_passes_within_the_budget(
             "*= foxcontract live: drift report =*",
             "paid creates: 12 of budget 12 spent",
             "* probe(s) sent, 0 disagree with the contract; 32 rule(s) probed, 0 with drift",
+            "  probed * the contract expects * provider answered",
+            "  tasks-get auth-missing-key * 401 authentication type authentication_error *401x1 ok",
+            "  videos-generations paid creates * 2xx: an allowed body is accepted * 200x12 ok",
+            "  videos-generations rule enhance-prompt-standard-only * 422 "
+            "unsupported_advanced_options code unsupported_advanced_options * 422x3 ok",
         ]
     )
     assert fake.paid == 12
@@ -155,6 +160,8 @@ def test_an_accepted_violation_fails_naming_the_rule(
             "*= foxcontract live: drift report =*",
             "paid creates: * of budget 12 spent (* by requests the contract says must be refused)",
             "* 1 rule(s) probed, 1 with drift (videos-generations:lite-no-4k)",
+            "  videos-generations rule lite-no-4k * 422 validation type invalid_request_error *"
+            "200x2 DRIFT",
             "DRIFT videos-generations::rule-lite-no-4k[[]1]",
             "    contract: 422 validation type invalid_request_error",
             "    provider: 200",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections import Counter
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -46,6 +47,31 @@ def read_outcomes(run_dir: Path) -> list[Outcome]:
     return sorted(out, key=lambda o: (o.contract, o.probe))
 
 
+def _group(o: Outcome) -> str:
+    if o.rule:
+        return f"rule {o.rule}"
+    return "paid creates" if o.probe.startswith("paid-") else o.probe.split("[")[0]
+
+
+def _table(outcomes: list[Outcome]) -> list[str]:
+    """One line per rule or kind of probe: what the contract expects, what the provider
+    answered (status x count), and whether they agree."""
+    groups: dict[tuple[str, str], list[Outcome]] = {}
+    for o in outcomes:
+        groups.setdefault((o.contract, _group(o)), []).append(o)
+    rows = []
+    for (contract, what), members in groups.items():
+        answered = Counter(o.actual[:3] for o in members)  # the HTTP status
+        shown = " ".join(f"{status}x{n}" for status, n in sorted(answered.items()))
+        flag = "ok" if all(o.agrees for o in members) else "DRIFT"
+        rows.append((f"{contract} {what}", members[0].expected, shown, flag))
+    width = max(len(r[0]) for r in rows)
+    expect_width = max(len(r[1]) for r in rows)
+    out = [f"  {'probed':{width}}  {'the contract expects':{expect_width}}  provider answered"]
+    out += [f"  {a:{width}}  {b:{expect_width}}  {c} {d}" for a, b, c, d in rows]
+    return out
+
+
 def format_drift(outcomes: list[Outcome], *, verbose: bool = False) -> list[str]:
     """The report as lines: a summary, every disagreement, and (verbose) every agreement."""
     if not outcomes:
@@ -58,6 +84,7 @@ def format_drift(outcomes: list[Outcome], *, verbose: bool = False) -> list[str]
         f"{len(rules)} rule(s) probed, {len(bad_rules)} with drift"
         + (f" ({', '.join(bad_rules)})" if bad_rules else "")
     ]
+    lines += _table(outcomes)
     for o in bad:
         lines.append(f"DRIFT {o.contract}::{o.probe}")
         lines.append(f"    contract: {o.expected}")
