@@ -193,20 +193,39 @@ def _complete(
     return body if not check(body, contract) else None
 
 
-def cover(contract: Contract) -> Cover:
-    """Plan the covering bodies of ``contract`` (a contract with a request body)."""
+def _weight(met: Iterable[Target]) -> int:
+    return sum(1000 if t.priority == 0 else 1 for t in met)
+
+
+def cover(contract: Contract, candidates: int = 6) -> Cover:
+    """Plan the covering bodies of ``contract`` (a contract with a request body).
+
+    Each body is the best of up to ``candidates`` greedy completions, each seeded with a
+    different open target (single values first), scored by what it newly covers: so the
+    first bodies cover every single value as soon as possible, and pairs pack tightly."""
     doms = {f.name: domain(contract, f) for f in contract.fields}
     order = field_order(contract)
     open_targets = targets(contract)
     bodies: list[tuple[dict[str, JSON], tuple[Target, ...]]] = []
     infeasible: list[Target] = []
     while open_targets:
-        seed = open_targets[0]
-        body = _complete(contract, seed.assignments, open_targets, doms, order)
-        if body is None:
-            infeasible.append(open_targets.pop(0))
-            continue
-        met = tuple(t for t in open_targets if t.met_by(body))
+        best: tuple[int, dict[str, JSON], tuple[Target, ...]] | None = None
+        tried = 0
+        for seed in list(open_targets):
+            if tried >= candidates and best is not None:
+                break
+            body = _complete(contract, seed.assignments, open_targets, doms, order)
+            if body is None:
+                infeasible.append(seed)
+                open_targets.remove(seed)
+                continue
+            tried += 1
+            met = tuple(t for t in open_targets if t.met_by(body))
+            if best is None or _weight(met) > best[0]:
+                best = (_weight(met), body, met)
+        if best is None:
+            break
+        _, body, met = best
         open_targets = [t for t in open_targets if t not in met]
         bodies.append((body, met))
     return Cover(tuple(bodies), tuple(infeasible))
