@@ -1,12 +1,12 @@
 """Reading cassette files: every problem is a ``file:line`` error, nothing is guessed.
 
-A fast path parses with libyaml when it is installed; a file with any problem is parsed
-again with ruamel for the line numbers (as contract files are).
+A fast path parses with libyaml (``foxcontract.cassette.yaml12``); a file with any problem is
+parsed again with ruamel for the line numbers (as contract files are). Both read YAML 1.2, as
+the writer writes it: ``16:9`` is a string, never the YAML 1.1 sexagesimal 969.
 """
 
 from __future__ import annotations
 
-import importlib
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -16,6 +16,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from foxcontract.cassette.model import FORMAT, SOURCES, Cassette, Interaction
+from foxcontract.cassette.yaml12 import load_yaml12
 from foxcontract.contract.errors import ContractError, Problem, did_you_mean
 from foxcontract.contract.source import Source
 
@@ -75,15 +76,10 @@ def is_cassette(path: Path) -> bool:
 
 
 def _fast(text: str) -> Any:
-    try:  # libyaml, when present: only a faster parse of valid files
-        yaml: Any = importlib.import_module("yaml")
-    except ImportError:  # pragma: no cover - depends on the environment
-        return None
-    loader = getattr(yaml, "CSafeLoader", None)
-    if loader is None:  # pragma: no cover
-        return None
+    """A parse without line numbers; ``None`` when it fails, so the careful parse reports
+    the problem with its line."""
     try:
-        return yaml.load(text, Loader=loader)
+        return load_yaml12(text)
     except Exception:  # any failure: the careful parse below reports it with its line
         return None
 
