@@ -209,3 +209,24 @@ def test_workers_share_the_budget(project: pytest.Pytester, fake: FakeAPI) -> No
         ]
     )
     assert result.stdout.str().count("foxcontract live plan") == 1
+
+
+def test_the_default_budget_sends_only_free_probes(project: pytest.Pytester, fake: FakeAPI) -> None:
+    result = live(project, fake)
+    outcomes = result.parseoutcomes()
+    assert outcomes.get("failed", 0) == 0
+    result.stdout.fnmatch_lines(
+        [
+            "foxcontract live plan against *: budget 0 paid create(s)",
+            "  paid creates: 0 of * planned, each then polled on tasks-get (free)",
+            "paid creates: 0 of budget 0 spent",
+        ]
+    )
+    assert fake.paid == 0
+
+
+def test_free_probes_only_by_marker(project: pytest.Pytester, fake: FakeAPI) -> None:
+    result = live(project, fake, "--fox-budget", "12", "-m", "fox_live and not fox_paid")
+    assert result.parseoutcomes().get("failed", 0) == 0
+    assert fake.paid == 0
+    assert {c.request.method for c in fake.calls} == {"GET", "POST"}

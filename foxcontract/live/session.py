@@ -57,7 +57,6 @@ class LiveSession:
     wait: float = 0.0
     recorder: Recorder | None = None
     observer: Observer | None = None
-    sleep: Callable[[float], None] = time.sleep
 
     def __post_init__(self) -> None:
         self._plan: Plan | None = None
@@ -154,7 +153,7 @@ class LiveSession:
             left = deadline - time.monotonic()
             if tracker.finished or left <= 0:
                 break
-            self.sleep(min(left, step * 2 ** (n - 1), 5.0))
+            self.client.policy.sleep(min(left, step * 2 ** (n - 1), 5.0))
         return problems
 
     # --- plumbing ------------------------------------------------------------------------
