@@ -91,11 +91,14 @@ class CassetteItem(pytest.Item):
             from foxcontract.report import tally_of
         except ImportError:  # pragma: no cover - the coverage report is optional
             return
+        tally = tally_of(self.config)
+        if self.interaction.has_body and self.contract.has_body:
+            tally.observe(self.contract, self.interaction.request_body)
         expected = result.verdict.expected
         if not expected.judged or result.verdict.inconclusive:
             return
         rule = expected.violations[0].rule if expected.violations else None
-        tally_of(self.config).provider(rule, self.interaction.status, self.contract)
+        tally.provider(rule, self.interaction.status, self.contract)
 
     def _explain(self, result: Replayed) -> str:
         i = self.interaction

@@ -77,12 +77,12 @@ class CoverageTally:
 
     def provider(self, rule_id: str | None, status: int, contract: Contract | str) -> None:
         """Record that the provider answered ``status`` to a case of ``rule_id`` (``None``
-        for an accepted case, counted under ``(accepted)``)."""
+        for an accepted case, counted under ``(no rule broken)``)."""
         name = contract if isinstance(contract, str) else contract.name
         if isinstance(contract, Contract):
             self.register(contract)
         table = self.rules.setdefault(name, {})
-        count = table.setdefault(rule_id or "(accepted)", RuleCount(""))
+        count = table.setdefault(rule_id or "(no rule broken)", RuleCount(""))
         count.provider[str(status)] += 1
 
     def to_json(self) -> dict[str, Any]:

@@ -73,7 +73,7 @@ def test_provider_answers_recorded_by_other_modes(pytester: pytest.Pytester) -> 
     )
     result = pytester.runpytest("-k", "small-size-1")
     result.stdout.fnmatch_lines(
-        ["  small-size-1    *[1-9]*  *[1-9]*  422x1 500x1", "  (accepted)  *0  *0  200x1"]
+        ["  small-size-1    *[1-9]*  *[1-9]*  422x1 500x1", "  (no rule broken)  *0  *0  200x1"]
     )
 
 
