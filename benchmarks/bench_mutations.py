@@ -28,12 +28,7 @@ from typing import Any
 
 from foxcontract.contract import shipped_contracts_dir
 from foxcontract.fake import FakeAPI, FakeConfig, FakeServer, Fault, Mutations, TaskScript
-from foxcontract.fake import server as fake_server
 from foxcontract.fake.wire import FakeRequest, FakeResponse
-
-# The fake writes headers and body in two sends; without TCP_NODELAY each small answer waits
-# for the client's delayed ACK (~40 ms on Linux loopback), which would dominate the timing.
-fake_server._Handler.disable_nagle_algorithm = True
 
 KEY = "sk-bench-mutations-key-0001"
 BUDGET = 12

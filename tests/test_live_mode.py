@@ -10,7 +10,6 @@ import pytest
 
 from foxcontract.contract import shipped_contracts_dir
 from foxcontract.fake import FakeAPI, FakeConfig, FakeServer, Fault, Mutations
-from foxcontract.fake import server as fake_server
 
 KEY = "sk-live-mode-test-key-42"
 
@@ -30,10 +29,7 @@ def pytest_configure(config):
 
 
 @pytest.fixture
-def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeAPI]:
-    # headers and body leave the fake in two sends: without TCP_NODELAY each answer would
-    # wait ~40 ms for the client's delayed ACK
-    monkeypatch.setattr(fake_server._Handler, "disable_nagle_algorithm", True)
+def fake() -> Iterator[FakeAPI]:
     api = FakeAPI(FakeConfig(key=KEY))
     with FakeServer(api) as server:
         api.base_url = server.base_url  # type: ignore[attr-defined]

@@ -10,7 +10,6 @@ import pytest
 
 from foxcontract.contract import shipped_contracts_dir
 from foxcontract.fake import FakeAPI, FakeConfig, FakeServer, Fault, Mutations
-from foxcontract.fake import server as fake_server
 from foxcontract.fake.wire import FakeRequest, FakeResponse
 
 CANARY = "sk-canary-7f3a9b2c41d0e8aa"
@@ -29,8 +28,7 @@ class EchoingAPI(FakeAPI):
 
 
 @pytest.fixture
-def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeAPI]:
-    monkeypatch.setattr(fake_server._Handler, "disable_nagle_algorithm", True)
+def fake() -> Iterator[FakeAPI]:
     api = EchoingAPI(
         FakeConfig(
             key=CANARY,

@@ -47,6 +47,9 @@ def _is_loopback(host: str) -> bool:
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # headers and body leave in two sends: without TCP_NODELAY each small answer would wait
+    # for the client's delayed ACK (~40 ms on Linux loopback)
+    disable_nagle_algorithm = True
     server: _Server
 
     def log_message(self, format: str, *args: Any) -> None:
