@@ -1,10 +1,13 @@
-"""foxcontract's pytest hooks. Hooks only: each hands off to the module that does the work."""
+"""foxcontract's pytest hooks. Hooks only: each hands off to the module that does the work.
+
+The modules behind the hooks are imported inside them, on first use, so importing the plugin
+stays cheap; the two fixtures are imported here because pytest finds fixtures on the plugin.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Generator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -21,62 +24,62 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
+    from foxcontract import collect, replay_items
+    from foxcontract.live import hooks as live
+
     config.stash[options.SETTINGS] = options.resolve(config)
-    _live().configure(config)
+    live.configure(config)
     config.addinivalue_line("markers", fixtures.MARKER_HELP)
-    config.addinivalue_line("markers", _replay().MARKER)
+    config.addinivalue_line("markers", replay_items.MARKER)
     config.addinivalue_line("markers", replay_fixture.MARKER)
-    _suite().configure(config)
+    collect.configure(config)
 
 
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> None:
     fixtures.remember_outcome(item, call)
 
 
-def _suite() -> Any:
-    from foxcontract import collect  # imported on first use: keeps the plugin import cheap
-
-    return collect
-
-
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
-    return _suite().collect_file(file_path, parent) or _replay().collect_file(file_path, parent)  # type: ignore[no-any-return]
+    from foxcontract import collect, replay_items
 
-
-def _replay() -> Any:
-    from foxcontract import replay_items  # cassettes: imported on first use
-
-    return replay_items
-
-
-def pytest_sessionfinish(session: pytest.Session) -> None:
-    _suite().report.finish(session)
-
-
-def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
-    _suite().report.summary(terminalreporter, config)
-    _live().terminal_summary(terminalreporter)
-
-
-def _live() -> Any:
-    from foxcontract.live import hooks  # live and record modes; imported on first use
-
-    return hooks
-
-
-def pytest_unconfigure(config: pytest.Config) -> None:
-    _live().unconfigure(config)
+    return collect.collect_file(file_path, parent) or replay_items.collect_file(file_path, parent)
 
 
 @pytest.hookimpl(trylast=True)
 def pytest_sessionstart(session: pytest.Session) -> None:
-    _live().sessionstart(session)
+    from foxcontract.live import hooks as live
+
+    live.sessionstart(session)
 
 
 @pytest.hookimpl(wrapper=True)
 def pytest_make_collect_report(
     collector: pytest.Collector,
 ) -> Generator[None, pytest.CollectReport, pytest.CollectReport]:
+    from foxcontract.live import hooks as live
+
     report = yield
-    _live().add_live_items(collector, report)
+    live.add_live_items(collector, report)
     return report
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    from foxcontract import report
+
+    report.finish(session)
+
+
+def pytest_terminal_summary(
+    terminalreporter: pytest.TerminalReporter, config: pytest.Config
+) -> None:
+    from foxcontract import report
+    from foxcontract.live import hooks as live
+
+    report.summary(terminalreporter, config)
+    live.terminal_summary(terminalreporter)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    from foxcontract.live import hooks as live
+
+    live.unconfigure(config)
