@@ -110,6 +110,8 @@ _FIELD_CASES: dict[str, list[tuple[Any, list[str]]]] = {
         ("example.com/x.jpg", ["image_url.pattern"]),
         ("//example.com/x.jpg", ["image_url.pattern"]),
         ("https://example.com/x.jpg ", ["image_url.pattern"]),
+        ("https://example.com/x.jpg\n", ["image_url.pattern"]),
+        ("https://exa mple.com/x.jpg", ["image_url.pattern"]),
         ("http://example.com/x.jpg", []),
         ("https://example.com", []),
         ("https://example.com:8443/a/b.png?size=large#top", []),
