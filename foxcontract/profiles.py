@@ -37,8 +37,15 @@ _QUIET = [HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_to
 
 def register() -> None:
     """Register the two profiles (again is harmless)."""
+    # derandomize is set explicitly: under a CI variable Hypothesis's own default profile is
+    # derandomized, and the dev profile must not inherit that
     settings.register_profile(
-        DEV, max_examples=5, deadline=None, database=None, suppress_health_check=_QUIET
+        DEV,
+        max_examples=5,
+        deadline=None,
+        database=None,
+        derandomize=False,
+        suppress_health_check=_QUIET,
     )
     settings.register_profile(CI, parent=settings.get_profile(DEV), derandomize=True)
 
