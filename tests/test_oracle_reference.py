@@ -68,12 +68,13 @@ def _is_int(v: Any) -> bool:
 
 
 def _is_http_url(v: str) -> bool:
-    """Stance 4: an http(s) URL with a host, and nothing blank in it."""
+    """Stance 4: an http(s) URL (scheme in any case) with a host, and nothing blank in it."""
     if any(c.isspace() for c in v):
         return False
     scheme, sep, rest = v.partition("://")
     host = re.split(r"[/?#]", rest, maxsplit=1)[0]
-    return bool(sep) and scheme in ("http", "https") and host != "" and "@" not in host
+    name = host.rsplit(":", 1)[0] if ":" in host else host  # the host without its port
+    return bool(sep) and scheme.lower() in ("http", "https") and name != "" and "@" not in host
 
 
 def _field(name: str, v: Any) -> str | None:
