@@ -23,18 +23,8 @@ FieldCheck = Callable[[Any], tuple[str, str] | None]
 """``check(value)`` is ``None`` when valid, else ``(keyword, message)`` for the first broken
 keyword, in the order of :data:`FIELD_KEYWORDS`."""
 
-_COMPILED = {
-    "type",
-    "enum",
-    "const",
-    "minimum",
-    "maximum",
-    "exclusiveMinimum",
-    "exclusiveMaximum",
-    "minLength",
-    "maxLength",
-    "pattern",
-}
+# every field keyword but those judged by jsonschema itself (arrays, formats)
+_COMPILED = frozenset(FIELD_KEYWORDS) - {"format", "items", "minItems", "maxItems"}
 _ANNOTATIONS = {"default", "description", "examples", "title"}
 
 

@@ -12,13 +12,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
-
 from foxcontract.cassette.model import FORMAT, SOURCES, Cassette, Interaction
 from foxcontract.cassette.yaml12 import load_yaml12
 from foxcontract.contract.errors import ContractError, Problem, did_you_mean
-from foxcontract.contract.source import Source
+from foxcontract.contract.source import Source, parse_source
 
 __all__ = ["CassetteError", "is_cassette", "key_line", "load_cassette"]
 
@@ -84,21 +81,6 @@ def _fast(text: str) -> Any:
         return None
 
 
-def _slow(path: Path, text: str) -> Source:
-    try:
-        tree = YAML(typ="rt", pure=True).load(text)
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        what = " ".join(str(x) for x in (exc.context, exc.problem) if x)
-        line = mark.line + 1 if mark is not None else 1
-        raise CassetteError.at(path, line, f"not valid YAML: {what}") from None
-    except YAMLError as exc:
-        raise CassetteError.at(path, 1, f"not valid YAML: {exc}") from None
-    from foxcontract.contract.source import _plain
-
-    return Source(path=path, data=_plain(tree), _tree=tree)
-
-
 def load_cassette(path: str | Path) -> Cassette:
     """Read and check one cassette file; raises :class:`CassetteError` (``file:line``)."""
     path = Path(path)
@@ -111,7 +93,7 @@ def load_cassette(path: str | Path) -> Cassette:
     data = _fast(text)
     if data is not None and not _problems(data, None, path):
         return _build(path, data, _lines(text))
-    source = _slow(path, text)
+    source = parse_source(path, text, CassetteError)
     problems = _problems(source.data, source, path)
     if problems:
         raise CassetteError(problems)

@@ -12,7 +12,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from foxcontract.contract.errors import ContractError
 
-__all__ = ["Source", "read_source"]
+__all__ = ["Source", "parse_source", "read_source"]
 
 JSONPath = Sequence[str | int]
 
@@ -83,6 +83,21 @@ def _kind_of(value: Any) -> str:
     return "a number" if isinstance(value, int | float) else f"a {type(value).__name__}"
 
 
+def parse_source(path: Path, text: str, error: type[ContractError] = ContractError) -> Source:
+    """Parse ``text`` (the content of ``path``) keeping every line; bad YAML is an ``error``
+    at the line where the parser stopped."""
+    try:
+        tree = YAML(typ="rt", pure=True).load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else 1
+        what = " ".join(str(x) for x in (exc.context, exc.problem) if x)
+        raise error.at(path, line, f"not valid YAML: {what}") from None
+    except YAMLError as exc:
+        raise error.at(path, 1, f"not valid YAML: {exc}") from None
+    return Source(path=path, data=_plain(tree), _tree=tree)
+
+
 def read_source(path: Path) -> Source:
     """Parse ``path``; bad YAML, an empty file or a non-mapping is a :class:`ContractError`."""
     try:
@@ -91,16 +106,8 @@ def read_source(path: Path) -> Source:
         raise ContractError.at(path, 1, "contract file not found") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ContractError.at(path, 1, f"cannot read contract file: {exc}") from None
-    yaml = YAML(typ="rt", pure=True)
-    try:
-        tree = yaml.load(text)
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else 1
-        what = " ".join(str(x) for x in (exc.context, exc.problem) if x)
-        raise ContractError.at(path, line, f"not valid YAML: {what}") from None
-    except YAMLError as exc:
-        raise ContractError.at(path, 1, f"not valid YAML: {exc}") from None
+    source = parse_source(path, text)
+    tree = source._tree
     if tree is None:
         raise ContractError.at(
             path,
@@ -111,4 +118,4 @@ def read_source(path: Path) -> Source:
         raise ContractError.at(
             path, 1, f"a contract file must be a YAML mapping of keys, not {_kind_of(tree)}"
         )
-    return Source(path=path, data=_plain(tree), _tree=tree)
+    return source
