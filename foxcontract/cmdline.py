@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 import tempfile
 from collections.abc import Iterable
@@ -16,6 +17,16 @@ CONTRACT_SUFFIXES = (".yaml", ".yml")
 
 class UsageError(Exception):
     """Bad input to a subcommand: reported as one line, exit status 2."""
+
+
+def add_paths_argument(parser: argparse.ArgumentParser) -> None:
+    """The ``PATH ...`` argument of the commands that read contracts."""
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="contract files or folders (default: the shipped contracts)",
+    )
 
 
 def contract_files(paths: Iterable[str | Path]) -> list[Path]:

@@ -11,7 +11,7 @@ import json
 import sys
 from pathlib import Path
 
-from foxcontract.cmdline import UsageError, contract_files, write_atomic
+from foxcontract.cmdline import UsageError, add_paths_argument, contract_files, write_atomic
 from foxcontract.contract import ContractError
 from foxcontract.export import openapi_document
 from foxcontract.validate_cmd import check_file
@@ -23,12 +23,7 @@ FORMATS = ("openapi",)
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("format", choices=FORMATS, help="the format to export (openapi)")
-    parser.add_argument(
-        "paths",
-        nargs="*",
-        metavar="PATH",
-        help="contract files or folders (default: the shipped contracts)",
-    )
+    add_paths_argument(parser)
     parser.add_argument(
         "--out",
         "-o",

@@ -11,7 +11,19 @@ from typing import Any
 
 import pytest
 
-__all__ = ["OPTIONS", "SETTINGS", "Mode", "Option", "RunSettings", "add_options", "resolve"]
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "OPTIONS",
+    "SETTINGS",
+    "Mode",
+    "Option",
+    "RunSettings",
+    "add_options",
+    "resolve",
+]
+
+DEFAULT_BASE_URL = "https://api.foxapi.cc"
+"""The public FoxAPI, where live and record modes go unless told otherwise."""
 
 
 class Mode(StrEnum):
@@ -74,7 +86,7 @@ OPTIONS: tuple[Option, ...] = (
     Option(
         "base-url",
         "the API to call in live and record modes (also FOXAPI_BASE_URL)",
-        "https://api.foxapi.cc",
+        DEFAULT_BASE_URL,
         env="FOXAPI_BASE_URL",
         metavar="URL",
     ),

@@ -12,14 +12,13 @@ import argparse
 import os
 import sys
 
-from foxcontract.cmdline import UsageError, contract_files
+from foxcontract.cmdline import UsageError, add_paths_argument, contract_files
 from foxcontract.contract import ContractError
 from foxcontract.live import build_plan, format_plan
+from foxcontract.options import DEFAULT_BASE_URL
 from foxcontract.validate_cmd import check_file
 
-__all__ = ["DEFAULT_BASE_URL", "add_arguments", "run"]
-
-DEFAULT_BASE_URL = "https://api.foxapi.cc"
+__all__ = ["add_arguments", "run"]
 
 
 def _budget(text: str) -> int:
@@ -33,12 +32,7 @@ def _budget(text: str) -> int:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "paths",
-        nargs="*",
-        metavar="PATH",
-        help="contract files or folders (default: the shipped contracts)",
-    )
+    add_paths_argument(parser)
     parser.add_argument(
         "--budget",
         type=_budget,

@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from foxcontract.cmdline import contract_files
+from foxcontract.cmdline import add_paths_argument, contract_files
 from foxcontract.contract import Contract, ContractError
 from foxcontract.contract.loader import load_contract
 from foxcontract.contract.metaschema import schema_problems
@@ -18,12 +18,7 @@ __all__ = ["add_arguments", "check_file", "run"]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "paths",
-        nargs="*",
-        metavar="PATH",
-        help="contract files or folders (default: the shipped contracts)",
-    )
+    add_paths_argument(parser)
 
 
 def check_file(path: Path) -> Contract | None:

@@ -18,6 +18,7 @@ from ruamel.yaml import YAML
 from foxcontract.cassette.load import CassetteError, is_cassette, load_cassette
 from foxcontract.cassette.model import Cassette, Interaction
 from foxcontract.contract.model import Contract
+from foxcontract.options import DEFAULT_BASE_URL
 from foxcontract.redact import redact, redact_headers, write_text_safely
 
 __all__ = ["HEADER", "dump_cassette", "from_examples", "now", "write_cassette"]
@@ -26,7 +27,6 @@ HEADER = (
     "# foxcontract cassette: recorded FoxAPI interactions; the format is described in\n"
     "# foxcontract/cassette/model.py. Replayed by `pytest contracts`.\n"
 )
-DEFAULT_BASE_URL = "https://api.foxapi.cc"
 
 
 def now() -> str:

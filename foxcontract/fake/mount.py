@@ -10,10 +10,9 @@ import respx
 
 from foxcontract.fake.core import FakeAPI
 from foxcontract.fake.wire import FakeRequest, FakeResponse
+from foxcontract.options import DEFAULT_BASE_URL
 
 __all__ = ["DEFAULT_BASE_URL", "from_httpx", "mount", "to_httpx"]
-
-DEFAULT_BASE_URL = "https://api.foxapi.cc"
 
 
 def from_httpx(request: httpx.Request) -> FakeRequest:
