@@ -9,19 +9,13 @@
 """
 
 from foxcontract.live.budget import Ledger, LedgerState
-from foxcontract.live.client import (
-    KEY_ENV,
-    Answer,
-    ApiKey,
-    BudgetExhausted,
-    LiveClient,
-    LiveError,
-    RetryPolicy,
-)
+from foxcontract.live.client import Answer, BudgetExhausted, LiveClient, LiveError
 from foxcontract.live.covering import Cover, Target, cover
+from foxcontract.live.key import KEY_ENV, ApiKey
 from foxcontract.live.lifecycle import TaskTracker
 from foxcontract.live.plan import PaidCreate, Plan, build_plan, format_plan
 from foxcontract.live.probes import FreeProbe, free_probes
+from foxcontract.live.retry import RetryPolicy
 
 __all__ = [
     "KEY_ENV",

@@ -12,59 +12,19 @@ was sent) may have been accepted, so it is counted as spent and a retry needs a 
 
 from __future__ import annotations
 
-import email.utils
 import json
-import os
-import time
-from collections.abc import Callable, Generator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Generator
+from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
 import httpx
 
-__all__ = [
-    "KEY_ENV",
-    "Answer",
-    "ApiKey",
-    "BudgetExhausted",
-    "LiveClient",
-    "LiveError",
-    "RetryPolicy",
-    "Spender",
-]
+from foxcontract.live.key import WRONG_KEY, ApiKey
+from foxcontract.live.retry import RetryPolicy
 
-KEY_ENV = "FOXAPI_API_KEY"
+__all__ = ["Answer", "BudgetExhausted", "LiveClient", "LiveError", "Spender"]
+
 Auth = Literal["key", "none", "wrong"]
-WRONG_KEY = "sk-foxcontract-wrong-key-0000000000"
-
-
-class ApiKey:
-    """The API key. ``str``, ``repr`` and pickling never show it; ``reveal()`` does."""
-
-    __slots__ = ("_value",)
-
-    def __init__(self, value: str) -> None:
-        self._value = value
-
-    @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> ApiKey | None:
-        value = (os.environ if environ is None else environ).get(KEY_ENV, "").strip()
-        return cls(value) if value else None
-
-    def reveal(self) -> str:
-        return self._value
-
-    def scrub(self, text: str) -> str:
-        """``text`` with every occurrence of the key replaced."""
-        return text.replace(self._value, "[redacted]") if self._value else text
-
-    def __repr__(self) -> str:
-        return "ApiKey([redacted])"
-
-    __str__ = __repr__
-
-    def __reduce__(self) -> Any:
-        raise TypeError("an ApiKey cannot be pickled")
 
 
 class LiveError(Exception):
@@ -85,43 +45,6 @@ class Spender(Protocol):
     def release(self) -> None: ...
 
     def describe(self) -> str: ...
-
-
-@dataclass(frozen=True)
-class RetryPolicy:
-    attempts: int = 6
-    base: float = 0.25
-    cap: float = 4.0
-    retry_after_cap: float = 10.0
-    total: float = 30.0
-    timeout: float = 10.0
-    statuses: frozenset[int] = frozenset({429, 502, 503, 504})
-    sleep: Callable[[float], None] = field(default=time.sleep, compare=False)
-    clock: Callable[[], float] = field(default=time.monotonic, compare=False)
-
-    def delay(self, attempt: int, retry_after: str | None) -> float:
-        """Seconds to wait before attempt ``attempt + 1`` (``attempt`` counts from 1)."""
-        backoff = float(min(self.cap, self.base * 2.0 ** (attempt - 1)))
-        hinted = _parse_retry_after(retry_after)
-        if hinted is None:
-            return backoff
-        return float(min(self.retry_after_cap, max(hinted, 0.0)))
-
-
-def _parse_retry_after(value: str | None) -> float | None:
-    """Seconds from a ``Retry-After`` value (seconds, or an HTTP date); ``None`` if unreadable."""
-    if not value:
-        return None
-    value = value.strip()
-    try:
-        return float(value)
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return float(when.timestamp() - time.time())
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,8 @@ from typing import Any
 from foxcontract.cassette import Cassette, Interaction, write_cassette
 from foxcontract.cassette.write import now
 from foxcontract.contract.model import Contract
-from foxcontract.live.client import WRONG_KEY, Answer, ApiKey
+from foxcontract.live.client import Answer
+from foxcontract.live.key import WRONG_KEY, ApiKey
 from foxcontract.live.plan import PaidCreate
 from foxcontract.live.probes import FreeProbe
 from foxcontract.live.session import Recorder

@@ -19,9 +19,11 @@ import pytest
 
 from foxcontract.contract import Contract, ContractError, load_contracts
 from foxcontract.live.budget import Ledger
-from foxcontract.live.client import KEY_ENV, ApiKey, LiveClient, RetryPolicy
+from foxcontract.live.client import LiveClient
 from foxcontract.live.drift import format_drift, read_outcomes
+from foxcontract.live.key import KEY_ENV, ApiKey
 from foxcontract.live.plan import format_plan
+from foxcontract.live.retry import RetryPolicy
 from foxcontract.live.session import LiveSession, Observer, Recorder
 from foxcontract.options import SETTINGS, Mode, RunSettings
 

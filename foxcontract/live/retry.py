@@ -1,0 +1,48 @@
+"""How a live request is retried: capped exponential backoff honouring a capped
+``Retry-After``, with attempts and total time both bounded."""
+
+from __future__ import annotations
+
+import email.utils
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+__all__ = ["RetryPolicy"]
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    attempts: int = 6
+    base: float = 0.25
+    cap: float = 4.0
+    retry_after_cap: float = 10.0
+    total: float = 30.0
+    timeout: float = 10.0
+    statuses: frozenset[int] = frozenset({429, 502, 503, 504})
+    sleep: Callable[[float], None] = field(default=time.sleep, compare=False)
+    clock: Callable[[], float] = field(default=time.monotonic, compare=False)
+
+    def delay(self, attempt: int, retry_after: str | None) -> float:
+        """Seconds to wait before attempt ``attempt + 1`` (``attempt`` counts from 1)."""
+        backoff = float(min(self.cap, self.base * 2.0 ** (attempt - 1)))
+        hinted = _parse_retry_after(retry_after)
+        if hinted is None:
+            return backoff
+        return float(min(self.retry_after_cap, max(hinted, 0.0)))
+
+
+def _parse_retry_after(value: str | None) -> float | None:
+    """Seconds from a ``Retry-After`` value (seconds, or an HTTP date); ``None`` if unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return float(value)
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return float(when.timestamp() - time.time())
