@@ -7,9 +7,10 @@ import shutil
 from collections.abc import Iterator
 
 import pytest
+from served_fake import served_fake
 
 from foxcontract.contract import shipped_contracts_dir
-from foxcontract.fake import FakeAPI, FakeConfig, FakeServer, Fault, Mutations
+from foxcontract.fake import FakeAPI, Fault, Mutations
 
 KEY = "sk-live-mode-test-key-42"
 
@@ -30,9 +31,7 @@ def pytest_configure(config):
 
 @pytest.fixture
 def fake() -> Iterator[FakeAPI]:
-    api = FakeAPI(FakeConfig(key=KEY))
-    with FakeServer(api) as server:
-        api.base_url = server.base_url  # type: ignore[attr-defined]
+    with served_fake(KEY) as api:
         yield api
 
 

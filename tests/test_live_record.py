@@ -7,19 +7,18 @@ import shutil
 from collections.abc import Iterator
 
 import pytest
+from served_fake import served_fake
 
 from foxcontract.cassette import load_cassette
 from foxcontract.contract import shipped_contracts_dir
-from foxcontract.fake import FakeAPI, FakeConfig, FakeServer
+from foxcontract.fake import FakeAPI
 
 KEY = "sk-record-mode-test-key-7"
 
 
 @pytest.fixture
 def fake() -> Iterator[FakeAPI]:
-    api = FakeAPI(FakeConfig(key=KEY))
-    with FakeServer(api) as server:
-        api.base_url = server.base_url  # type: ignore[attr-defined]
+    with served_fake(KEY) as api:
         yield api
 
 

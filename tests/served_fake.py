@@ -1,0 +1,18 @@
+"""Test helper: the fake FoxAPI served on 127.0.0.1 for live- and record-mode tests."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from foxcontract.fake import FakeAPI, FakeConfig, FakeServer
+
+
+@contextmanager
+def served_fake(key: str) -> Iterator[FakeAPI]:
+    """A faithful fake accepting ``key``, served until the block ends; its ``base_url``
+    attribute is the address to call."""
+    api = FakeAPI(FakeConfig(key=key))
+    with FakeServer(api) as server:
+        api.base_url = server.base_url  # type: ignore[attr-defined]
+        yield api
