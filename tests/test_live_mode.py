@@ -57,7 +57,7 @@ def live(project: pytest.Pytester, fake: FakeAPI, *args: str) -> pytest.RunResul
 def test_a_faithful_provider_passes_within_the_budget(
     project: pytest.Pytester, fake: FakeAPI
 ) -> None:
-    result = live(project, fake, "--fox-budget", "12", "--fox-wait", "0.2")
+    result = live(project, fake, "--fox-budget", "12")
     outcomes = result.parseoutcomes()
     assert outcomes.get("failed", 0) == 0
     assert outcomes.get("skipped", 0) == 0
@@ -194,13 +194,14 @@ def test_workers_share_the_budget(project: pytest.Pytester, fake: FakeAPI) -> No
     result = live(project, fake, "--fox-budget", "5", "-n", "2", "-k", "paid")
     outcomes = result.parseoutcomes()
     assert outcomes.get("failed", 0) == 0
-    assert outcomes["passed"] == 5
+    assert outcomes["passed"] == 10  # 5 creates and the lifecycles of their tasks
     assert fake.paid == 5
     result.stdout.fnmatch_lines(
         [
             "foxcontract live plan against *: budget 5 paid create(s)",  # once, by the controller
             "*= foxcontract live: drift report =*",
             "paid creates: 5 of budget 5 spent",
+            "tasks: 5 followed, 5 ended and stayed ended (slowest *s; deadline --fox-wait 300s)",
         ]
     )
     assert result.stdout.str().count("foxcontract live plan") == 1

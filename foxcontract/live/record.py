@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -42,6 +43,7 @@ def make_recorder(run_dir: Path, key: ApiKey) -> Recorder:
     polls: dict[str, int] = {}
     secrets = [key.reveal(), WRONG_KEY]
     target = run_dir / f"recorded-{os.getpid()}.jsonl"
+    lock = threading.Lock()  # tasks are polled from threads of their own
 
     def record(
         contract: str, probe: FreeProbe | PaidCreate, path: str, body: Any, answer: Answer
@@ -52,7 +54,8 @@ def make_recorder(run_dir: Path, key: ApiKey) -> Recorder:
         has_body = body is not NO_BODY and probe.method == answer.method and body is not None
         poll = None
         if not has_body and isinstance(probe, PaidCreate):
-            polls[probe.name] = poll = polls.get(probe.name, 0) + 1
+            with lock:
+                polls[probe.name] = poll = polls.get(probe.name, 0) + 1
         anonymous = free is not None and free.auth == "none"
         headers = {} if anonymous else {"authorization": "Bearer <redacted>"}
         if has_body:
@@ -69,8 +72,9 @@ def make_recorder(run_dir: Path, key: ApiKey) -> Recorder:
             "response_headers": {"content-type": "application/json"},
             "response_body": redact(answer.body, secrets),
         }
-        with target.open("a", encoding="utf-8") as handle:
-            handle.write(redact_text(json.dumps(data), secrets) + "\n")
+        line = redact_text(json.dumps(data), secrets) + "\n"
+        with lock, target.open("a", encoding="utf-8") as handle:
+            handle.write(line)
 
     return record
 

@@ -9,21 +9,29 @@ outcome is appended to the run directory, for the drift report and for record mo
 from __future__ import annotations
 
 import json
-import time
+import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import httpx
 
 from foxcontract.contract.model import Contract, ErrorKind
-from foxcontract.live.budget import Ledger
+from foxcontract.live.budget import Ledger, LedgerError, charged_statuses
 from foxcontract.live.client import Answer, BudgetExhausted, LiveClient, LiveError
 from foxcontract.live.drift import Outcome, append_outcome
-from foxcontract.live.lifecycle import TaskTracker
+from foxcontract.live.lifecycle import (
+    PollSchedule,
+    TaskFollower,
+    TaskResult,
+    TaskTracker,
+    task_key,
+)
 from foxcontract.live.plan import PaidCreate, Plan, build_plan
 from foxcontract.live.probes import FreeProbe
+from foxcontract.options import DEFAULT_WAIT
 from foxcontract.verdict import NO_BODY, judge, response_problems
 
 __all__ = ["LiveFailure", "LiveSession", "LiveSkip", "Observer", "Recorder"]
@@ -54,12 +62,15 @@ class LiveSession:
     client: LiveClient
     ledger: Ledger
     run_dir: Path
-    wait: float = 0.0
+    wait: float = DEFAULT_WAIT
+    schedule: PollSchedule = field(default_factory=PollSchedule)
     recorder: Recorder | None = None
     observer: Observer | None = None
 
     def __post_init__(self) -> None:
         self._plan: Plan | None = None
+        self._follower: TaskFollower | None = None
+        self._record_lock = threading.Lock()
         self._unanswered: list[str] = []
         self._by_name = {c.name: c for c in self.contracts}
 
@@ -72,25 +83,33 @@ class LiveSession:
     def contract(self, name: str) -> Contract:
         return self._by_name[name]
 
-    def run(self, probe: FreeProbe | PaidCreate) -> None:
+    def run(self, probe: FreeProbe | PaidCreate, *, follow: bool = True) -> None:
+        """Send ``probe`` and judge the answer; a paid create's task is then followed (in
+        the background, see :meth:`lifecycle`) when ``follow``."""
         if isinstance(probe, FreeProbe):
             self._free(probe)
         else:
-            self._paid(probe)
+            self._paid(probe, follow=follow)
 
     # --- free probes -------------------------------------------------------------------
     def _free(self, probe: FreeProbe) -> None:
         c = self.contract(probe.contract)
-        state = self.ledger.state()
-        if state.unexpected and state.exhausted:
+        try:
+            state = self.ledger.state()
+        except LedgerError:
+            state = None  # free probes go on; an accept among them is reported below
+        if state is not None and state.unexpected and state.exhausted:
             raise LiveSkip(
                 f"not sent: {self.ledger.describe()}; free probes stop too, since this "
                 "provider charges for requests the contract says it refuses"
             )
         answer = self._send(probe, c, probe.path, probe.body, paid=frozenset())
-        if str(answer.status) in c.paid:
-            self.ledger.charge_unexpected()
         problems: list[str] = []
+        if c.paid and str(answer.status) in charged_statuses(c):
+            try:
+                self.ledger.charge_unexpected()
+            except LedgerError as exc:
+                problems.append(f"budget: this answer may have cost a create, not counted: {exc}")
         if probe.kind in ("rule", "example") and c.has_body:
             verdict = judge(c, answer.status, answer.body, probe.body)
             if verdict.inconclusive:
@@ -103,58 +122,152 @@ class LiveSession:
         self._finish(c, probe.name, probe.rule, expected, answer, problems, sent=_sent(probe))
 
     # --- paid creates ------------------------------------------------------------------
-    def _paid(self, create: PaidCreate) -> None:
+    def _paid(self, create: PaidCreate, *, follow: bool) -> None:
         c = self.contract(create.contract)
+        tc = self.task_contract
+        key = task_key(c, create.name)
+        followed = False
         try:
-            answer = self._send(create, c, create.path, create.body, paid=c.paid)
-        except BudgetExhausted as exc:
-            raise LiveSkip(f"not sent: {exc}") from None
-        verdict = judge(c, answer.status, answer.body, create.body)
-        problems = [f"status: {verdict.inconclusive}"] if verdict.inconclusive else []
-        problems += [str(p) for p in verdict.problems]
-        tc = self.contract(self.plan.task_contract) if self.plan.task_contract else None
-        history = ""
-        if 200 <= answer.status < 300 and tc is not None and tc.lifecycle is not None:
-            tracker = TaskTracker(tc.lifecycle)
-            problems += [f"lifecycle: {p}" for p in tracker.observe(answer.body, "create")]
-            problems += self._poll(tc, tracker, create)
-            history = f"; task {tracker.history()}"
-        self._finish(
-            c,
-            create.name,
-            None,
-            "2xx: an allowed body is accepted",
-            answer,
-            problems,
-            sent=json.dumps(create.body),
-            extra=history,
-        )
+            try:
+                answer = self._send(create, c, create.path, create.body, paid=charged_statuses(c))
+            except BudgetExhausted as exc:
+                raise LiveSkip(f"not sent: {exc}") from None
+            except LedgerError as exc:
+                raise LiveFailure(
+                    f"{c.name}::{create.name}: stopped by the budget ledger: {exc}"
+                ) from None
+            verdict = judge(c, answer.status, answer.body, create.body)
+            problems = [f"status: {verdict.inconclusive}"] if verdict.inconclusive else []
+            problems += [str(p) for p in verdict.problems]
+            extra = ""
+            if 200 <= answer.status < 300 and tc is not None and tc.lifecycle is not None:
+                tracker = TaskTracker(tc.lifecycle)
+                problems += [f"lifecycle: {p}" for p in tracker.observe(answer.body, "create")]
+                if follow and tracker.task_id is not None:
+                    path = _fill_single(tc.url_path, tracker.task_id)
+                    poll = partial(self._poll_once, tc, create, path)
+                    self.follower.follow(key, create.name, tracker, poll)
+                    followed = True
+                    extra = f"; task {tracker.task_id} followed by lifecycle[{create.name}]"
+            self._finish(
+                c,
+                create.name,
+                None,
+                "2xx: an allowed body is accepted",
+                answer,
+                problems,
+                sent=json.dumps(create.body),
+                extra=extra,
+            )
+        except (LiveSkip, LiveFailure) as exc:
+            if not followed and tc is not None and tc.lifecycle is not None:
+                self.follower.not_followed(key, create.name, _first_line(str(exc)))
+            raise
+        if not followed and tc is not None and tc.lifecycle is not None:
+            accepted = 200 <= answer.status < 300
+            reason = (
+                "no task id in the create answer"
+                if accepted
+                else f"the create was answered {answer.summary()}"
+            )
+            if not follow:
+                reason = "its lifecycle item was not selected"
+            self.follower.not_followed(key, create.name, reason)
 
-    def _poll(self, tc: Contract, tracker: TaskTracker, create: PaidCreate) -> list[str]:
-        if tracker.task_id is None:
-            return []
-        path = _fill_single(tc.url_path, tracker.task_id)
-        deadline = time.monotonic() + self.wait
-        step = max(0.05, self.wait / 8)
-        problems: list[str] = []
-        for n in range(1, 61):
-            answer = self._send(create, tc, path, None, paid=frozenset(), method=tc.method)
-            where = f"poll {n}"
-            if self.recorder is not None:
+    @property
+    def task_contract(self) -> Contract | None:
+        name = self.plan.task_contract
+        return self.contract(name) if name else None
+
+    @property
+    def follower(self) -> TaskFollower:
+        """The follower of this process's tasks (made on first use)."""
+        if self._follower is None:
+            tc = self.task_contract
+            assert tc is not None
+            assert tc.lifecycle is not None
+            self._follower = TaskFollower(self.run_dir, tc, self.wait, self.schedule)
+        return self._follower
+
+    def _poll_once(self, tc: Contract, create: PaidCreate, path: str) -> Answer:
+        """One poll of ``create``'s task (called from the follower's threads)."""
+        answer = self.client.send(tc.method, path, auth="key")
+        if self.recorder is not None:
+            with self._record_lock:
                 self.recorder(tc.name, create, path, NO_BODY, answer)
-            if answer.status != 200:
-                problems.append(f"status: {where}: GET {path} answered {answer.summary()}")
-                break
-            problems += [
-                f"schema: {where}: {p.message}"
-                for p in response_problems(tc, answer.status, answer.body)
-            ]
-            problems += [f"lifecycle: {p}" for p in tracker.observe(answer.body, where)]
-            left = deadline - time.monotonic()
-            if tracker.finished or left <= 0:
-                break
-            self.client.policy.sleep(min(left, step * 2 ** (n - 1), 5.0))
-        return problems
+        return answer
+
+    def lifecycle(self, create: PaidCreate) -> None:
+        """Judge the lifecycle of ``create``'s task, followed since its create (here or in
+        another process of the run): terminal by the deadline, and still so once more."""
+        c = self.contract(create.contract)
+        tc = self.task_contract
+        assert tc is not None
+        assert tc.lifecycle is not None
+        name = f"lifecycle[{create.name}]"
+        slack = 2 * self.client.policy.total + self.schedule.cap + 5.0
+        result = self.follower.result(task_key(c, create.name), slack)
+        if result is None:
+            raise LiveFailure(
+                f"{c.name}::{name}: no word of the task of {create.name} within the run's "
+                f"deadline (--fox-wait {self.wait:g}) plus {slack:g}s: the process that "
+                "sent the create ended without reporting it"
+            )
+        if result.not_followed is not None:
+            raise LiveSkip(f"no task to follow: {create.name}: {result.not_followed}")
+        terminal = ", ".join(tc.lifecycle.terminal)
+        expected = f"a terminal state ({terminal}) within --fox-wait {self.wait:g}s, kept once more"
+        problems = list(result.problems)
+        got = (
+            f"task {result.task_id}: {result.history} "
+            f"({result.polls} poll(s) in {result.waited:.1f}s)"
+        )
+        if not result.terminal and not problems:
+            if self.wait == 0:
+                self._lifecycle_outcome(tc, name, expected, result, got, [])
+                raise LiveSkip(
+                    f"followed for one poll only (--fox-wait 0): task {result.task_id} was "
+                    f"{result.status!r}"
+                )
+            stuck = (
+                f"stuck: task {result.task_id} still {result.status!r} after "
+                f"{result.waited:.1f}s (--fox-wait {self.wait:g}): not in a terminal state "
+                f"({terminal}) when the run's deadline ended"
+            )
+            if result.last_error:
+                stuck += f"; the last poll got no answer: {result.last_error}"
+            problems.append(stuck)
+        elif result.terminal and not result.kept and not problems:
+            problems.append(
+                f"lifecycle: task {result.task_id} was not polled again after {result.status!r}"
+            )
+        self._lifecycle_outcome(tc, name, expected, result, got, problems)
+        if problems:
+            lines = [f"{c.name}::{name}: the task's lifecycle disagrees with the contract"]
+            lines.append(f"  created by: {create.name} ({c.method} {c.url_path})")
+            lines.append(f"  expected:   {expected}")
+            lines.append(f"  got:        {got}")
+            lines += [f"  {p}" for p in problems]
+            raise LiveFailure(self.client.scrub("\n".join(lines)))
+
+    def _lifecycle_outcome(
+        self,
+        tc: Contract,
+        name: str,
+        expected: str,
+        result: TaskResult,
+        got: str,
+        problems: list[str],
+    ) -> None:
+        status = "---" if result.last_status is None else str(result.last_status)
+        outcome = Outcome(tc.name, name, None, expected, f"{status} {got}", tuple(problems))
+        append_outcome(self.run_dir, outcome)
+
+    def close(self, *, wait: bool) -> None:
+        """Stop following tasks (``wait``: only once every task followed here has ended)."""
+        if self._follower is not None:
+            self._follower.close(wait=wait)
+        self.client.close()
 
     # --- plumbing ------------------------------------------------------------------------
     def _send(
@@ -265,6 +378,10 @@ def _sent(probe: FreeProbe) -> str:
     if probe.raw is not None:
         return f"{probe.raw.decode(errors='replace')!r} as {probe.content_type}{auth}"
     return ("" if probe.body is None else json.dumps(probe.body)) + auth
+
+
+def _first_line(text: str) -> str:
+    return text.split("\n", 1)[0]
 
 
 def _cut(text: str, limit: int = 300) -> str:
