@@ -168,6 +168,7 @@ class TaskResult:
     wait: float = 0.0
     last_error: str | None = None
     last_status: int | None = None
+    timed_out: bool = False
     not_followed: str | None = None
 
     def to_json(self) -> str:
@@ -367,7 +368,7 @@ class TaskFollower:
         polls = 0
         last_error: str | None = None
         last_status: int | None = None
-        terminal_seen = kept = False
+        terminal_seen = kept = timed_out = False
         while not self._stop.is_set():
             polls += 1
             where = f"poll {polls}" + (
@@ -397,6 +398,7 @@ class TaskFollower:
                 terminal_seen = tracker.finished
             left = until - time.time()
             if not terminal_seen and left <= 0:
+                timed_out = True
                 break
             delay = self.schedule.delay(polls)
             self._stop.wait(delay if terminal_seen else min(delay, left))
@@ -414,4 +416,5 @@ class TaskFollower:
             self.wait,
             last_error,
             last_status=last_status,
+            timed_out=timed_out,
         )

@@ -218,17 +218,19 @@ class LiveSession:
         terminal = ", ".join(tc.lifecycle.terminal)
         expected = f"a terminal state ({terminal}) within --fox-wait {self.wait:g}s, kept once more"
         problems = list(result.problems)
+        if result.task_id is not None:
+            problems += self._task_auth(tc, result.task_id)
         got = (
             f"task {result.task_id}: {result.history} "
             f"({result.polls} poll(s) in {result.waited:.1f}s)"
         )
-        if not result.terminal and not problems:
-            if self.wait == 0:
-                self._lifecycle_outcome(tc, name, expected, result, got, [])
-                raise LiveSkip(
-                    f"followed for one poll only (--fox-wait 0): task {result.task_id} was "
-                    f"{result.status!r}"
-                )
+        if result.timed_out and self.wait == 0 and not problems:
+            self._lifecycle_outcome(tc, name, expected, result, got, [])
+            raise LiveSkip(
+                f"followed for one poll only (--fox-wait 0): task {result.task_id} was "
+                f"{result.status!r}"
+            )
+        if result.timed_out and self.wait > 0:
             stuck = (
                 f"stuck: task {result.task_id} still {result.status!r} after "
                 f"{result.waited:.1f}s (--fox-wait {self.wait:g}): not in a terminal state "
@@ -236,7 +238,7 @@ class LiveSession:
             )
             if result.last_error:
                 stuck += f"; the last poll got no answer: {result.last_error}"
-            problems.append(stuck)
+            problems.insert(0, stuck)
         elif result.terminal and not result.kept and not problems:
             problems.append(
                 f"lifecycle: task {result.task_id} was not polled again after {result.status!r}"
@@ -249,6 +251,25 @@ class LiveSession:
             lines.append(f"  got:        {got}")
             lines += [f"  {p}" for p in problems]
             raise LiveFailure(self.client.scrub("\n".join(lines)))
+
+    def _task_auth(self, tc: Contract, task_id: str) -> list[str]:
+        """The created task fetched without a key and with a wrong key (free): both must get
+        the contract's authentication answer, never the task."""
+        kinds = [tc.error_kinds[n] for n in tc.errors if n in tc.error_kinds]
+        kind = next((k for k in kinds if k.status == 401), None)
+        if kind is None or tc.auth != "bearer":
+            return []
+        path = _fill_single(tc.url_path, task_id)
+        out: list[str] = []
+        for auth, how in (("none", "without a key"), ("wrong", "with a wrong key")):
+            where = f"auth: {tc.method} {path} {how}"
+            try:
+                answer = self.client.send(tc.method, path, auth=auth)
+            except LiveError as exc:
+                out.append(f"{where}: no answer: {exc}")
+                continue
+            out += [f"{where}: {p}" for p in _kind_problems(kind, answer)]
+        return out
 
     def _lifecycle_outcome(
         self,
