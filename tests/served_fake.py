@@ -9,10 +9,16 @@ from foxcontract.fake import FakeAPI, FakeConfig, FakeServer
 
 
 @contextmanager
-def served_fake(key: str) -> Iterator[FakeAPI]:
-    """A faithful fake accepting ``key``, served until the block ends; its ``base_url``
-    attribute is the address to call."""
-    api = FakeAPI(FakeConfig(key=key))
+def served(api: FakeAPI) -> Iterator[FakeAPI]:
+    """``api`` (a faithful fake, or a test's variant of one) served until the block ends;
+    its ``base_url`` attribute is the address to call."""
     with FakeServer(api) as server:
         api.base_url = server.base_url  # type: ignore[attr-defined]
+        yield api
+
+
+@contextmanager
+def served_fake(key: str) -> Iterator[FakeAPI]:
+    """A faithful fake accepting ``key``, served until the block ends."""
+    with served(FakeAPI(FakeConfig(key=key))) as api:
         yield api

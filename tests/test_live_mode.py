@@ -69,6 +69,7 @@ def test_a_faithful_provider_passes_within_the_budget(
             "  paid creates: 12 of * planned, each then polled on tasks-get (free)",
             "*= foxcontract live: drift report =*",
             "paid creates: 12 of budget 12 spent",
+            "tasks: 12 followed, 12 ended and stayed ended (slowest *s; deadline --fox-wait 300s)",
             "* probe(s) sent, 0 disagree with the contract; 32 rule(s) probed, 0 with drift",
             "  probed * the contract expects * provider answered",
             "  tasks-get auth-missing-key * 401 authentication type authentication_error *401x1 ok",
