@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import httpx
 
@@ -261,7 +261,11 @@ class LiveSession:
             return []
         path = _fill_single(tc.url_path, task_id)
         out: list[str] = []
-        for auth, how in (("none", "without a key"), ("wrong", "with a wrong key")):
+        checks: tuple[tuple[Literal["none", "wrong"], str], ...] = (
+            ("none", "without a key"),
+            ("wrong", "with a wrong key"),
+        )
+        for auth, how in checks:
             where = f"auth: {tc.method} {path} {how}"
             try:
                 answer = self.client.send(tc.method, path, auth=auth)
