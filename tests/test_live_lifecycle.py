@@ -355,3 +355,25 @@ def test_a_broken_ledger_stops_paid_creates_and_free_probes_go_on(
     )
     assert fake.paid == 0
     assert not [c for c in fake.calls if c.response.status == 200]
+
+
+def test_lifecycles_without_their_creates_skip_at_once(
+    project: pytest.Pytester, fake: FakeAPI
+) -> None:
+    result = live(project, fake, "--fox-budget", "2", "-k", "lifecycle", "-rs")
+    result.assert_outcomes(skipped=2)
+    result.stdout.fnmatch_lines(["SKIPPED * no task to follow: paid-01 is not selected"])
+    assert fake.calls == []
+
+
+def test_a_lifecycle_run_before_its_create_skips_at_once(
+    project: pytest.Pytester, fake: FakeAPI
+) -> None:
+    project.makeconftest(
+        CONFTEST + "\ndef pytest_collection_modifyitems(items):\n    items.reverse()\n"
+    )
+    result = live(project, fake, "--fox-budget", "2", "-rs")
+    result.assert_outcomes(passed=2, skipped=2)
+    result.stdout.fnmatch_lines(
+        ["SKIPPED * no task to follow: paid-02 has not run before this item"]
+    )

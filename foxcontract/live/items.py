@@ -49,20 +49,23 @@ class LiveItem(pytest.Item):
             self.add_marker(pytest.mark.fox_paid)
 
     def runtest(self) -> None:
-        session = self.config.stash[LIVE].session(self.path.parent)
+        run = self.config.stash[LIVE]
+        session = run.session(self.path.parent)
         try:
             if self.lifecycle and isinstance(self.probe, PaidCreate):
-                session.lifecycle(self.probe)
+                if not self._selected(lifecycle=False):
+                    pytest.skip(f"no task to follow: {self.probe.name} is not selected")
+                session.lifecycle(self.probe, alone=run.owner)
             else:
-                session.run(self.probe, follow=self._followed())
+                session.run(self.probe, follow=self._selected(lifecycle=True))
         except LiveSkip as exc:
             pytest.skip(str(exc))
 
-    def _followed(self) -> bool:
-        """Whether this run judges the task this paid create starts (its lifecycle item is
-        selected): only then is the task followed."""
+    def _selected(self, *, lifecycle: bool) -> bool:
+        """Whether the other half of this paid create is selected: its lifecycle item (only
+        then is the task followed), or the create (else there is no task to judge)."""
         return any(
-            isinstance(i, LiveItem) and i.lifecycle and i.probe is self.probe
+            isinstance(i, LiveItem) and i.lifecycle is lifecycle and i.probe is self.probe
             for i in self.session.items
         )
 

@@ -302,6 +302,11 @@ class TaskFollower:
         self._event(key)
         self._publish(TaskResult(key, create, wait=self.wait, not_followed=reason))
 
+    def knows(self, key: str) -> bool:
+        """Whether task ``key`` was created (or its create tried) in this process."""
+        with self._lock:
+            return key in self._done
+
     def result(self, key: str, slack: float) -> TaskResult | None:
         """The result of task ``key``, followed here or by another process of the run;
         ``None`` when none came by the run's deadline plus ``slack`` seconds."""

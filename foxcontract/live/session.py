@@ -4,6 +4,12 @@ A :class:`LiveSession` holds what one process needs (client, ledger, contracts, 
 runs a probe on demand, raising :class:`LiveFailure` (an ``AssertionError``: a failure, not
 an error) that names the probe, the rule or check, what was sent, expected and got. Every
 outcome is appended to the run directory, for the drift report and for record mode.
+
+A paid create is charged unless refused as the contract lists (see
+:mod:`foxcontract.live.budget`); a ledger that cannot be trusted fails the create unsent. An
+accepted create's task is handed to the :class:`~foxcontract.live.lifecycle.TaskFollower`,
+and :meth:`LiveSession.lifecycle` judges how it ended, plus a fetch of it without a key and
+with a wrong key (free, refused).
 """
 
 from __future__ import annotations
@@ -197,16 +203,20 @@ class LiveSession:
                 self.recorder(tc.name, create, path, NO_BODY, answer)
         return answer
 
-    def lifecycle(self, create: PaidCreate) -> None:
-        """Judge the lifecycle of ``create``'s task, followed since its create (here or in
-        another process of the run): terminal by the deadline, and still so once more."""
+    def lifecycle(self, create: PaidCreate, *, alone: bool = True) -> None:
+        """Judge the lifecycle of ``create``'s task, followed since its create (here, or in
+        another process of the run unless ``alone``): terminal by the deadline, and still so
+        once more; and refused to anyone without the key."""
         c = self.contract(create.contract)
         tc = self.task_contract
         assert tc is not None
         assert tc.lifecycle is not None
         name = f"lifecycle[{create.name}]"
         slack = 2 * self.client.policy.total + self.schedule.cap + 5.0
-        result = self.follower.result(task_key(c, create.name), slack)
+        key = task_key(c, create.name)
+        if alone and not self.follower.knows(key):
+            raise LiveSkip(f"no task to follow: {create.name} has not run before this item")
+        result = self.follower.result(key, slack)
         if result is None:
             raise LiveFailure(
                 f"{c.name}::{name}: no word of the task of {create.name} within the run's "
