@@ -316,3 +316,12 @@ def test_parallel_threads_of_one_process_never_overspend(tmp_path: Path) -> None
     spent, reserved, unexpected, refused = counts(ledger)
     assert (spent, reserved, unexpected) == (10, 0, 0)
     assert refused == 36 - 10 - len(released)  # each attempt: charged, released or refused
+
+
+def test_a_ledger_that_cannot_be_started_says_so(tmp_path: Path) -> None:
+    taken = tmp_path / "run"
+    taken.write_text("not a directory", encoding="utf-8")
+    with pytest.raises(LedgerError) as raised:
+        Ledger(taken, budget=2)
+    assert str(raised.value).startswith(f"cannot create the budget ledger in {taken}: ")
+    assert str(raised.value).endswith("; nothing was sent")

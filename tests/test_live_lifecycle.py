@@ -5,8 +5,10 @@ once, to its end or the run's deadline."""
 from __future__ import annotations
 
 import shutil
+import time
 from collections.abc import Iterator
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,7 +17,8 @@ from served_fake import served, served_fake
 from foxcontract.contract import load_contract, shipped_contracts_dir
 from foxcontract.fake import FakeAPI, FakeConfig, Fault, Mutations, TaskScript
 from foxcontract.fake.wire import FakeRequest, FakeResponse
-from foxcontract.live import TaskTracker
+from foxcontract.live import Answer, LiveError, PollSchedule, TaskFollower, TaskTracker
+from foxcontract.live.lifecycle import read_results, run_deadline
 
 
 def tracker() -> TaskTracker:
@@ -92,6 +95,34 @@ def test_each_broken_promise_is_named(answers: list[dict[str, Any]], problem: st
 def test_a_completed_task_stays_completed() -> None:
     problems = run(task("pending", 0), task("completed", 100, **DONE), task("failed", 100))
     assert problems[0].startswith("poll 2: status went from 'completed' to 'failed'")
+
+
+# --- the follower, in process -----------------------------------------------------------------
+def test_the_deadline_is_the_first_caller_s_for_the_whole_run(tmp_path: Path) -> None:
+    first = run_deadline(tmp_path, 5.0)
+    assert run_deadline(tmp_path, 100.0) == first  # another process, later: the same deadline
+    assert first - time.time() <= 5.0
+
+
+def test_a_task_without_answers_is_followed_until_the_deadline(tmp_path: Path) -> None:
+    tasks = load_contract(shipped_contracts_dir() / "tasks-get.yaml")
+    follower = TaskFollower(tmp_path, tasks, 0.3, PollSchedule(base=0.05, cap=0.1))
+    asked: list[float] = []
+
+    def poll() -> Answer:
+        asked.append(time.monotonic())
+        raise LiveError("GET /v1/tasks/task-1: no final answer after 6 attempt(s)")
+
+    t = tracker()
+    t.observe(task("pending", 0), "create")
+    follower.follow("k", "paid-01", t, poll)
+    result = follower.result("k", slack=5.0)
+    assert result is not None
+    assert (result.timed_out, result.terminal, result.status) == (True, False, "pending")
+    assert result.last_error == "GET /v1/tasks/task-1: no final answer after 6 attempt(s)"
+    assert 3 <= len(asked) <= 8  # backoff, bounded by the deadline
+    assert 0.25 <= result.waited < 1.0
+    assert read_results(tmp_path) == [result]  # for the other processes of the run
 
 
 # --- every task of a live run followed to its end ------------------------------------------
