@@ -18,7 +18,7 @@ from foxcontract.contract import load_contract, shipped_contracts_dir
 from foxcontract.fake import FakeAPI, FakeConfig, Fault, Mutations, TaskScript
 from foxcontract.fake.wire import FakeRequest, FakeResponse
 from foxcontract.live import Answer, LiveError, PollSchedule, TaskFollower, TaskTracker
-from foxcontract.live.lifecycle import read_results, run_deadline
+from foxcontract.live.polling import read_results, run_deadline
 
 
 def tracker() -> TaskTracker:

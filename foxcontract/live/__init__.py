@@ -14,8 +14,9 @@ from foxcontract.live.budget import Ledger, LedgerError, LedgerState, charged_st
 from foxcontract.live.client import Answer, BudgetExhausted, LiveClient, LiveError
 from foxcontract.live.covering import Cover, Target, cover
 from foxcontract.live.key import KEY_ENV, ApiKey
-from foxcontract.live.lifecycle import PollSchedule, TaskFollower, TaskResult, TaskTracker
+from foxcontract.live.lifecycle import TaskTracker
 from foxcontract.live.plan import PaidCreate, Plan, build_plan, format_plan
+from foxcontract.live.polling import PollSchedule, TaskFollower, TaskResult
 from foxcontract.live.probes import FreeProbe, free_probes
 from foxcontract.live.retry import RetryPolicy
 

@@ -25,8 +25,8 @@ from foxcontract.live.budget import Ledger, LedgerError
 from foxcontract.live.client import LiveClient
 from foxcontract.live.drift import format_drift, read_outcomes
 from foxcontract.live.key import KEY_ENV, ApiKey
-from foxcontract.live.lifecycle import PollSchedule, TaskResult, read_results
 from foxcontract.live.plan import format_plan
+from foxcontract.live.polling import PollSchedule, TaskResult, read_results
 from foxcontract.live.retry import RetryPolicy
 from foxcontract.live.session import LiveSession, Observer, Recorder
 from foxcontract.options import SETTINGS, Mode, RunSettings

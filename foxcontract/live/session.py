@@ -28,14 +28,9 @@ from foxcontract.contract.model import Contract, ErrorKind
 from foxcontract.live.budget import Ledger, LedgerError, charged_statuses
 from foxcontract.live.client import Answer, BudgetExhausted, LiveClient, LiveError
 from foxcontract.live.drift import Outcome, append_outcome
-from foxcontract.live.lifecycle import (
-    PollSchedule,
-    TaskFollower,
-    TaskResult,
-    TaskTracker,
-    task_key,
-)
+from foxcontract.live.lifecycle import TaskTracker
 from foxcontract.live.plan import PaidCreate, Plan, build_plan
+from foxcontract.live.polling import PollSchedule, TaskFollower, task_key
 from foxcontract.live.probes import FreeProbe
 from foxcontract.options import DEFAULT_WAIT
 from foxcontract.verdict import NO_BODY, judge, response_problems
@@ -165,7 +160,7 @@ class LiveSession:
                 sent=json.dumps(create.body),
                 extra=extra,
             )
-        except (LiveSkip, LiveFailure) as exc:
+        except Exception as exc:  # whoever waits for the task hears why there is none
             if not followed and tc is not None and tc.lifecycle is not None:
                 self.follower.not_followed(key, create.name, _first_line(str(exc)))
             raise
@@ -225,40 +220,25 @@ class LiveSession:
             )
         if result.not_followed is not None:
             raise LiveSkip(f"no task to follow: {create.name}: {result.not_followed}")
-        terminal = ", ".join(tc.lifecycle.terminal)
-        expected = f"a terminal state ({terminal}) within --fox-wait {self.wait:g}s, kept once more"
-        problems = list(result.problems)
-        if result.task_id is not None:
-            problems += self._task_auth(tc, result.task_id)
-        got = (
-            f"task {result.task_id}: {result.history} "
-            f"({result.polls} poll(s) in {result.waited:.1f}s)"
+        terminal = tc.lifecycle.terminal
+        expected = (
+            f"a terminal state ({', '.join(terminal)}) within --fox-wait {self.wait:g}s, "
+            "kept once more"
         )
-        if result.timed_out and self.wait == 0 and not problems:
-            self._lifecycle_outcome(tc, name, expected, result, got, [])
+        auth = self._task_auth(tc, result.task_id) if result.task_id is not None else []
+        problems = result.judged(terminal) + auth
+        outcome = Outcome(tc.name, name, None, expected, result.summary(), tuple(problems))
+        append_outcome(self.run_dir, outcome)
+        if not problems and result.timed_out:  # --fox-wait 0: one poll, not followed on
             raise LiveSkip(
                 f"followed for one poll only (--fox-wait 0): task {result.task_id} was "
                 f"{result.status!r}"
             )
-        if result.timed_out and self.wait > 0:
-            stuck = (
-                f"stuck: task {result.task_id} still {result.status!r} after "
-                f"{result.waited:.1f}s (--fox-wait {self.wait:g}): not in a terminal state "
-                f"({terminal}) when the run's deadline ended"
-            )
-            if result.last_error:
-                stuck += f"; the last poll got no answer: {result.last_error}"
-            problems.insert(0, stuck)
-        elif result.terminal and not result.kept and not problems:
-            problems.append(
-                f"lifecycle: task {result.task_id} was not polled again after {result.status!r}"
-            )
-        self._lifecycle_outcome(tc, name, expected, result, got, problems)
         if problems:
             lines = [f"{c.name}::{name}: the task's lifecycle disagrees with the contract"]
             lines.append(f"  created by: {create.name} ({c.method} {c.url_path})")
             lines.append(f"  expected:   {expected}")
-            lines.append(f"  got:        {got}")
+            lines.append(f"  got:        {result.summary(status=False)}")
             lines += [f"  {p}" for p in problems]
             raise LiveFailure(self.client.scrub("\n".join(lines)))
 
@@ -284,19 +264,6 @@ class LiveSession:
                 continue
             out += [f"{where}: {p}" for p in _kind_problems(kind, answer)]
         return out
-
-    def _lifecycle_outcome(
-        self,
-        tc: Contract,
-        name: str,
-        expected: str,
-        result: TaskResult,
-        got: str,
-        problems: list[str],
-    ) -> None:
-        status = "---" if result.last_status is None else str(result.last_status)
-        outcome = Outcome(tc.name, name, None, expected, f"{status} {got}", tuple(problems))
-        append_outcome(self.run_dir, outcome)
 
     def close(self, *, wait: bool) -> None:
         """Stop following tasks (``wait``: only once every task followed here has ended)."""
