@@ -408,3 +408,26 @@ def test_a_lifecycle_run_before_its_create_skips_at_once(
     result.stdout.fnmatch_lines(
         ["SKIPPED * no task to follow: paid-02 has not run before this item"]
     )
+
+
+def test_a_task_answer_breaking_the_contract_ends_the_following(
+    project: pytest.Pytester, fake: FakeAPI
+) -> None:
+    fake.configure(mutations=Mutations(patch_task={"progress": 140}))
+    result = live(project, fake, "--fox-budget", "1", "-k", "lifecycle or paid")
+    result.assert_outcomes(failed=2)  # the create answer is patched too
+    result.stdout.fnmatch_lines(
+        [
+            "*videos-generations::lifecycle[[]paid-01]: the task's lifecycle disagrees with "
+            "the contract",
+            "  got:        task task-unified-*: pending(140) -> processing(140) (1 poll(s) in *s)",
+            "  schema: poll 1: progress: 140 is greater than the maximum of 100 (against "
+            "responses.200.schema)",
+            "  lifecycle: poll 1: progress 140 is outside 0..100",
+            "*= foxcontract live: drift report =*",
+            "tasks: 1 followed, 0 ended and stayed ended, 1 broke the contract (slowest *s; "
+            "deadline --fox-wait 300s)",
+        ]
+    )
+    assert "poll 2" not in result.stdout.str()
+    assert len(polls(fake)) == 1 + 2  # one poll, then the two fetches without the key

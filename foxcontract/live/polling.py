@@ -5,7 +5,8 @@ bounded backoff (:class:`PollSchedule`; retries inside one poll honour ``Retry-A
 checking each answer with a :class:`~foxcontract.live.lifecycle.TaskTracker`, until the
 task reaches a terminal state and, polled once more, stays there, or until the run's
 deadline (``--fox-wait`` seconds after the run's first paid create, the same for every
-process of the run) ends. Each task's :class:`TaskResult` is written to the run directory,
+process of the run) ends, or until an answer breaks the contract (the task then disagrees
+already; following it on would only repeat that). Each task's :class:`TaskResult` is written to the run directory,
 so the lifecycle item of a task may run in another pytest-xdist worker.
 """
 
@@ -20,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from foxcontract.contract.model import Contract, Lifecycle
+from foxcontract.contract.model import Contract
 from foxcontract.live.client import Answer, LiveError
 from foxcontract.live.lifecycle import TaskTracker
 from foxcontract.verdict import response_problems
@@ -39,7 +40,7 @@ __all__ = [
 @dataclass(frozen=True)
 class PollSchedule:
     """When a task is polled: at once after its create, then after ``base`` seconds,
-    doubling up to ``cap`` (a generation that takes a minute is polled about 16 times)."""
+    doubling up to ``cap`` (a generation that takes a minute is polled about 17 times)."""
 
     base: float = 0.25
     cap: float = 5.0
@@ -204,11 +205,6 @@ class TaskFollower:
         self._done: dict[str, threading.Event] = {}
         (self.run_dir / RESULTS_DIR).mkdir(parents=True, exist_ok=True)
 
-    @property
-    def lifecycle(self) -> Lifecycle:
-        assert self.contract.lifecycle is not None
-        return self.contract.lifecycle
-
     def follow(self, key: str, create: str, tracker: TaskTracker, poll: Poll) -> None:
         """Start following the task ``tracker`` saw created, polled by ``poll``."""
         until = run_deadline(self.run_dir, self.wait)
@@ -321,13 +317,16 @@ class TaskFollower:
                     got = f"{answer.method} {answer.path} answered {answer.summary()}"
                     problems.append(f"status: {where}: {got}")
                     break
-                problems += [
+                found = [
                     f"schema: {where}: {p.message}"
                     for p in response_problems(tc, answer.status, answer.body)
                 ]
-                problems += [f"lifecycle: {p}" for p in tracker.observe(answer.body, where)]
+                found += [f"lifecycle: {p}" for p in tracker.observe(answer.body, where)]
+                problems += found
                 if terminal_seen:
                     kept = tracker.finished
+                    break
+                if found:  # the task already disagrees: following it on only repeats that
                     break
                 terminal_seen = tracker.finished
             left = until - time.time()

@@ -253,12 +253,13 @@ def _tasks(results: list[TaskResult], wait: float) -> list[str]:
     if not followed:
         return []
     ended = [r for r in followed if r.terminal and r.kept and not r.problems]
-    stuck = [r for r in followed if not r.terminal]
+    broke = [r for r in followed if r.problems]
+    stuck = [r for r in followed if r.timed_out and r.wait > 0]
     slowest = max(r.waited for r in followed)
-    line = (
-        f"tasks: {len(followed)} followed, {len(ended)} ended and stayed ended "
-        f"(slowest {slowest:.1f}s; deadline --fox-wait {wait:g}s)"
-    )
+    line = f"tasks: {len(followed)} followed, {len(ended)} ended and stayed ended"
+    if broke:
+        line += f", {len(broke)} broke the contract"
+    line += f" (slowest {slowest:.1f}s; deadline --fox-wait {wait:g}s)"
     if stuck:
         shown = ", ".join(f"{r.create} {r.status!r} after {r.waited:.1f}s" for r in stuck)
         line += f"; {len(stuck)} not in a terminal state at the deadline: {shown}"
