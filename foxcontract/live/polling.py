@@ -6,8 +6,9 @@ checking each answer with a :class:`~foxcontract.live.lifecycle.TaskTracker`, un
 task reaches a terminal state and, polled once more, stays there, or until the run's
 deadline (``--fox-wait`` seconds after the run's first paid create, the same for every
 process of the run) ends, or until an answer breaks the contract (the task then disagrees
-already; following it on would only repeat that). Each task's :class:`TaskResult` is written to the run directory,
-so the lifecycle item of a task may run in another pytest-xdist worker.
+already; following it on would only repeat that). Each task's :class:`TaskResult` is
+written to the run directory, so the lifecycle item of a task may run in another
+pytest-xdist worker.
 """
 
 from __future__ import annotations
