@@ -95,6 +95,8 @@ class LiveRun:
             return self._written or []
         from foxcontract.live.record import write_recorded
 
+        for s in self._sessions.values():  # no poll is recorded while the files are written
+            s.stop_following(wait=False)
         self._written = []
         contracts = [c for s in self._sessions.values() for c in s.contracts]
         secrets = [self.key.reveal()]

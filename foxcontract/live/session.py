@@ -265,10 +265,13 @@ class LiveSession:
             out += [f"{where}: {p}" for p in _kind_problems(kind, answer)]
         return out
 
-    def close(self, *, wait: bool) -> None:
+    def stop_following(self, *, wait: bool) -> None:
         """Stop following tasks (``wait``: only once every task followed here has ended)."""
         if self._follower is not None:
             self._follower.close(wait=wait)
+
+    def close(self, *, wait: bool) -> None:
+        self.stop_following(wait=wait)
         self.client.close()
 
     # --- plumbing ------------------------------------------------------------------------
