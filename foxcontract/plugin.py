@@ -36,6 +36,9 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> None:
+    from foxcontract.offline import prune_library_frames
+
+    prune_library_frames(call)
     fixtures.remember_outcome(item, call)
 
 

@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 
-from foxcontract.cassette._store import recover
 from foxcontract.cassette import Cassette, CassetteError, Interaction, is_cassette, load_cassette
+from foxcontract.cassette._store import recover
 from foxcontract.contract.model import Contract
 from foxcontract.offline import blocked_sockets
 from foxcontract.options import SETTINGS, Mode

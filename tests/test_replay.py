@@ -167,14 +167,28 @@ def test_fox_replay_answers_from_cassettes_and_blocks_everything_else(
     result.assert_outcomes(passed=1, failed=3)
     result.stdout.fnmatch_lines(
         [
-            "E*MissingInteractionError: no recorded interaction matches POST "
-            'https://api.foxapi.cc/v1/videos/generations with body {*"seed": 1*} in the '
-            "cassettes */contracts/cassettes: replay mode makes no network requests; to record "
-            "this answer from the real API, run pytest --fox-mode record*",
+            ">       httpx.post(*",
+            "E       foxcontract.replay_fixture.MissingInteractionError: no recorded interaction "
+            "matches POST https://api.foxapi.cc/v1/videos/generations",
+            'E         body sent: {*"seed": 1*}',
+            "E         why:       the nearest recording, 'documented-request' "
+            "(*/contracts/cassettes/videos-generations.yaml:11), differs in body fields "
+            "seed (sent 1, not recorded)",
+            "E         cassettes: */contracts/cassettes",
+            "E         replay mode makes no network requests; to record this answer from the "
+            "real API, run pytest --fox-mode record*",
+            "E         to record what is missing, run pytest --fox-mode record "
+            "--fox-record-mode new*",
         ]
     )
     result.stdout.fnmatch_lines(
-        ["E*MissingInteractionError: no recorded interaction matches GET https://example.org/page*"]
+        [
+            "E*MissingInteractionError: no recorded interaction matches GET "
+            "https://example.org/page",
+            "E         body sent: (no body)",
+            "E         why:       the path differs: recorded endpoints are "
+            "GET /v1/tasks/{task_id}, POST /v1/videos/generations",
+        ]
     )
     result.stdout.fnmatch_lines(
         [
@@ -182,3 +196,6 @@ def test_fox_replay_answers_from_cassettes_and_blocks_everything_else(
             "replay mode makes no network requests*"
         ]
     )
+    # library frames are hidden: the user's line is followed by the message
+    assert "site-packages/httpx" not in result.stdout.str()
+    assert "respx/router.py" not in result.stdout.str()

@@ -24,8 +24,15 @@ from syrupy.extensions.amber.serializer import AmberDataSerializer
 from foxcontract.cassette import CassetteError
 from foxcontract.redact import redact
 
-__all__ = ["SnapshotFileError", "changed_entries", "diff", "read_entries", "serialize",
-           "snapshot_path", "snapshot_text"]
+__all__ = [
+    "SnapshotFileError",
+    "changed_entries",
+    "diff",
+    "read_entries",
+    "serialize",
+    "snapshot_path",
+    "snapshot_text",
+]
 
 _EXTENSION = AmberSnapshotExtension()
 
