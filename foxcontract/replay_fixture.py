@@ -118,8 +118,8 @@ class FoxReplay:
         self.calls: list[tuple[httpx.Request, Interaction]] = []
         self.key = OFFLINE_KEY
 
-    def lookup(self, request: httpx.Request) -> Recorded | None:
-        return self.sequencer.find(request.method, request.url.path, _body(request))
+    def lookup(self, request: httpx.Request, *, exact: bool = False) -> Recorded | None:
+        return self.sequencer.find(request.method, request.url.path, _body(request), exact=exact)
 
     def answer(self, request: httpx.Request) -> httpx.Response:
         __tracebackhide__ = True
@@ -195,7 +195,7 @@ class _Recorder:
         if contract is None:
             return forward(request)  # not FoxAPI: record mode is networked, nothing to keep
         if self.replay is not None:
-            found = self.replay.lookup(request)
+            found = self.replay.lookup(request, exact=True)
             if found is not None:
                 self.replay.calls.append((request, found.interaction))
                 return _response(found.interaction, request)

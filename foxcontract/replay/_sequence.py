@@ -103,8 +103,10 @@ class Sequencer:
         self.test = test
         self._served: dict[tuple[Any, ...], int] = {}
 
-    def find(self, method: str, path: str, body: Any) -> Recorded | None:
-        """The recording that answers this request now (advancing its sequence)."""
+    def find(self, method: str, path: str, body: Any, *, exact: bool = False) -> Recorded | None:
+        """The recording that answers this request now (advancing its sequence). With
+        ``exact`` the path parameters must match too (recording what is missing: a poll of
+        a task created just now is not the recorded poll of another task)."""
         method = method.upper()
         pool: list[tuple[Recorded, str]] = []
         for r in self.recorded:
@@ -122,12 +124,14 @@ class Sequencer:
         if own and self.test:
             own.sort(key=lambda p: _order(p[0].interaction.name, self.test))
             pool = own
-        exact = [p for p in pool if relative_path(p[0].contract, p[0].interaction.path) == sent]
-        chosen = exact or pool
+        same = [p for p in pool if relative_path(p[0].contract, p[0].interaction.path) == sent]
+        if exact and not same:
+            return None
+        chosen = same or pool
         key = (
             method,
             chosen[0][0].contract.name,
-            sent if exact else None,
+            sent if same else None,
             json.dumps(body, sort_keys=True, default=str),
         )
         n = self._served.get(key, 0)
