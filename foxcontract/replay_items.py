@@ -134,14 +134,16 @@ class CassetteItem(pytest.Item):
     def _snapshot(self, normalised: dict[str, Any]) -> None:
         text = serialize(normalised)
         path = snapshot_path(self.cassette.path)
-        stored = _entries(self.config, path).get(self.name)
-        if stored == text:
-            return
+        entries = _entries(self.config, path)
+        stored = entries.get(self.name)
         option = self.config.option
         recording = self.config.stash[SETTINGS].mode is Mode.RECORD  # record writes snapshots
         update = bool(getattr(option, "update_snapshots", False)) or recording
         if stored is None and bool(getattr(option, "update_new_snapshots_only", False)):
             update = True
+        orphans = update and not set(entries) <= {i.name for i in self.cassette.interactions}
+        if stored == text and not orphans:
+            return
         if update:
             update_snapshot(self.cassette, self.name, text)
             return
