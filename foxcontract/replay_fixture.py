@@ -320,6 +320,13 @@ def fox_replay(request: pytest.FixtureRequest) -> Iterator[FoxReplay]:
     from foxcontract.live.run import LIVE
 
     run = request.config.stash[LIVE]
+    if request.node.get_closest_marker("fox_cassette") is None:
+        pytest.fail(
+            "fox_replay records into the folder named by @pytest.mark.fox_cassette(...), "
+            "relative to the rootdir: add one to this test (the shipped cassettes are never "
+            "written to)",
+            pytrace=False,
+        )
     folder = paths[0] if paths[0].is_dir() or not paths[0].suffix else paths[0].parent
     contracts = endpoint_contracts(folder)
     new = settings.record_mode is RecordMode.NEW

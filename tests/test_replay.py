@@ -278,9 +278,8 @@ def test_an_interrupted_unit_write_leaves_the_previous_pair_or_the_new_one(
         real(source, target)
 
     monkeypatch.setattr(_store.os, "replace", killed)
-    with pytest.raises(KeyboardInterrupt):
-        with _store.folder_lock(folder):
-            _store.write_unit(folder, {cassette: "new cassette", snapshots: "new snapshots"}, [])
+    with pytest.raises(KeyboardInterrupt), _store.folder_lock(folder):
+        _store.write_unit(folder, {cassette: "new cassette", snapshots: "new snapshots"}, [])
     monkeypatch.setattr(_store.os, "replace", real)
     _store.recover(folder)  # the next reader
     expected = "old" if kill_at == 1 else "new"  # 1: before the manifest; 2: after it

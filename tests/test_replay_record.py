@@ -169,11 +169,25 @@ def test_record_refuses_another_host_and_record_modes_need_record(
         test_prod="""
         import httpx
 
+        import pytest
+
+        @pytest.mark.fox_cassette("cassettes")
         def test_prod(fox_replay):
             httpx.post("https://api.foxapi.cc/v1/videos/generations", json={})
+
+        def test_unnamed(fox_replay):
+            pass
         """
     )
     result = record(app, fake, "--fox-budget", "1", "test_prod.py")
+    result.assert_outcomes(failed=1, errors=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*fox_replay records into the folder named by @pytest.mark.fox_cassette(...), "
+            "relative to the rootdir: add one to this test (the shipped cassettes are never "
+            "written to)"
+        ]
+    )
     result.stdout.fnmatch_lines(
         [
             "E       foxcontract.replay_fixture.WrongBaseURLError: POST "
@@ -222,7 +236,7 @@ def test_two_record_runs_at_once_both_pass_and_both_are_kept(
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
-        )  # fmt: skip
+        )
         for test in ("test_four.py", "test_six.py")
     ]
     outputs = [run.communicate(timeout=120)[0] for run in runs]

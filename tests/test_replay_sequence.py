@@ -69,7 +69,8 @@ def test_a_tests_own_recordings_come_first_and_in_number_order() -> None:
 def test_any_host_and_any_path_prefix_match_and_the_same_task_is_preferred() -> None:
     seq = polling("t", poll("t-1", "completed"), poll("t-2", "failed", "/v1/tasks/other-task"))
     found = seq.find("GET", "/gateway/foxapi" + TASK, None)
-    assert found is not None and found.interaction.name == "t-1"
+    assert found is not None
+    assert found.interaction.name == "t-1"
     # another task id: volatile, so a recording of the endpoint still answers
     assert seq.find("GET", "/v1/tasks/never-seen", None) is not None
     # ... unless the path must be exactly the recorded one (record mode "new")
