@@ -67,8 +67,9 @@ def pytest_make_collect_report(
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    from foxcontract import report
+    from foxcontract import replay_items, report
 
+    replay_items.finish(session)
     report.finish(session)
 
 

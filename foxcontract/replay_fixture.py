@@ -24,6 +24,7 @@ import http.client
 import json
 import os
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -172,6 +173,26 @@ def forward(request: httpx.Request) -> httpx.Response:
     return httpx.Response(answer.status, headers=headers, content=content, request=request)
 
 
+def _interaction(
+    request: httpx.Request, response: httpx.Response, contract: Contract
+) -> Interaction:
+    """What was sent and answered, as a cassette holds it (named when written)."""
+    content = request.content
+    return Interaction(
+        name="",
+        method=request.method,
+        path=relative_path(contract, request.url.path) or request.url.path,
+        request_headers={
+            k: v for k, v in request.headers.items() if k in ("authorization", "content-type")
+        },
+        request_body=_body(request) if content else None,
+        has_body=bool(content),
+        status=response.status_code,
+        response_headers={"content-type": response.headers.get("content-type", "")},
+        response_body=response.json() if response.content else None,
+    )
+
+
 class _Recorder:
     """Record mode: sends (through the budget ledger for paid creates) and keeps what it
     saw; with ``--fox-record-mode new`` it replays what is already recorded first."""
@@ -181,20 +202,23 @@ class _Recorder:
         settings: RunSettings,
         ledger: Any,
         contracts: list[Contract],
-        replay: FoxReplay | None,
+        replay: FoxReplay,
+        *,
+        replay_first: bool,
     ) -> None:
         self.settings = settings
         self.ledger = ledger
         self.contracts = contracts
         self.replay = replay
-        self.calls: list[tuple[httpx.Request, httpx.Response, Contract]] = []
+        self.replay_first = replay_first
+        self.sent: list[tuple[Contract, Interaction]] = []
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
         __tracebackhide__ = True
         contract = endpoint_of(self.contracts, request.method, request.url.path)
         if contract is None:
             return forward(request)  # not FoxAPI: record mode is networked, nothing to keep
-        if self.replay is not None:
+        if self.replay_first:
             found = self.replay.lookup(request, exact=True)
             if found is not None:
                 self.replay.calls.append((request, found.interaction))
@@ -224,7 +248,12 @@ class _Recorder:
                 self.ledger.commit()
             else:
                 self.ledger.release()
-        self.calls.append((request, response, contract))
+        try:
+            interaction = _interaction(request, response, contract)
+        except ValueError:  # an answer that is not JSON: a cassette holds JSON
+            return response
+        self.sent.append((contract, interaction))
+        self.replay.calls.append((request, interaction))
         return response
 
     def write(self, folder: Path, test: str, secrets: list[str | None]) -> list[Path]:
@@ -233,26 +262,9 @@ class _Recorder:
         rewrite = self.settings.record_mode is RecordMode.ALL
         by_contract: dict[str, list[Interaction]] = {}
         start = 0 if rewrite else self._last_number(folder, test)
-        for n, (request, response, contract) in enumerate(self.calls, start=start + 1):
-            content = request.content
-            path = relative_path(contract, request.url.path) or request.url.path
-            by_contract.setdefault(contract.name, []).append(
-                Interaction(
-                    name=f"{test}-{n}",
-                    method=request.method,
-                    path=path,
-                    request_headers={
-                        k: v
-                        for k, v in request.headers.items()
-                        if k in ("authorization", "content-type")
-                    },
-                    request_body=_body(request) if content else None,
-                    has_body=bool(content),
-                    status=response.status_code,
-                    response_headers={"content-type": response.headers.get("content-type", "")},
-                    response_body=response.json() if response.content else None,
-                )
-            )
+        for n, (contract, interaction) in enumerate(self.sent, start=start + 1):
+            named = replace(interaction, name=f"{test}-{n}")
+            by_contract.setdefault(contract.name, []).append(named)
         written: list[Path] = []
         mine = f"{test}-"
 
@@ -330,10 +342,10 @@ def fox_replay(request: pytest.FixtureRequest) -> Iterator[FoxReplay]:
     folder = paths[0] if paths[0].is_dir() or not paths[0].suffix else paths[0].parent
     contracts = endpoint_contracts(folder)
     new = settings.record_mode is RecordMode.NEW
-    replay = FoxReplay(paths, test) if new else FoxReplay([], test)
-    recorder = _Recorder(settings, run.ledger, contracts, replay if new else None)
+    replay = FoxReplay(paths if new else [], test)
+    recorder = _Recorder(settings, run.ledger, contracts, replay, replay_first=new)
     with respx.mock(assert_all_called=False) as router:
         router.route().mock(side_effect=recorder)
         yield replay
-    if recorder.calls:
+    if recorder.sent:
         recorder.write(folder, test, [run.key.reveal()])

@@ -23,10 +23,17 @@ from foxcontract.offline import blocked_sockets
 from foxcontract.options import SETTINGS, Mode
 from foxcontract.redact import redact
 from foxcontract.replay import Replayed, contract_for, replay
-from foxcontract.replay._recording import update_snapshot
+from foxcontract.replay._recording import update_snapshots
 from foxcontract.replay._snapshots import diff, read_entries, serialize, snapshot_path
 
-__all__ = ["MARKER", "CassetteFile", "CassetteItem", "ReplayFailure", "collect_file"]
+__all__ = [
+    "MARKER",
+    "CassetteFile",
+    "CassetteItem",
+    "ReplayFailure",
+    "collect_file",
+    "finish",
+]
 
 MARKER = "fox_replay: an item replaying one recorded interaction of a cassette file"
 
@@ -63,6 +70,14 @@ class CassetteFile(pytest.File):
 
 
 _ENTRIES = pytest.StashKey[dict[tuple[str, int, int], dict[str, str]]]()
+_UPDATES = pytest.StashKey[dict[Path, tuple[Cassette, dict[str, str]]]]()
+
+
+def finish(session: pytest.Session) -> None:
+    """Write the snapshot updates of the items that ran, one write per cassette (each
+    pytest-xdist worker its own, merged under the folder's lock)."""
+    for cassette, entries in session.config.stash.get(_UPDATES, {}).values():
+        update_snapshots(cassette, entries)
 
 
 def _entries(config: pytest.Config, path: Path) -> dict[str, str]:
@@ -144,8 +159,9 @@ class CassetteItem(pytest.Item):
         orphans = update and not set(entries) <= {i.name for i in self.cassette.interactions}
         if stored == text and not orphans:
             return
-        if update:
-            update_snapshot(self.cassette, self.name, text)
+        if update:  # written once per cassette at the end of the run (see finish)
+            pending = self.config.stash.setdefault(_UPDATES, {})
+            pending.setdefault(self.cassette.path, (self.cassette, {}))[1][self.name] = text
             return
         where = f"{self.cassette.path}:{self.interaction.line}"
         if stored is None:

@@ -52,6 +52,7 @@ def test_%(name)s(fox_replay):
     task = generate(BODY)
     assert task["status"] == "completed"
     assert task["results"][0]["url"].endswith(".mp4")
+    assert [r.method for r, _ in fox_replay.calls][:2] == ["POST", "GET"]
 """
 NO_CACHE = ("-p", "no:cacheprovider")
 

@@ -10,7 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
-from foxcontract.cassette import Cassette, Interaction, write_cassette
+from foxcontract.cassette import (
+    Cassette,
+    CassetteError,
+    Interaction,
+    load_cassette,
+    write_cassette,
+)
 from foxcontract.cassette._store import folder_lock, write_unit
 from foxcontract.contract.model import Contract
 from foxcontract.replay import replay
@@ -22,7 +28,7 @@ from foxcontract.replay._snapshots import (
     snapshot_text,
 )
 
-__all__ = ["record_cassette", "update_snapshot"]
+__all__ = ["record_cassette", "update_snapshots"]
 
 
 def _entries_of(cassette: Cassette, contract: Contract, names: set[str]) -> dict[str, str]:
@@ -57,14 +63,17 @@ def record_cassette(
     return [write_cassette(cassette, secrets, keep=keep, companions=companions), target]
 
 
-def update_snapshot(cassette: Cassette, name: str, text: str) -> bool:
-    """``--snapshot-update`` of one item: write its entry (and drop the entries of
-    interactions gone from the cassette); ``False`` when the file already says so."""
+def update_snapshots(cassette: Cassette, new: Mapping[str, str]) -> bool:
+    """``--snapshot-update`` of a cassette's items that ran: write their entries (and drop
+    those of interactions gone from the cassette); ``False`` when the file already says so."""
     target = snapshot_path(cassette.path)
     with folder_lock(cassette.path.parent):
-        entries = changed_entries(
-            read_entries(target), {name: text}, [i.name for i in cassette.interactions]
-        )
+        try:  # the cassette as it is now: a record run may have added to it meanwhile
+            current = load_cassette(cassette.path)
+        except CassetteError:
+            current = cassette
+        names = {i.name for i in current.interactions} | set(new)
+        entries = changed_entries(read_entries(target), new, names)
         if entries is None:
             return False
         write_unit(cassette.path.parent, {target: snapshot_text(entries)}, [])
