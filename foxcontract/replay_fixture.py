@@ -14,8 +14,8 @@ every paid create reserved first in the run's budget ledger (``--fox-budget``; r
 it is sent when none is left), and the answers are written, redacted, to
 ``<folder>/<contract>.yaml`` with their snapshots, as one unit. ``--fox-record-mode all``
 (the default there) sends every request and rewrites the test's recordings; ``new``
-replays what is recorded and sends only what is missing. ``--fox-mode live`` passes the
-requests through without recording.
+replays what is recorded and sends only what is missing. ``--fox-mode live`` sends them the
+same way (budgeted, to the configured base URL) without recording.
 """
 
 from __future__ import annotations
@@ -194,8 +194,9 @@ def _interaction(
 
 
 class _Recorder:
-    """Record mode: sends (through the budget ledger for paid creates) and keeps what it
-    saw; with ``--fox-record-mode new`` it replays what is already recorded first."""
+    """Live and record modes: sends to the configured base URL (paid creates through the
+    budget ledger) and keeps what it saw; with ``--fox-record-mode new`` it replays what is
+    already recorded first."""
 
     def __init__(
         self,
@@ -324,15 +325,11 @@ def fox_replay(request: pytest.FixtureRequest) -> Iterator[FoxReplay]:
             with blocked_network(router):
                 yield replay
         return
-    if settings.mode is Mode.LIVE:
-        with respx.mock(assert_all_called=False) as router:
-            router.route().pass_through()
-            yield FoxReplay([], test)
-        return
     from foxcontract.live.run import LIVE
 
     run = request.config.stash[LIVE]
-    if request.node.get_closest_marker("fox_cassette") is None:
+    recording = settings.mode is Mode.RECORD
+    if recording and request.node.get_closest_marker("fox_cassette") is None:
         pytest.fail(
             "fox_replay records into the folder named by @pytest.mark.fox_cassette(...), "
             "relative to the rootdir: add one to this test (the shipped cassettes are never "
@@ -347,5 +344,5 @@ def fox_replay(request: pytest.FixtureRequest) -> Iterator[FoxReplay]:
     with respx.mock(assert_all_called=False) as router:
         router.route().mock(side_effect=recorder)
         yield replay
-    if recorder.sent:
+    if recording and recorder.sent:
         recorder.write(folder, test, [run.key.reveal()])

@@ -84,11 +84,13 @@ def checksums(root: Path) -> dict[str, str]:
     }
 
 
-def record(app: pytest.Pytester, fake: FakeAPI, *args: str) -> pytest.RunResult:
+def record(
+    app: pytest.Pytester, fake: FakeAPI, *args: str, mode: str = "record"
+) -> pytest.RunResult:
     os.environ["FOXAPI_API_KEY"] = KEY
     os.environ["FOXAPI_BASE_URL"] = fake.base_url  # type: ignore[attr-defined]
     try:
-        return app.runpytest(*NO_CACHE, "--fox-mode", "record", "-p", "no:xdist", *args)
+        return app.runpytest(*NO_CACHE, "--fox-mode", mode, "-p", "no:xdist", *args)
     finally:
         del os.environ["FOXAPI_API_KEY"], os.environ["FOXAPI_BASE_URL"]
 
@@ -246,3 +248,13 @@ def test_two_record_runs_at_once_both_pass_and_both_are_kept(
     assert names == {"test_four-2", "test_four-3", "test_six-2", "test_six-3"}
     fake.reset()
     app.runpytest(*NO_CACHE).assert_outcomes(passed=8)
+
+
+def test_live_mode_sends_through_the_same_budget_and_records_nothing(
+    app: pytest.Pytester, fake: FakeAPI
+) -> None:
+    record(app, fake, "--fox-budget", "0", mode="live").assert_outcomes(failed=1)
+    assert creates(fake) == 0
+    record(app, fake, "--fox-budget", "1", mode="live").assert_outcomes(passed=1)
+    assert creates(fake) == 1
+    assert not (app.path / "cassettes").exists()
