@@ -36,6 +36,9 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> None:
+    from foxcontract.offline import prune_library_frames
+
+    prune_library_frames(call)
     fixtures.remember_outcome(item, call)
 
 
@@ -64,8 +67,9 @@ def pytest_make_collect_report(
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    from foxcontract import report
+    from foxcontract import replay_items, report
 
+    replay_items.finish(session)
     report.finish(session)
 
 
