@@ -4,8 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 
 from foxcontract.fake import FakeAPI, FakeConfig, FakeServer
+from foxcontract.fake.wire import FakeRequest, FakeResponse
+
+
+class Created201(FakeAPI):
+    """A provider that answers an accepted create with 201 instead of the documented 200
+    (it still starts the paid generation)."""
+
+    def handle(self, request: FakeRequest) -> FakeResponse:
+        response = super().handle(request)
+        if request.method == "POST" and response.status == 200:
+            return replace(response, status=201)
+        return response
 
 
 @contextmanager

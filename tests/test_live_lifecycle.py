@@ -7,16 +7,15 @@ from __future__ import annotations
 import shutil
 import time
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
-from served_fake import served, served_fake
+from served_fake import Created201, served, served_fake
 
 from foxcontract.contract import load_contract, shipped_contracts_dir
 from foxcontract.fake import FakeAPI, FakeConfig, Fault, Mutations, TaskScript
-from foxcontract.fake.wire import FakeRequest, FakeResponse
+from foxcontract.fake.wire import FakeRequest
 from foxcontract.live import Answer, LiveError, PollSchedule, TaskFollower, TaskTracker
 from foxcontract.live.polling import read_results, run_deadline
 
@@ -319,18 +318,8 @@ def test_a_task_shown_without_the_key_fails(project: pytest.Pytester) -> None:
     )
 
 
-class Created(FakeAPI):
-    """A provider that answers an accepted create with 201 instead of the documented 200."""
-
-    def handle(self, request: FakeRequest) -> FakeResponse:
-        response = super().handle(request)
-        if request.method == "POST" and response.status == 200:
-            return replace(response, status=201)
-        return response
-
-
 def test_a_create_accepted_with_201_is_charged(project: pytest.Pytester) -> None:
-    with served(Created(FakeConfig(key=KEY))) as fake:
+    with served(Created201(FakeConfig(key=KEY))) as fake:
         result = live(project, fake, "--fox-budget", "3")
     result.assert_outcomes(passed=3, failed=3)  # the lifecycles pass; 201 is drift
     result.stdout.fnmatch_lines(
