@@ -116,7 +116,7 @@ OPTIONS: tuple[Option, ...] = (
         "the run's deadline for following tasks: every created task is polled, all at once, "
         "until it is in a terminal state (and stays there on one more poll) or this many "
         "seconds after the run's first paid create have passed (then it fails as stuck); "
-        "0: one poll each (default 300)",
+        "0: a task must be terminal at its first poll (default 300)",
         DEFAULT_WAIT,
         _non_negative_float,
         metavar="SECONDS",

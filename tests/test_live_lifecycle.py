@@ -268,13 +268,16 @@ def test_a_failed_task_ends_the_lifecycle(project: pytest.Pytester, fake: FakeAP
     result.stdout.fnmatch_lines(["tasks: 2 followed, 2 ended and stayed ended *"])
 
 
-def test_wait_0_polls_each_task_once(project: pytest.Pytester, fake: FakeAPI) -> None:
-    result = live(project, fake, "--fox-budget", "2", "--fox-wait", "0", "-rs")
-    result.assert_outcomes(passed=2, skipped=2)
+def test_wait_0_wants_every_task_ended_at_its_first_poll(
+    project: pytest.Pytester, fake: FakeAPI
+) -> None:
+    result = live(project, fake, "--fox-budget", "2", "--fox-wait", "0")
+    assert result.ret == pytest.ExitCode.TESTS_FAILED  # never a pass for an unfinished task
+    result.assert_outcomes(passed=2, failed=2)
     result.stdout.fnmatch_lines(
         [
-            "SKIPPED * followed for one poll only (--fox-wait 0): task task-unified-* was "
-            "'processing'",
+            "  stuck: task task-unified-* still 'processing' after 0.*s (--fox-wait 0): not "
+            "in a terminal state (completed, failed) when the run's deadline ended",
         ]
     )
     assert len(polls(fake)) == 2 * (1 + 2)  # one poll, then the two fetches without the key

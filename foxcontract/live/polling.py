@@ -75,10 +75,9 @@ class TaskResult:
 
     def judged(self, terminal: tuple[str, ...]) -> list[str]:
         """What is wrong with how the task ended: the problems seen on the way, and a task
-        stuck short of a terminal state at the deadline (but for ``--fox-wait 0``: one
-        poll, on purpose) or not polled again after it."""
+        stuck short of a terminal state at the deadline or not polled again after it."""
         problems = list(self.problems)
-        if self.timed_out and self.wait > 0:
+        if self.timed_out:
             stuck = (
                 f"stuck: task {self.task_id} still {self.status!r} after {self.waited:.1f}s "
                 f"(--fox-wait {self.wait:g}): not in a terminal state ({', '.join(terminal)}) "

@@ -256,7 +256,7 @@ def _tasks(results: list[TaskResult], wait: float) -> list[str]:
         return []
     ended = [r for r in followed if r.terminal and r.kept and not r.problems]
     broke = [r for r in followed if r.problems]
-    stuck = [r for r in followed if r.timed_out and r.wait > 0]
+    stuck = [r for r in followed if r.timed_out]
     slowest = max(r.waited for r in followed)
     line = f"tasks: {len(followed)} followed, {len(ended)} ended and stayed ended"
     if broke:
