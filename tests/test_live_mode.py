@@ -10,7 +10,7 @@ import pytest
 from served_fake import served_fake
 
 from foxcontract.contract import shipped_contracts_dir
-from foxcontract.fake import FakeAPI, Fault, Mutations
+from foxcontract.fake import FakeAPI, Fault, Mutations, TaskScript
 
 KEY = "sk-live-mode-test-key-42"
 
@@ -191,18 +191,22 @@ def test_unexpected_accepts_stop_paid_work(project: pytest.Pytester, fake: FakeA
     assert fake.paid <= 3  # the budget plus, at most, the accept that exhausted it
 
 
-def test_workers_share_the_budget(project: pytest.Pytester, fake: FakeAPI) -> None:
-    result = live(project, fake, "--fox-budget", "5", "-n", "2", "-k", "paid")
+def test_workers_share_the_budget_and_follow_tasks_for_each_other(
+    project: pytest.Pytester, fake: FakeAPI
+) -> None:
+    fake.script_task(TaskScript(statuses=("pending", "processing")))  # the first task: stuck
+    result = live(project, fake, "--fox-budget", "5", "-n", "2", "-k", "paid", "--fox-wait", "3")
     outcomes = result.parseoutcomes()
-    assert outcomes.get("failed", 0) == 0
-    assert outcomes["passed"] == 10  # 5 creates and the lifecycles of their tasks
+    assert (outcomes["passed"], outcomes["failed"]) == (9, 1)  # 5 creates, 4 of 5 lifecycles
     assert fake.paid == 5
     result.stdout.fnmatch_lines(
         [
             "foxcontract live plan against *: budget 5 paid create(s)",  # once, by the controller
+            "*stuck: task task-unified-* still 'processing' after *s (--fox-wait 3)*",
             "*= foxcontract live: drift report =*",
             "paid creates: 5 of budget 5 spent",
-            "tasks: 5 followed, 5 ended and stayed ended (slowest *s; deadline --fox-wait 300s)",
+            "tasks: 5 followed, 4 ended and stayed ended (slowest *s; deadline --fox-wait 3s); "
+            "1 not in a terminal state at the deadline: paid-0* 'processing' after *s",
         ]
     )
     assert result.stdout.str().count("foxcontract live plan") == 1
