@@ -16,9 +16,9 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
+from foxcontract.contract.errors import did_you_mean
 from foxcontract.contract.loader import load_contract, shipped_contracts_dir
 from foxcontract.contract.model import Contract
-from foxcontract.contract.errors import did_you_mean
 from foxcontract.fake.config import FakeConfig, FakeConfigError, Fault, Mutations, TaskScript
 from foxcontract.fake.faults import FaultQueue, error_response
 from foxcontract.fake.tasks import Task, check_script, new_task_id
