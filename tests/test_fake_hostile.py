@@ -408,3 +408,135 @@ def test_a_chunked_body_is_read() -> None:
         )
         answer = exchange(served.port, HEAD + b"Transfer-Encoding: chunked\r\n\r\n" + chunks)
     assert (answer.status, answer.closed) == (200, False)
+
+
+def control(port: int, method: str, what: str, body: bytes) -> Answer:
+    request = (
+        f"{method} /_fake/{what} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {len(body)}\r\n\r\n"
+    ).encode() + body
+    return exchange(port, request, wait_close=0)
+
+
+@pytest.mark.parametrize(
+    ("method", "what", "body", "message"),
+    [
+        (
+            "PUT",
+            "config",
+            b'{"credits": "abc"}',
+            "fake config credits: expected an integer of 0 or more, or null (unlimited), "
+            "got the string 'abc'",
+        ),
+        (
+            "PUT",
+            "config",
+            b'{"credits": "5"}',
+            "got the string '5' (did you mean 5, without quotes?)",
+        ),
+        (
+            "PUT",
+            "config",
+            b'{"credit": 5}',
+            "fake config: unknown key 'credit' (did you mean 'credits'?)",
+        ),
+        (
+            "PUT",
+            "config",
+            b'{"key": "sk-attacker"}',
+            "fake config key: the accepted key is fixed while the server runs "
+            "(start it with --key, or FOXAPI_API_KEY)",
+        ),
+        (
+            "PUT",
+            "config",
+            b'{"seed": "x"}',
+            "fake config seed: expected an integer, got the string 'x'",
+        ),
+        (
+            "PUT",
+            "config",
+            b'{"estimated_time": -1}',
+            "fake config estimated_time: expected an integer of 0 or more, got -1",
+        ),
+        (
+            "PUT",
+            "config",
+            b'{"mutations": {"patch_task": "x"}}',
+            "mutations patch_task: expected an object",
+        ),
+        (
+            "PUT",
+            "config",
+            b'{"mutations": {"answer_rules": {"lite-no-4k": "servr"}}}',
+            "mutations answer_rules: unknown error kind 'servr' (did you mean 'server'?)",
+        ),
+        (
+            "PUT",
+            "config",
+            b'{"mutations": {"accept_rules": ["lite-no-4K"]}}',
+            "mutations: unknown rule 'lite-no-4K' (did you mean 'lite-no-4k'?)",
+        ),
+        ("PUT", "config", b'{"credits": NaN}', "NaN is not JSON"),
+        ("PUT", "config", b'{"credits": 1, "credits": 2}', "duplicate key 'credits'"),
+        ("PUT", "config", b"[1]", "fake config: expected a JSON object, got list"),
+        (
+            "POST",
+            "faults",
+            b'{"kind": "rate_limit", "retry_after": 0.5}',
+            "fault retry_after: Retry-After is whole seconds (0 or more) or an HTTP date, or null, "
+            "got 0.5 (did you mean 1?)",
+        ),
+        ("POST", "faults", b'{"delay": "x"}', "fault delay: expected a number of seconds 0..60"),
+        (
+            "POST",
+            "faults",
+            b'{"drop": "true"}',
+            "fault drop: expected true or false, got the string 'true' (did you mean true, without quotes?)",
+        ),
+        ("POST", "faults", b'{"status": 418}', "fault status: 418 is not in the contract"),
+        ("POST", "faults", b'{"method": 5}', "fault method: expected a string, or null, got 5"),
+        (
+            "POST",
+            "tasks",
+            b'{"statuses": "completed"}',
+            "task statuses: expected a list of statuses, got the string 'completed' "
+            "(did you mean ['completed']?)",
+        ),
+        (
+            "POST",
+            "tasks",
+            b'{"statuses": ["completed", "pending"]}',
+            "a task starts pending or processing",
+        ),
+        ("POST", "tasks", b'{"credits": "x"}', "task credits: expected an integer of 0 or more"),
+    ],
+)
+def test_a_bad_control_config_is_refused_and_nothing_is_applied(
+    method: str, what: str, body: bytes, message: str
+) -> None:
+    with FakeServer(FakeAPI(FakeConfig(key=TEST_KEY))) as served:
+        before = served.fake.config
+        answer = control(served.port, method, what, body)
+        assert answer.status == 400
+        assert answer.message == message or message in answer.message
+        assert served.fake.config == before
+        assert served.fake.config.key == TEST_KEY
+        for _ in range(3):  # the next creates are served as before
+            assert exchange(served.port, post(GOOD), wait_close=0).status == 200
+        created = exchange(served.port, post(GOOD), wait_close=0).body
+        assert created["status"] == "pending"  # no task script was queued
+
+
+def test_the_serve_command_refuses_a_port_out_of_range(capsys: pytest.CaptureFixture[str]) -> None:
+    from foxcontract.cli import main
+
+    with pytest.raises(SystemExit) as exited:
+        main(["serve", "--port", "70000"])
+    assert exited.value.code == 2
+    assert capsys.readouterr().err == (
+        "foxcontract serve: error: argument --port: must be 0..65535 (0 picks a free port), "
+        "got '70000'\n"
+    )
+    with pytest.raises(ValueError, match=r"port must be 0\.\.65535 \(0 picks a free one\), got -1"):
+        FakeServer(port=-1)
