@@ -81,6 +81,8 @@ class FakeAPI:
         self._lock = threading.RLock()
         self._calls: deque[Call] = deque()
         self._logged_bytes = 0
+        self.observers: list[Callable[[Call], None]] = []
+        """Called with each call as it is answered (under the fake's lock; keep them short)."""
         self._tasks: dict[str, Task] = {}
         self._scripts: deque[TaskScript] = deque()
         self.config = config or FakeConfig()
@@ -148,6 +150,11 @@ class FakeAPI:
         """How many creates were accepted (each one would be paid)."""
         return self._paid
 
+    def route(self, method: str, path: str) -> tuple[Contract, dict[str, str]] | None:
+        """The contract a request to ``method path`` is for, and its path parameters."""
+        found = self._route(method.upper(), path.split("?", 1)[0])
+        return None if found is None else (found[0], found[2])
+
     def task(self, task_id: str) -> Task | None:
         return self._tasks.get(task_id)
 
@@ -166,6 +173,8 @@ class FakeAPI:
         kept = body if len(body) <= MAX_LOGGED_BODY else body[:MAX_LOGGED_BODY]
         call = replace(call, request=replace(call.request, body=kept), body_size=len(body))
         self._calls.append(call)
+        for observer in self.observers:
+            observer(call)
         self._logged_bytes += len(kept)
         while len(self._calls) > MAX_CALLS or self._logged_bytes > MAX_LOG_BYTES:
             self._logged_bytes -= len(self._calls.popleft().request.body)
