@@ -317,6 +317,7 @@ def fox_api(
     request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[FoxAPIMock]:
     """The fake FoxAPI for httpx clients in this test (see :mod:`foxcontract.fixtures`)."""
+    __tracebackhide__ = True  # a failure at teardown shows its message, not this code
     mine, config = _options(request.node, MARKER, ("base_url", "strict", "check_client"))
     mock = FoxAPIMock(
         FakeAPI(config),
@@ -337,6 +338,7 @@ def fox_server(
 ) -> Iterator[FoxServerMock]:
     """The fake FoxAPI served on 127.0.0.1 for any HTTP client in this test (see
     :mod:`foxcontract.fixtures`)."""
+    __tracebackhide__ = True
     mine, config = _options(request.node, SERVER_MARKER, ("strict", "check_client"))
     server = FakeServer(FakeAPI(config)).start()
     try:
