@@ -282,8 +282,7 @@ def test_misbehaving_clients_fail_at_teardown_and_well_behaved_ones_pass(
     result.stdout.fnmatch_lines(
         [
             "*_ ERROR at teardown of test_api_polls_a_failed_task _*",
-            "E*ClientMisbehaviourError: FoxAPI client misbehaved: poll-after-terminal"
-            " (2 problems)",
+            "E*ClientMisbehaviourError: FoxAPI client misbehaved: poll-after-terminal (2 problems)",
             "*  [[]poll-after-terminal[]] call 4 (GET /v1/tasks/task-unified-*) polled task"
             " task-unified-* again after call 3 answered it 'failed', a terminal status:"
             " it will not change",

@@ -492,7 +492,8 @@ def control(port: int, method: str, what: str, body: bytes) -> Answer:
             "POST",
             "faults",
             b'{"drop": "true"}',
-            "fault drop: expected true or false, got the string 'true' (did you mean true, without quotes?)",
+            "fault drop: expected true or false, got the string 'true'"
+            " (did you mean true, without quotes?)",
         ),
         ("POST", "faults", b'{"status": 418}', "fault status: 418 is not in the contract"),
         ("POST", "faults", b'{"method": 5}', "fault method: expected a string, or null, got 5"),

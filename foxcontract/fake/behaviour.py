@@ -88,19 +88,18 @@ def _poll_after_terminal(calls: Sequence[Call], fake: FakeAPI) -> Iterator[Misbe
             found = fake.route(call.request.method, call.request.path)
             task_id = found[1].get("task_id") if found is not None else None
             if task_id in ended:
-                before, status = ended[task_id]
+                before, ended_as = ended[task_id]
                 yield Misbehaviour(
                     "poll-after-terminal",
                     number,
                     f"call {number} ({_shown(call)}) polled task {task_id} again after call "
-                    f"{before} answered it {status!r}, a terminal status: it will not change",
+                    f"{before} answered it {ended_as!r}, a terminal status: it will not change",
                 )
         body = call.response.body
         if call.response.status == 200 and isinstance(body, dict):
-            status = body.get(lifecycle.field)
-            task_id = body.get("id", task_id)
-            if status in lifecycle.terminal and isinstance(task_id, str):
-                ended.setdefault(task_id, (number, str(status)))
+            status, answered_id = body.get(lifecycle.field), body.get("id", task_id)
+            if status in lifecycle.terminal and isinstance(answered_id, str):
+                ended.setdefault(answered_id, (number, str(status)))
 
 
 def _body_key(call: Call) -> tuple[int, str | bytes]:
@@ -127,8 +126,7 @@ def _paid_create_resent(calls: Sequence[Call], fake: FakeAPI) -> Iterator[Misbeh
             )
         elif call.response.status == 200:
             body = call.response.body
-            task_id = body.get("id") if isinstance(body, dict) else None
-            accepted[key] = (number, str(task_id))
+            accepted[key] = (number, str(body.get("id") if isinstance(body, dict) else None))
 
 
 _Check = Callable[[Sequence[Call], FakeAPI], Iterator[Misbehaviour]]

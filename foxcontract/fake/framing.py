@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from email.message import Message
-from typing import BinaryIO
+from io import BufferedIOBase
 
 from foxcontract.fake.wire import FakeResponse
 
@@ -65,7 +65,7 @@ def body_size(headers: Message) -> int | None:
     return int(text)
 
 
-def read_body(headers: Message, stream: BinaryIO) -> bytes:
+def read_body(headers: Message, stream: BufferedIOBase) -> bytes:
     """The request's body, or :class:`Refused` (a socket timeout passes through)."""
     size = body_size(headers)
     if size is None:
@@ -76,7 +76,7 @@ def read_body(headers: Message, stream: BinaryIO) -> bytes:
     return body
 
 
-def _read_chunked(stream: BinaryIO) -> bytes:
+def _read_chunked(stream: BufferedIOBase) -> bytes:
     parts: list[bytes] = []
     total = 0
     while True:

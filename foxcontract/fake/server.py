@@ -66,7 +66,7 @@ class _Handler(BaseHTTPRequestHandler):
     server: _Server
 
     def setup(self) -> None:
-        self.timeout = self.server.idle_timeout  # every read waits at most this long
+        self.timeout = self.server.idle_timeout  # type: ignore[misc]  # per server, not class
         super().setup()
         self.server.opened(self.connection)
 
@@ -90,7 +90,8 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(refusal(code, f"{shown} ({code} {HTTPStatus(code).phrase})"))
 
     def parse_request(self) -> bool:
-        line = str(self.raw_requestline, "iso-8859-1").rstrip("\r\n")
+        raw: bytes = self.raw_requestline  # type: ignore[attr-defined]  # set by the caller
+        line = str(raw, "iso-8859-1").rstrip("\r\n")
         if len(line.split()) == 2:  # HTTP/0.9 has no headers: answer before waiting for any
             self.requestline, self.request_version, self.command = line, "HTTP/1.1", ""
             self.send_error(400, "HTTP/0.9 requests are not served")
