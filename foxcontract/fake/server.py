@@ -5,18 +5,14 @@
     with FakeServer(FakeAPI(config)) as server:   # 127.0.0.1, a free port
         httpx.post(server.base_url + "/v1/videos/generations", ...)
 
-Besides the FoxAPI routes, a running server takes scripts on ``/_fake/`` (JSON bodies):
-``GET|PUT /_fake/config`` (a whole :class:`FakeConfig`, key kept), ``POST /_fake/faults``
-(one :class:`Fault`), ``POST /_fake/tasks`` (a :class:`TaskScript` for the next task),
-``POST /_fake/reset`` and ``GET /_fake/calls`` (method, path, status, broken rules; never
-headers). A control body is checked whole before anything is applied (a bad value is a 400
-naming it); the accepted key cannot be changed there.
+Besides the FoxAPI routes, a running server takes scripts on ``/_fake/``
+(:mod:`foxcontract.fake.control`): config, faults, task scripts, reset, the call log.
 
 The server listens on loopback addresses only and answers every request it can read: a
 malformed one gets 400 (413 for a body over ``MAX_BODY``, 414/431 for an over-long request
 line or header, 501 for an unknown method, 505 for an unknown HTTP version) in the errors
 contract's body, and when its body was not read the connection closes, so no stray bytes are
-taken for the next request. Bodies come with a Content-Length or chunked. A connection silent
+taken for the next request (:mod:`foxcontract.fake.framing`). A connection silent
 for ``idle_timeout`` seconds is closed; ``BACKLOG`` connections may wait to be accepted.
 """
 
