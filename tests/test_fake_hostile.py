@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from foxcontract.fake import TEST_KEY, FakeAPI, FakeConfig, FakeServer
+from foxcontract.fake import TEST_KEY, FakeAPI, FakeConfig, FakeRequest, FakeServer
 
 FIELDS = {
     "model": "veo-3.1-lite-image-to-video",
@@ -541,3 +541,28 @@ def test_the_serve_command_refuses_a_port_out_of_range(capsys: pytest.CaptureFix
     )
     with pytest.raises(ValueError, match=r"port must be 0\.\.65535 \(0 picks a free one\), got -1"):
         FakeServer(port=-1)
+
+
+def test_the_call_log_is_bounded_in_calls_and_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
+    from foxcontract.fake import core
+    from foxcontract.fake.wire import MAX_LOGGED_BODY
+
+    fake = FakeAPI(FakeConfig(key=TEST_KEY))
+    headers = {"authorization": f"Bearer {TEST_KEY}", "content-type": "application/json"}
+    big = json.dumps({**FIELDS, "prompt": "x" * 200_000}).encode()
+    fake.handle(FakeRequest("POST", "/v1/videos/generations", headers, big))
+    (call,) = fake.calls
+    assert (call.body_size, len(call.request.body), call.truncated) == (
+        len(big),
+        MAX_LOGGED_BODY,
+        True,
+    )
+    assert call.response.status == 200  # judged on the whole body, kept cut
+    monkeypatch.setattr(core, "MAX_CALLS", 3)
+    for n in range(5):
+        fake.handle(FakeRequest("GET", f"/v1/tasks/t{n}", headers))
+    assert [c.request.path for c in fake.calls] == ["/v1/tasks/t2", "/v1/tasks/t3", "/v1/tasks/t4"]
+    monkeypatch.setattr(core, "MAX_LOG_BYTES", 2 * MAX_LOGGED_BODY)
+    for _ in range(3):
+        fake.handle(FakeRequest("POST", "/v1/videos/generations", headers, big))
+    assert [c.body_size for c in fake.calls] == [len(big), len(big)]
