@@ -300,6 +300,15 @@ def test_a_413_does_not_leave_its_body_to_be_parsed_as_the_next_request(
         answer = read_answer(raw)
     assert (answer.status, answer.closed) == (413, True)
     assert not any("smuggled" in c.request.path for c in server.fake.calls)
+    refused = server.fake.calls[-1]
+    assert (refused.request.path, refused.response.status, refused.request.body) == (
+        "/v1/videos/generations",
+        413,
+        b"",
+    )
+    assert [(v.rule, v.message) for v in refused.violations] == [
+        ("request.http", "a body of 2097152 bytes: the fake reads at most 1048576")
+    ]
 
 
 def test_a_valid_5000_digit_integer_is_judged_by_the_contract(server: FakeServer) -> None:

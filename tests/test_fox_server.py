@@ -84,6 +84,13 @@ def test_requests_client_breaks_a_rule(fox_server):
     assert answer.status_code == 422  # the provider's answer; the test fails at teardown
 
 
+def test_raw_client_sends_broken_framing(fox_server):
+    with socket.create_connection(("127.0.0.1", fox_server.port), timeout=5) as raw:
+        raw.sendall(b"POST /v1/videos/generations HTTP/1.1\\r\\nHost: x\\r\\n"
+                    b"Transfer-Encoding: chunked\\r\\n\\r\\nzz\\r\\n")
+        assert raw.recv(4096).startswith(b"HTTP/1.1 400 ")
+
+
 @pytest.mark.fox_server(strict=False, credits=0)
 def test_lenient_server(fox_server):
     answer = requests.post(fox_server.base_url + "/v1/videos/generations",
@@ -109,7 +116,7 @@ def test_bad_value(fox_server):
 def test_fox_server_serves_requests_and_urllib_clients(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_clients=CLIENTS)
     result = pytester.runpytest("-p", "no:cacheprovider")
-    result.assert_outcomes(passed=5, errors=3)
+    result.assert_outcomes(passed=6, errors=4)
     result.stdout.fnmatch_lines(
         [
             "*_ ERROR at teardown of test_requests_client_breaks_a_rule _*",
@@ -118,6 +125,13 @@ def test_fox_server_serves_requests_and_urllib_clients(pytester: pytest.Pytester
             "*  POST http://127.0.0.1:*/v1/videos/generations",
             "*  authorization: Bearer <redacted>",
             "*The provider would answer 422 invalid_request_error*",
+        ]
+    )
+    result.stdout.fnmatch_lines(
+        [
+            "*_ ERROR at teardown of test_raw_client_sends_broken_framing _*",
+            "E*ContractViolationError: FoxAPI request breaks rule request.http (field request)",
+            "*  [[]request.http[]] chunked body: bad chunk size 'zz'",
         ]
     )
     result.stdout.fnmatch_lines(

@@ -29,7 +29,7 @@ __all__ = ["Call", "FakeAPI", "FakeRequest", "FakeResponse"]
 
 MAX_TASKS = 10_000
 AUTH_MESSAGE = "Authorization: missing, or not 'Bearer <the accepted key>'"
-FAKE_RULES = ("request.auth", "request.content-type", "request.json")
+FAKE_RULES = ("request.http", "request.auth", "request.content-type", "request.json")
 """The rules the fake itself judges, before the oracle reads the body."""
 MAX_CALLS = 10_000
 """The call log keeps the last this-many calls..."""
@@ -165,6 +165,15 @@ class FakeAPI:
             contract, response, violations = self._answer(request)
             self._log(Call(request, response, contract, tuple(violations), at, wall))
             return response
+
+    def refused(self, request: FakeRequest, response: FakeResponse) -> None:
+        """Log a request the transport answered itself (malformed HTTP framing), as breaking
+        ``request.http``: a client sending it has a bug, like one sending bad JSON."""
+        error = response.body.get("error", {}) if isinstance(response.body, dict) else {}
+        broken = Violation("request.http", "request", str(error.get("message", "")))
+        with self._lock:
+            at, wall = self._monotonic(), self._clock()
+            self._log(Call(request, response, None, (broken,), at, wall))
 
     def _log(self, call: Call) -> None:
         """Keep ``call``, its body cut to ``MAX_LOGGED_BODY``; forget the oldest calls past

@@ -108,6 +108,8 @@ class _Handler(BaseHTTPRequestHandler):
             body = read_body(self.headers, self.rfile)
         except Refused as refused:  # the body was not read: the connection cannot be reused
             self.close_connection = True
+            if not self.path.startswith(CONTROL):
+                self.server.fake.refused(self._request(b""), refused.response)
             self._send(refused.response)
             return
         except TimeoutError:
@@ -143,10 +145,7 @@ class _Handler(BaseHTTPRequestHandler):
         if self.path.startswith(CONTROL):
             self._send(control(self.server.fake, self.command, self.path, body))
             return
-        request = FakeRequest(
-            self.command, self.path, {k.lower(): v for k, v in self.headers.items()}, body
-        )
-        response = self.server.fake.handle(request)
+        response = self.server.fake.handle(self._request(body))
         if response.delay:
             time.sleep(response.delay)
         if response.drop:
@@ -155,6 +154,10 @@ class _Handler(BaseHTTPRequestHandler):
                 self.connection.shutdown(socket.SHUT_RDWR)
             return
         self._send(response)
+
+    def _request(self, body: bytes) -> FakeRequest:
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        return FakeRequest(self.command, self.path, headers, body)
 
     def _send(self, response: FakeResponse) -> None:
         content = response.content

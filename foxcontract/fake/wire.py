@@ -168,7 +168,8 @@ class FakeResponse:
 class Call:
     """One request the fake answered, with the rules it broke: the oracle's, and
     ``request.auth``, ``request.content-type``, ``request.json`` for a request the fake
-    rejected before reading the body.
+    rejected before reading the body, ``request.http`` for one the served fake refused for
+    its HTTP framing (its body unread and not logged).
 
     ``at`` is when the fake received it (``time.monotonic()`` seconds: use it for intervals),
     ``wall`` the same moment as Unix time. ``body_size`` is the length of the body as sent:
