@@ -14,6 +14,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import replace
+from functools import cache
 from typing import Any
 
 from foxcontract.contract.errors import did_you_mean
@@ -42,7 +43,10 @@ _Handler = Callable[
 ]
 
 
+@cache
 def shipped_endpoints() -> tuple[Contract, Contract]:
+    """The shipped create and poll contracts, loaded once (they are immutable): a fixture
+    making a fake per test does not read and validate them each time."""
     folder = shipped_contracts_dir()
     return (
         load_contract(folder / "videos-generations.yaml"),
