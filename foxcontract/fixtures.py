@@ -82,13 +82,15 @@ CheckClient = bool | Collection[str]
 class ContractViolationError(Unchained):
     """A request the FoxAPI contract does not allow. ``call`` is the offending request."""
 
-    def __init__(self, call: Call, base_url: str, contract_path: str | None) -> None:
+    def __init__(
+        self, call: Call, base_url: str, contract_path: str | None, fixture: str = "fox_api"
+    ) -> None:
         self.call = call
         self.violations = call.violations
-        super().__init__(_explain(call, base_url, contract_path))
+        super().__init__(_explain(call, base_url, contract_path, fixture))
 
 
-def _explain(call: Call, base_url: str, contract_path: str | None) -> str:
+def _explain(call: Call, base_url: str, contract_path: str | None, fixture: str) -> str:
     first = call.violations[0]
     request = call.request
     lines = [f"FoxAPI request breaks rule {first.rule} (field {first.field})", ""]
@@ -109,7 +111,7 @@ def _explain(call: Call, base_url: str, contract_path: str | None) -> str:
         lines.append(f"Contract: {contract_path}")
     lines.append(
         "To test how your code handles this answer on purpose, script it: "
-        "fox_api.fault(kind=...); to let such requests through, fox_api.strict = False."
+        f"{fixture}.fault(kind=...); to let such requests through, {fixture}.strict = False."
     )
     return "\n".join(lines)
 
@@ -128,6 +130,8 @@ def _show_body(request: FakeRequest) -> str:
 
 class FoxAPIMock:
     """The fake FoxAPI as the ``fox_api`` fixture hands it to a test."""
+
+    name = "fox_api"
 
     def __init__(
         self,
@@ -210,7 +214,7 @@ class FoxAPIMock:
     def _observe(self, call: Call) -> None:
         if self.strict and call.violations:
             path = str(self.fake.create_contract.path)
-            self.raised.append(ContractViolationError(call, self.base_url, path))
+            self.raised.append(ContractViolationError(call, self.base_url, path, self.name))
 
     def verify(self, failed_with: BaseException | None = None) -> None:
         """Fail for a contract violation the test did not already fail with, then for the
@@ -218,7 +222,10 @@ class FoxAPIMock:
         __tracebackhide__ = True
         if self.raised and not _reported(failed_with, self.raised):
             raise self.raised[0]  # swallowed by the code under test, or sent over HTTP
-        checks = _checks(self.check_client)
+        try:
+            checks = _checks(self.check_client)
+        except ValueError as exc:
+            pytest.fail(f"{self.name}.{exc}", pytrace=False)
         if checks:
             calls = self.calls
             problems = check_calls(calls, self.fake, checks)
@@ -238,6 +245,8 @@ class FoxAPIMock:
 class FoxServerMock(FoxAPIMock):
     """The fake FoxAPI as the ``fox_server`` fixture hands it to a test: the same API, served
     on ``base_url`` (``http://127.0.0.1:<port>``)."""
+
+    name = "fox_server"
 
     def __init__(
         self, server: FakeServer, strict: bool = True, check_client: CheckClient = False
@@ -263,11 +272,21 @@ def _reported(failed_with: BaseException | None, raised: list[ContractViolationE
 
 
 def _checks(check_client: CheckClient) -> tuple[str, ...]:
+    """The check names ``check_client`` turns on; ``ValueError`` for an unknown one."""
     if check_client is True:
         return tuple(CHECKS)
     if check_client is False:
         return ()
-    return tuple(check_client)
+    names = (check_client,) if isinstance(check_client, str) else tuple(check_client)
+    for name in names:
+        if name not in CHECKS:
+            from foxcontract.contract.errors import did_you_mean
+
+            raise ValueError(
+                f"check_client: unknown check {name!r}{did_you_mean(name, CHECKS)} "
+                f"(checks: {', '.join(CHECKS)})"
+            )
+    return names
 
 
 def _options(
@@ -287,19 +306,10 @@ def _options(
                 f"{where}: unknown option {key!r}{did_you_mean(key, [*known, *own])}",
                 pytrace=False,
             )
-    check_client = mine.get("check_client", False)
-    if not isinstance(check_client, bool):
-        names = [check_client] if isinstance(check_client, str) else list(check_client)
-        for name in names:
-            if name not in CHECKS:
-                from foxcontract.contract.errors import did_you_mean
-
-                pytest.fail(
-                    f"{where}: check_client: unknown check {name!r}"
-                    f"{did_you_mean(name, CHECKS)} (checks: {', '.join(CHECKS)})",
-                    pytrace=False,
-                )
-        mine["check_client"] = tuple(names)
+    try:
+        mine["check_client"] = _checks(mine.get("check_client", False))
+    except ValueError as exc:
+        pytest.fail(f"{where}: {exc}", pytrace=False)
     given.setdefault("key", TEST_KEY)
     try:
         config = FakeConfig(**given)

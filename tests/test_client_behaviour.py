@@ -250,6 +250,10 @@ def test_unchecked_by_default(fox_api):
 @pytest.mark.fox_api(check_client=["retry_after"])
 def test_a_misspelt_check(fox_api):
     pass
+
+
+def test_a_misspelt_check_set_in_the_test(fox_api):
+    fox_api.check_client = "poll_after_terminal"
 """
 
 
@@ -258,11 +262,12 @@ def test_misbehaving_clients_fail_at_teardown_and_well_behaved_ones_pass(
 ) -> None:
     pytester.makepyfile(test_clients=CLIENTS)
     result = pytester.runpytest("-p", "no:cacheprovider", "-rA")
-    result.assert_outcomes(passed=8, errors=5)
+    result.assert_outcomes(passed=9, errors=6)
     lines = result.stdout.lines
     errors = [line for line in lines if line.startswith("ERROR test_clients.py::")]
     assert sorted(e.split(" - ")[0] for e in errors) == [
         "ERROR test_clients.py::test_a_misspelt_check",
+        "ERROR test_clients.py::test_a_misspelt_check_set_in_the_test",
         "ERROR test_clients.py::test_api_ignores_retry_after",
         "ERROR test_clients.py::test_api_polls_a_failed_task",
         "ERROR test_clients.py::test_server_ignores_retry_after",
@@ -307,5 +312,11 @@ def test_misbehaving_clients_fail_at_teardown_and_well_behaved_ones_pass(
         [
             "*@pytest.mark.fox_api: check_client: unknown check 'retry_after' (did you mean"
             " 'retry-after'?) (checks: retry-after, poll-after-terminal, paid-create-resent)"
+        ]
+    )
+    result.stdout.fnmatch_lines(
+        [
+            "*fox_api.check_client: unknown check 'poll_after_terminal' (did you mean"
+            " 'poll-after-terminal'?) *"
         ]
     )

@@ -125,6 +125,8 @@ def test_fox_server_serves_requests_and_urllib_clients(pytester: pytest.Pytester
             "*  POST http://127.0.0.1:*/v1/videos/generations",
             "*  authorization: Bearer <redacted>",
             "*The provider would answer 422 invalid_request_error*",
+            "*script it: fox_server.fault(kind=...); to let such requests through,"
+            " fox_server.strict = False.",
         ]
     )
     result.stdout.fnmatch_lines(
