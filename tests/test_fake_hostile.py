@@ -347,6 +347,13 @@ def test_an_idle_connection_is_closed_after_the_timeout() -> None:
         with socket.create_connection(("127.0.0.1", served.port), timeout=5) as raw:
             raw.sendall(HEAD + b"Content-Length: 50\r\n\r\n{")  # a body that never comes
             stalled = read_answer(raw)
+        with socket.create_connection(("127.0.0.1", served.port), timeout=5) as raw:
+            raw.sendall(HEAD)  # headers that never end
+            unfinished = read_answer(raw)
+    assert (unfinished.status, unfinished.closed) == (408, True)
+    assert unfinished.message == (
+        "the request's headers did not arrive within 0.3 s (408 Request Timeout)"
+    )
     assert (stalled.status, stalled.closed) == (408, True)
     assert stalled.message == "the request's body did not arrive within 0.3 s"
     assert 0.25 <= waited < 3

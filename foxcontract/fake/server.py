@@ -92,7 +92,13 @@ class _Handler(BaseHTTPRequestHandler):
             self.requestline, self.request_version, self.command = line, "HTTP/1.1", ""
             self.send_error(400, "HTTP/0.9 requests are not served")
             return False
-        return super().parse_request()
+        try:
+            return super().parse_request()  # reads the headers
+        except TimeoutError:
+            message = f"the request's headers did not arrive within {self.server.idle_timeout:g} s"
+            with contextlib.suppress(OSError):
+                self.send_error(408, message)
+            return False
 
     def handle_expect_100(self) -> bool:
         try:
