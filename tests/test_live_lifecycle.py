@@ -284,9 +284,7 @@ def test_wait_0_wants_every_task_ended_at_its_first_poll(
 
 
 def test_rate_limited_polls_wait_as_told(project: pytest.Pytester, fake: FakeAPI) -> None:
-    fake.configure(
-        faults=(Fault(kind="rate_limit", retry_after=0.05, path="/v1/tasks/*", times=4),)
-    )
+    fake.configure(faults=(Fault(kind="rate_limit", retry_after=1, path="/v1/tasks/*", times=4),))
     result = live(project, fake, "--fox-budget", "2")
     result.assert_outcomes(passed=4)
     assert [c.response.status for c in fake.calls].count(429) == 4
