@@ -13,6 +13,7 @@ import pytest
 
 __all__ = [
     "DEFAULT_BASE_URL",
+    "DEFAULT_MAX_ANSWER_BYTES",
     "OPTIONS",
     "SETTINGS",
     "Mode",
@@ -24,6 +25,9 @@ __all__ = [
 
 DEFAULT_BASE_URL = "https://api.foxapi.cc"
 """The public FoxAPI, where live and record modes go unless told otherwise."""
+
+DEFAULT_MAX_ANSWER_BYTES = 16 * 1024 * 1024
+"""The most bytes a live answer may have (16 MiB): a larger one is reported, not read."""
 
 
 class Mode(StrEnum):
@@ -68,6 +72,13 @@ def _non_negative_float(text: str) -> float:
     value = float(text)
     if value < 0:
         raise ValueError(f"must be 0 or more, got {value}")
+    return value
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise ValueError(f"must be 1 or more, got {value}")
     return value
 
 
@@ -116,6 +127,14 @@ OPTIONS: tuple[Option, ...] = (
         _paths,
         metavar="PATHS",
     ),
+    Option(
+        "max-answer-bytes",
+        f"the most bytes a live answer may have (default {DEFAULT_MAX_ANSWER_BYTES}, 16 MiB); "
+        "a larger answer fails its probe and is not read",
+        DEFAULT_MAX_ANSWER_BYTES,
+        _positive_int,
+        metavar="BYTES",
+    ),
 )
 
 SETTINGS_FIELDS = {o.dest for o in OPTIONS}
@@ -131,6 +150,7 @@ class RunSettings:
     wait: float
     report: str | None
     contracts: tuple[str, ...] = ()
+    max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES
 
 
 SETTINGS = pytest.StashKey[RunSettings]()

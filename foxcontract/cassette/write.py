@@ -19,7 +19,7 @@ from foxcontract.cassette.load import CassetteError, is_cassette, load_cassette
 from foxcontract.cassette.model import Cassette, Interaction
 from foxcontract.contract.model import Contract
 from foxcontract.options import DEFAULT_BASE_URL
-from foxcontract.redact import redact, redact_headers, write_text_safely
+from foxcontract.redact import SecretLike, redact, redact_headers, write_text_safely
 
 __all__ = ["HEADER", "dump_cassette", "from_examples", "now", "write_cassette"]
 
@@ -45,7 +45,7 @@ def dump_cassette(cassette: Cassette) -> str:
     return HEADER + out.getvalue()
 
 
-def _redacted(interaction: Interaction, secrets: list[str | None]) -> Interaction:
+def _redacted(interaction: Interaction, secrets: list[SecretLike]) -> Interaction:
     return replace(
         interaction,
         request_headers=redact_headers(interaction.request_headers, secrets),
@@ -56,7 +56,7 @@ def _redacted(interaction: Interaction, secrets: list[str | None]) -> Interactio
 
 
 def write_cassette(
-    cassette: Cassette, secrets: Iterable[str | None] = (), *, merge: bool = True
+    cassette: Cassette, secrets: Iterable[SecretLike] = (), *, merge: bool = True
 ) -> Path:
     """Write ``cassette`` to its path, redacted. With ``merge``, interactions already in the
     file are kept unless one of the same name replaces them; an existing file that is not a
@@ -90,7 +90,7 @@ def _merge_and_write(
     cassette: Cassette,
     path: Path,
     interactions: list[Interaction],
-    known: list[str | None],
+    known: list[SecretLike],
     merge: bool,
 ) -> Path:
     if path.exists():

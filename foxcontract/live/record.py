@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +25,13 @@ from foxcontract.live.key import WRONG_KEY, ApiKey
 from foxcontract.live.plan import PaidCreate
 from foxcontract.live.probes import FreeProbe
 from foxcontract.live.session import Recorder
-from foxcontract.redact import redact, redact_headers, redact_text, write_text_safely
+from foxcontract.redact import (
+    SecretLike,
+    redact,
+    redact_headers,
+    redact_text,
+    write_text_safely,
+)
 from foxcontract.verdict import NO_BODY
 
 __all__ = ["interaction_name", "make_recorder", "write_recorded"]
@@ -40,7 +46,7 @@ def interaction_name(probe: str, poll: int | None = None) -> str:
 def make_recorder(run_dir: Path, key: ApiKey) -> Recorder:
     """A recorder appending redacted exchanges to this process's file in ``run_dir``."""
     polls: dict[str, int] = {}
-    secrets = [key.reveal(), WRONG_KEY]
+    secrets: list[SecretLike] = [key, WRONG_KEY]
     target = run_dir / f"recorded-{os.getpid()}.jsonl"
 
     def record(
@@ -83,7 +89,7 @@ def _recorded(run_dir: Path) -> list[dict[str, Any]]:
 
 
 def write_recorded(
-    run_dir: Path, contracts: Iterable[Contract], base_url: str, secrets: list[str]
+    run_dir: Path, contracts: Iterable[Contract], base_url: str, secrets: Sequence[SecretLike]
 ) -> list[Path]:
     """Write the cassettes and snapshots of everything recorded in ``run_dir``."""
     by_name = {c.name: c for c in contracts}
@@ -110,7 +116,7 @@ def write_recorded(
     return written
 
 
-def _write_snapshots(contract: Contract, cassette: Cassette, secrets: list[str]) -> Path:
+def _write_snapshots(contract: Contract, cassette: Cassette, secrets: Sequence[SecretLike]) -> Path:
     from syrupy.extensions.amber.serializer import AmberDataSerializer
 
     from foxcontract.replay import replay
@@ -129,7 +135,7 @@ def _write_snapshots(contract: Contract, cassette: Cassette, secrets: list[str])
     return path
 
 
-def redact_interaction(interaction: Interaction, secrets: list[str]) -> Interaction:
+def redact_interaction(interaction: Interaction, secrets: Sequence[SecretLike]) -> Interaction:
     from dataclasses import replace
 
     return replace(interaction, response_body=redact(interaction.response_body, secrets))
