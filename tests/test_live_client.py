@@ -100,7 +100,10 @@ def test_total_time_bounds_the_retries() -> None:
     ("error", "outcome"),
     [
         (httpx.RemoteProtocolError, "ambiguous: connection dropped (RemoteProtocolError)"),
-        (httpx.ReadTimeout, "ambiguous: timed out (ReadTimeout)"),
+        (
+            httpx.ReadTimeout,
+            "ambiguous: timed out (ReadTimeout): no status line and headers within 0.0s",
+        ),
         (httpx.ConnectError, "connection failed (simulated)"),
     ],
 )

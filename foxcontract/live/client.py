@@ -265,7 +265,10 @@ class LiveClient:
                 return _Try("connection timed out", retry=True)
             except httpx.TimeoutException as exc:
                 return _Try(
-                    f"ambiguous: timed out ({type(exc).__name__})", retry=True, ambiguous=True
+                    f"ambiguous: timed out ({type(exc).__name__}): no status line and headers "
+                    f"within {p.clock() - began:.1f}s",
+                    retry=True,
+                    ambiguous=True,
                 )
             except httpx.TransportError as exc:
                 return _Try(
@@ -279,16 +282,8 @@ class LiveClient:
                 raw = self._read(response, deadline, shown)
             except _TooLarge as exc:
                 return _Try(str(exc), status)
-            except (_Late, httpx.TimeoutException) as exc:
-                got = f"{exc}" if isinstance(exc, _Late) else ""
-                return _Try(
-                    got
-                    or f"{shown}, then the body was still arriving when the attempt's "
-                    f"{min(p.timeout, left):g}s ran out",
-                    status,
-                    retry=True,
-                    ambiguous=True,
-                )
+            except _Late as exc:
+                return _Try(str(exc), status, retry=True, ambiguous=True)
             except httpx.TransportError as exc:
                 return _Try(
                     f"{shown}, then the connection dropped ({type(exc).__name__}) in the body",
@@ -328,16 +323,18 @@ class LiveClient:
             raise _TooLarge(f"{too_large}: Content-Length {declared}; nothing read")
         chunks: list[bytes] = []
         size = 0
-        for chunk in response.iter_bytes():
-            size += len(chunk)
-            if size > limit:
-                raise _TooLarge(f"{too_large}: stopped reading after {size} bytes")
-            chunks.append(chunk)
-            if self.policy.clock() > deadline:
-                raise _Late(
-                    f"{shown}, then the body was still arriving when the attempt's time ran "
-                    f"out ({size} bytes received)"
-                )
+        began = self.policy.clock()
+        late = f"{shown}, then the body was still arriving when the attempt's time ran out"
+        try:
+            for chunk in response.iter_bytes():
+                size += len(chunk)
+                if size > limit:
+                    raise _TooLarge(f"{too_large}: stopped reading after {size} bytes")
+                chunks.append(chunk)
+                if self.policy.clock() > deadline:
+                    raise _Late(f"{late} ({size} bytes in {self.policy.clock() - began:.1f}s)")
+        except httpx.TimeoutException:
+            raise _Late(f"{late} ({size} bytes in {self.policy.clock() - began:.1f}s)") from None
         return b"".join(chunks)
 
     def _final(
@@ -396,7 +393,9 @@ def _gave_up(
 ) -> str:
     limits = f"after {attempts} attempt(s) in {elapsed:.1f}s (retry limits: {p.attempts} "
     limits += f"attempts, {p.total:g}s)"
-    if got.status is not None:
+    if got.status is not None and got.detail:
         return f"{method} {path}: {got.outcome} {limits}; last body: {got.detail}"
+    if got.status is not None:
+        return f"{method} {path}: {got.outcome}; no complete answer {limits}"
     message = f"{method} {path}: no answer {limits}; last: {got.outcome}"
     return message + (f"; the last answer received: {last}" if last else "")
