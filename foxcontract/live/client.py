@@ -25,6 +25,7 @@ was sent) may have been accepted, so it is counted as spent and a retry needs a 
 from __future__ import annotations
 
 import json
+import weakref
 from collections.abc import Generator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal, Protocol
@@ -158,7 +159,8 @@ class LiveClient:
         self._http = httpx.Client(
             base_url=self.base_url, timeout=self.policy.timeout, transport=self._transport
         )
-        self._unlog = redacting_logs(self._secrets)
+        # removed on close, or when the client is collected unclosed
+        self._unlog = weakref.finalize(self, redacting_logs(self._secrets))
 
     def __repr__(self) -> str:
         return f"LiveClient({self.base_url!r})"
