@@ -4,9 +4,9 @@ time, budget reservations across retries, and the key kept out of every repr and
 from __future__ import annotations
 
 import email.utils
+import logging
 import pickle
 import time
-import logging
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
