@@ -10,8 +10,9 @@ spoils the answers on the wire, where a server controls everything:
 - ``huge-undeclared``: the same with no Content-Length (the end is the connection's close);
 - ``invalid-json``: a 200 ``text/html`` page that quotes the Authorization header;
 - ``echo-key``: the faithful answer, with the Authorization header it was sent echoed in
-  the JSON body (JSON-escaped, ``sk\\u002d...``), in a response header and in the reason
-  phrase;
+  the JSON body (JSON-escaped, ``sk\\u002d...``: in an extra field, and in an error's
+  message and code, so the drift report quotes it), in a response header and in the
+  reason phrase;
 - ``retry-after-overflow``: 429 with a ``Retry-After`` date whose year no clock can hold;
 - ``retry-after-far``: 429 with a ``Retry-After`` date in the year 9999;
 - ``stuck-task``: faithful, except that a created task stays ``processing`` for ever.
@@ -173,7 +174,7 @@ class HostileServer:
             body = response.body if isinstance(response.body, dict) else {}
             body = {**body, "echo": auth}
             if isinstance(body.get("error"), dict):
-                body["error"] = {**body["error"], "message": f"bad request from {auth}"}
+                body["error"] = {**body["error"], "message": f"from {auth}", "code": auth}
             escaped = self.key.replace("-", "\\u002d")
             content = _json(body).replace(self.key.encode(), escaped.encode())
             headers["X-Echo"] = auth

@@ -86,8 +86,17 @@ def test_an_echoed_key_is_redacted_in_body_header_reason_and_logs(
             project, server.base_url, "--fox-budget", "2", "--fox-wait", "0.1", bound=60
         )
     outcomes = result.parseoutcomes()
-    assert outcomes.get("failed", 0) == 0  # an echo is no disagreement with the contract
     assert outcomes["passed"] > 50
+    assert outcomes["failed"] >= 1  # the echo replaced an error code the contract expects
+    result.stdout.fnmatch_lines(
+        [
+            "*: the provider disagrees with the contract",
+            "  got:      422 (type 'invalid_request_error', code 'Bearer <redacted>')",
+            "*= foxcontract live: drift report =*",
+            "DRIFT videos-generations::rule-*",
+            "    provider: 422 (type 'invalid_request_error', code 'Bearer <redacted>')",
+        ]
+    )
     log = (project.path / "run.log").read_text()
     # the reason phrase and the echoing header, in httpx's and httpcore's own lines
     assert '"HTTP/1.1 422 Unprocessable Entity Bearer <redacted>"' in log
