@@ -268,6 +268,16 @@ def test_a_non_json_answer_names_status_type_and_first_bytes() -> None:
         client(answering(200, b""), Clock()).send("GET", "/x")
 
 
+def test_json_nested_too_deeply_is_named() -> None:
+    deep = b"[" * 200_000 + b"]" * 200_000
+    with pytest.raises(LiveError) as info:
+        client(answering(200, deep), Clock()).send("GET", "/x")
+    assert str(info.value) == (
+        "GET /x: HTTP 200 OK: the answer's JSON is nested too deeply to decode (400000 bytes): "
+        f"'{'[' * 200}'"
+    )
+
+
 def test_an_answer_over_the_size_limit_is_not_read() -> None:
     def endless(request: httpx.Request) -> httpx.Response:
         return httpx.Response(200, content=(b"x" * 1000 for _ in range(10**6)))

@@ -352,6 +352,12 @@ class LiveClient:
         try:
             text = raw.decode("utf-8")
             body = json.loads(text)
+        except RecursionError:
+            return _Try(
+                f"{shown}: the answer's JSON is nested too deeply to decode ({len(raw)} bytes): "
+                f"{self._excerpt(raw[:SHOWN_BYTES])}",
+                response.status_code,
+            )
         except ValueError:
             ctype = self.scrub(response.headers.get("Content-Type", "(none)"))[:80]
             return _Try(
