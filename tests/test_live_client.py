@@ -151,6 +151,15 @@ def test_a_dropped_connection_may_have_been_accepted(ledger: Ledger) -> None:
     assert ledger.state().spent == 2  # counted as spent: it may have started a generation
 
 
+def test_an_unexpected_failure_may_have_been_sent(ledger: Ledger) -> None:
+    def broken(request: httpx.Request) -> httpx.Response:
+        raise MemoryError
+
+    with pytest.raises(LiveError, match="the client failed on the server's answer: MemoryError$"):
+        client(broken, Clock()).send("POST", "/x", json_body={}, paid=PAID, spender=ledger)
+    assert (ledger.state().spent, ledger.state().reserved) == (1, 0)  # counted: fails closed
+
+
 def test_a_failed_connect_was_not_sent(ledger: Ledger) -> None:
     clock = Clock()
     handler = script(httpx.ConnectError, 200)

@@ -308,6 +308,7 @@ class LiveClient:
                 f"the client failed on the server's answer{' (' + where + ')' if where else ''}"
                 f": {type(exc).__name__}{': ' + self._reason(exc) if str(exc) else ''}",
                 None if response is None else response.status_code,
+                ambiguous=response is None,  # it may have been sent: a paid one counts as spent
             )
         finally:
             if response is not None:
