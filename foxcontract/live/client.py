@@ -54,7 +54,13 @@ SHOWN_BYTES = 200
 
 
 class LiveError(Exception):
-    """A request that could not get a usable answer: its message is safe to print."""
+    """A request that could not get a usable answer: its message is safe to print.
+    ``status``: the status of the last answer received, if any (an answer too large or not
+    JSON still has one, and a paid status still means the server accepted)."""
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 class BudgetExhausted(LiveError):
@@ -219,14 +225,15 @@ class LiveClient:
                 if not got.retry:
                     if got.answer is not None:
                         return replace(got.answer, retry_log=tuple(log))
-                    raise LiveError(f"{method} {path}: {got.outcome}")
+                    raise LiveError(f"{method} {path}: {got.outcome}", got.status)
                 if got.status is not None:
                     last_answer = f"{got.outcome}: {got.detail}"
                 log.append(f"attempt {attempt}: {got.outcome}")
                 elapsed = p.clock() - start
                 delay = p.delay(attempt, got.retry_after)
                 if attempt >= p.attempts or elapsed + delay > p.total:
-                    raise LiveError(_gave_up(method, path, got, attempt, elapsed, p, last_answer))
+                    message = _gave_up(method, path, got, attempt, elapsed, p, last_answer)
+                    raise LiveError(message, got.status)
                 p.sleep(delay)
         finally:
             if holding and spender is not None:
