@@ -117,7 +117,7 @@ def test_an_answer_that_drips_ends_at_the_attempt_deadline(project: pytest.Pytes
     )
     result.stdout.fnmatch_lines(["*not sent: the provider gave no answer to 2 probes in a row*"])
     assert result.parseoutcomes().get("passed", 0) == 0
-    assert took >= 7.0  # two probes of 3.5 s each, then the rest at once
+    assert took >= 3.5  # a request ran to its deadline (then the rest fail at once)
 
 
 def test_headers_that_drip_end_at_the_attempt_deadline(project: pytest.Pytester) -> None:
