@@ -155,7 +155,7 @@ def test_an_unexpected_failure_may_have_been_sent(ledger: Ledger) -> None:
     def broken(request: httpx.Request) -> httpx.Response:
         raise MemoryError
 
-    with pytest.raises(LiveError, match="the client failed on the server's answer: MemoryError$"):
+    with pytest.raises(LiveError, match=r"the client failed on the server's answer: MemoryError$"):
         client(broken, Clock()).send("POST", "/x", json_body={}, paid=PAID, spender=ledger)
     assert (ledger.state().spent, ledger.state().reserved) == (1, 0)  # counted: fails closed
 
