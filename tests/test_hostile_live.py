@@ -111,7 +111,7 @@ def test_an_answer_that_drips_ends_at_the_attempt_deadline(project: pytest.Pytes
         [
             "*: no answer from the provider",
             "  * HTTP * then the body was still arriving when the attempt's time ran out "
-            "(* bytes in *s); no complete answer after 2 attempt(s) in *s "
+            "(* byte(s) in *s); no complete answer after 2 attempt(s) in *s "
             "(retry limits: 6 attempts, 3.5s)",
         ]
     )

@@ -319,7 +319,7 @@ def test_a_body_that_keeps_arriving_ends_at_the_attempt_deadline() -> None:
         client(drip, clock, timeout=10.0, total=25.0).send("GET", "/x")
     assert str(info.value) == (
         "GET /x: HTTP 200 OK, then the body was still arriving when the attempt's time ran "
-        "out (1 bytes in 2.0s); no complete answer after 3 attempt(s) in 26.8s "
+        "out (1 byte(s) in 2.0s); no complete answer after 3 attempt(s) in 26.8s "
         "(retry limits: 6 attempts, 25s)"
     )
 

@@ -342,9 +342,9 @@ class LiveClient:
                     raise _TooLarge(f"{too_large}: stopped reading after {size} bytes")
                 chunks.append(chunk)
                 if self.policy.clock() > deadline:
-                    raise _Late(f"{late} ({size} bytes in {self.policy.clock() - began:.1f}s)")
+                    raise _Late(f"{late} ({size} byte(s) in {self.policy.clock() - began:.1f}s)")
         except httpx.TimeoutException:
-            raise _Late(f"{late} ({size} bytes in {self.policy.clock() - began:.1f}s)") from None
+            raise _Late(f"{late} ({size} byte(s) in {self.policy.clock() - began:.1f}s)") from None
         return b"".join(chunks)
 
     def _final(
