@@ -104,6 +104,18 @@ def test_an_echoed_key_is_redacted_in_body_header_reason_and_logs(
     assert server.requests > 50
 
 
+def test_a_record_run_against_an_echoing_server_writes_cassettes_without_the_key(
+    project: pytest.Pytester,
+) -> None:
+    with hostile_server("echo-key", CANARY) as server:
+        result, _ = hostile_run(
+            project, server.base_url, "--fox-mode", "record", "--fox-budget", "1", bound=60
+        )
+    result.stdout.fnmatch_lines(["recorded (redacted): contracts/cassettes/*.live.yaml"])
+    cassette = project.path / "contracts" / "cassettes" / "videos-generations.live.yaml"
+    assert "echo: Bearer <redacted>" in cassette.read_text()  # scanned by hostile_run too
+
+
 def test_an_answer_that_drips_ends_at_the_attempt_deadline(project: pytest.Pytester) -> None:
     with hostile_server("drip", CANARY, interval=2.0) as server:
         result, took = hostile_run(project, server.base_url, bound=40)
