@@ -43,8 +43,18 @@ _DASH = r"(?:-|\\u002[dD]|%2[dD])"  # a dash, also JSON-escaped or percent-encod
 KEY_PATTERN = re.compile(rf"(?<![A-Za-z0-9_\-])sk{_DASH}[A-Za-z0-9](?:[A-Za-z0-9_]|{_DASH}){{5,}}")
 """What a FoxAPI key looks like: ``sk-`` (not inside a word, as in ``task-``) and at least
 six more key characters; a dash may be written JSON-escaped or percent-encoded."""
-LOGGERS = ("httpx", "httpcore")
-"""The loggers whose records can carry what a server sent (headers, reason phrases)."""
+LOGGERS = (
+    "httpx",
+    "httpcore",
+    "httpcore.connection",
+    "httpcore.http11",
+    "httpcore.http2",
+    "httpcore.proxy",
+    "httpcore.socks",
+)
+"""The loggers whose records can carry what a server sent (headers, reason phrases): named
+one by one, since httpcore makes some only when their module is first imported, and a
+logger's filters see only the records made on that very logger."""
 SECRET_HEADERS = frozenset(
     {"authorization", "proxy-authorization", "x-api-key", "api-key", "cookie", "set-cookie"}
 )
@@ -233,13 +243,14 @@ def redacting_logs(
     logger's filters see only the records made on it, so each child gets the filter too).
     Returns the function that removes it again."""
     filt = _RedactingFilter(secrets)
-    prefixes = tuple(names)
+    named = tuple(names)
+    roots = {n.split(".")[0] for n in named}
     existing = [
         n
         for n, logger in logging.root.manager.loggerDict.items()
-        if isinstance(logger, logging.Logger) and n.split(".")[0] in prefixes
+        if isinstance(logger, logging.Logger) and n.split(".")[0] in roots
     ]
-    loggers = [logging.getLogger(n) for n in sorted({*prefixes, *existing})]
+    loggers = [logging.getLogger(n) for n in sorted({*named, *existing})]
     for logger in loggers:
         logger.addFilter(filt)
 
