@@ -147,7 +147,7 @@ OPTIONS: tuple[Option, ...] = (
     Option(
         "max-answer-bytes",
         f"the most bytes a live answer may have (default {DEFAULT_MAX_ANSWER_BYTES}, 16 MiB); "
-        "a larger answer fails its probe and is not read",
+        "a larger answer fails its probe and is not read past the limit",
         DEFAULT_MAX_ANSWER_BYTES,
         _positive_int,
         metavar="BYTES",
