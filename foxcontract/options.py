@@ -13,6 +13,7 @@ import pytest
 
 __all__ = [
     "DEFAULT_BASE_URL",
+    "DEFAULT_MAX_ANSWER_BYTES",
     "DEFAULT_WAIT",
     "OPTIONS",
     "SETTINGS",
@@ -30,6 +31,9 @@ DEFAULT_BASE_URL = "https://api.foxapi.cc"
 DEFAULT_WAIT = 300.0
 """Seconds from a run's first paid create until every task must be in a terminal state: a
 generation takes about a minute, so five minutes leave room for a slow provider."""
+
+DEFAULT_MAX_ANSWER_BYTES = 16 * 1024 * 1024
+"""The most bytes a live answer may have (16 MiB): a larger one is reported, not read."""
 
 
 class Mode(StrEnum):
@@ -82,6 +86,13 @@ def _non_negative_float(text: str) -> float:
     value = float(text)
     if value < 0:
         raise ValueError(f"must be 0 or more, got {value}")
+    return value
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise ValueError(f"must be 1 or more, got {value}")
     return value
 
 
@@ -141,6 +152,14 @@ OPTIONS: tuple[Option, ...] = (
         None,
         choices=("none", "new", "all"),
     ),
+    Option(
+        "max-answer-bytes",
+        f"the most bytes a live answer may have (default {DEFAULT_MAX_ANSWER_BYTES}, 16 MiB); "
+        "a larger answer fails its probe and is not read past the limit",
+        DEFAULT_MAX_ANSWER_BYTES,
+        _positive_int,
+        metavar="BYTES",
+    ),
 )
 
 SETTINGS_FIELDS = {o.dest for o in OPTIONS}
@@ -157,6 +176,7 @@ class RunSettings:
     report: str | None
     contracts: tuple[str, ...] = ()
     record_mode: RecordMode = RecordMode.NONE
+    max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES
 
 
 SETTINGS = pytest.StashKey[RunSettings]()

@@ -132,8 +132,8 @@ def test_a_persistent_failure_ends_in_a_clear_message(
     result.stdout.fnmatch_lines(
         [
             "*videos-generations::auth-wrong-key: no answer from the provider",
-            "  POST /v1/videos/generations: no final answer after * attempt(s) in *s "
-            "(retry limits: 6 attempts, 5s); last: HTTP 503",
+            "  POST /v1/videos/generations: HTTP 503 after * attempt(s) in *s "
+            "(retry limits: 6 attempts, 5s); last body: '{\"error\": {*}}'",
         ]
     )
 

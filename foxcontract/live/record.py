@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import os
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +27,7 @@ from foxcontract.live.key import WRONG_KEY, ApiKey
 from foxcontract.live.plan import PaidCreate
 from foxcontract.live.probes import FreeProbe
 from foxcontract.live.session import Recorder
-from foxcontract.redact import redact, redact_headers, redact_text
+from foxcontract.redact import SecretLike, redact, redact_headers, redact_text
 from foxcontract.replay._recording import record_cassette
 from foxcontract.verdict import NO_BODY
 
@@ -43,7 +43,7 @@ def interaction_name(probe: str, poll: int | None = None) -> str:
 def make_recorder(run_dir: Path, key: ApiKey) -> Recorder:
     """A recorder appending redacted exchanges to this process's file in ``run_dir``."""
     polls: dict[str, int] = {}
-    secrets = [key.reveal(), WRONG_KEY]
+    secrets: list[SecretLike] = [key, WRONG_KEY]
     target = run_dir / f"recorded-{os.getpid()}.jsonl"
     lock = threading.Lock()  # tasks are polled from threads of their own
 
@@ -89,7 +89,7 @@ def _recorded(run_dir: Path) -> list[dict[str, Any]]:
 
 
 def write_recorded(
-    run_dir: Path, contracts: Iterable[Contract], base_url: str, secrets: list[str]
+    run_dir: Path, contracts: Iterable[Contract], base_url: str, secrets: Sequence[SecretLike]
 ) -> list[Path]:
     """Write the cassettes and snapshots of everything recorded in ``run_dir``."""
     by_name = {c.name: c for c in contracts}

@@ -79,7 +79,12 @@ class LiveRun:
             contracts = _endpoint_contracts(folder)
             retryable = {k.status for c in contracts for k in c.error_kinds.values() if k.retryable}
             policy = replace(self.policy, statuses=self.policy.statuses | retryable)
-            client = LiveClient(self.settings.base_url, self.key, policy)
+            client = LiveClient(
+                self.settings.base_url,
+                self.key,
+                policy,
+                max_answer_bytes=self.settings.max_answer_bytes,
+            )
             found = LiveSession(
                 contracts, client, self.ledger, self.run_dir, self.settings.wait, self.schedule
             )
@@ -99,7 +104,7 @@ class LiveRun:
             s.stop_following(wait=False)
         self._written = []
         contracts = [c for s in self._sessions.values() for c in s.contracts]
-        secrets = [self.key.reveal()]
+        secrets = [self.key]
         self._written = write_recorded(self.run_dir, contracts, self.settings.base_url, secrets)
         return self._written
 
