@@ -94,7 +94,7 @@ def test_validate_prints_file_line_problems_and_exits_1(
         f"{tmp_path / 'errors.yaml'}: ok (errors file, {len(default_contract().error_kinds)} "
         "error kinds)",
         f"{bad}:{line}: unknown key 'wehn' in rules.0 (did you mean 'when'?); "
-        "allowed keys: doc, expect, id, then, when",
+        "allowed keys: doc, expect, id, provenance, then, when",
     ]
 
 
