@@ -328,7 +328,8 @@ def _build(source: Source, errors_source: Source, prov: Provenances) -> Contract
         line_of=source.line,
         sources=prov.sources,
         error_content_type=errors_source.data.get("content_type"),
-        error_content_type_provenance=prov.errors_file.get("content_type", UNSTATED),
+        error_provenance=prov.errors_file,
         errors_path=errors_source.path,
+        errors_line_of=errors_source.line,
     )
 

@@ -310,8 +310,11 @@ class Contract:
     sources: Mapping[str, DocSource] = dc_field(default_factory=dict)
     error_content_type: str | None = None
     """The Content-Type of every error answer (the errors file's ``content_type``)."""
-    error_content_type_provenance: Provenance = UNSTATED
+    error_provenance: Mapping[str, Provenance] = dc_field(default_factory=dict)
+    """The errors file's ``provenance`` (its ``schema`` and ``content_type``)."""
     errors_path: Path | None = None
+    errors_line_of: Any = dc_field(repr=False, default=None)
+    """``errors_line_of(path) -> int``: the line of any part of the errors file."""
 
     @property
     def has_body(self) -> bool:

@@ -13,7 +13,7 @@ was sent) may have been accepted, so it is counted as spent and a retry needs a 
 from __future__ import annotations
 
 import json
-from collections.abc import Generator
+from collections.abc import Generator, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
@@ -59,6 +59,8 @@ class Answer:
     attempts: int
     elapsed: float
     retry_log: tuple[str, ...] = ()
+    headers: Mapping[str, str] | None = None
+    """The answer's headers, lower case (``None``: not known)."""
 
     def summary(self) -> str:
         err = self.body.get("error") if isinstance(self.body, dict) else None
@@ -220,6 +222,7 @@ class LiveClient:
             attempts,
             self.policy.clock() - start,
             tuple(log),
+            {k.lower(): self.scrub(v) for k, v in response.headers.items()},
         )
 
 
