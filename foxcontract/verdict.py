@@ -209,8 +209,8 @@ def judge(
             else str(status)
         )
         check_name = "status" if all(k.status != status for k in expected.kinds) else "error"
-        rule = expected.violations[0].rule
-        fact = Fact("answer", contract.rule(rule).answer, rule=rule)
+        broken = expected.violations[0].rule
+        fact = Fact("answer", contract.rule(broken).answer, rule=broken)
         problems.insert(0, Problem(check_name, f"expected {wanted}, got {got}", fact))
     return Verdict(expected, status, tuple(problems), None)
 

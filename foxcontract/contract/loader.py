@@ -13,6 +13,7 @@ from foxcontract.contract.errors import ContractError, Problem, did_you_mean
 from foxcontract.contract.meaning import meaning_problems
 from foxcontract.contract.metaschema import schema_problems
 from foxcontract.contract.model import (
+    UNSTATED,
     Condition,
     Contract,
     ErrorKind,
@@ -22,7 +23,6 @@ from foxcontract.contract.model import (
     ResponseSpec,
     Rule,
     Settings,
-    UNSTATED,
 )
 from foxcontract.contract.source import Source, read_source
 
@@ -186,7 +186,9 @@ def _field_rules(
 
     body_line = source.line(["request", "body"])
     body_type = prov.body.get("type", UNSTATED)
-    rules = [rule("body.type", "body", body_line, "the body must be a JSON object", "type", body_type)]
+    rules = [
+        rule("body.type", "body", body_line, "the body must be a JSON object", "type", body_type)
+    ]
     required = list(source.data["request"]["body"].get("required", []))
     for f in fields:
         if f.required:
@@ -332,4 +334,3 @@ def _build(source: Source, errors_source: Source, prov: Provenances) -> Contract
         errors_path=errors_source.path,
         errors_line_of=errors_source.line,
     )
-

@@ -10,10 +10,11 @@ from typing import Any, Literal
 
 __all__ = [
     "MISSING",
+    "UNSTATED",
     "Condition",
     "Contract",
-    "ErrorKind",
     "DocSource",
+    "ErrorKind",
     "Example",
     "FamilyValue",
     "Field",
@@ -22,7 +23,6 @@ __all__ = [
     "ResponseSpec",
     "Rule",
     "Settings",
-    "UNSTATED",
     "json_key",
 ]
 

@@ -101,7 +101,7 @@ def _rule_change(contract: Contract, rule: Rule, sent: JSON) -> str:
         return f"{name}:{line}: delete {rule.keyword}: (the provider accepted such a body)"
     f = contract.field(rule.field)
     value = sent.get(rule.field, MISSING)
-    kw = rule.keyword
+    kw = rule.keyword or ""
     if kw == "required":
         kept = [x.name for x in contract.fields if x.required and x.name != f.name]
         line = contract.line_of(["request", "body", "required"])
@@ -151,21 +151,21 @@ def adoption(
         return f"{where}:{line}: content_type: {new}"
     if fact.part == "error":
         kind = contract.error_kinds[fact.key]
-        key, value = ("type", _error(body).get("type"))
+        seen: tuple[str, JSON] = ("type", _error(body).get("type"))
         if status != kind.status:
-            key, value = "status", status
+            seen = ("status", status)
         where = contract.errors_path.name if contract.errors_path else "the errors file"
-        at = ["errors", fact.key, key]
+        at = ["errors", fact.key, seen[0]]
         line = contract.errors_line_of(at) if contract.errors_line_of else 1
-        return f"{where}:{line}: {key}: {_show(value)}"
+        return f"{where}:{line}: {seen[0]}: {_show(seen[1])}"
     if fact.part == "response":
         steps = fact.key.split(".")[1:]
         line = contract.line_of(["responses", fact.status, "schema", *steps])
         return f"{name}:{line}: relax {fact.key} of responses.{fact.status} to take the answer"
     if fact.part == "setting":
         line = contract.line_of(["settings", fact.key])
-        kind = kind_of_answer(contract, status, body)
-        if kind is None:
+        answering = kind_of_answer(contract, status, body)
+        if answering is None:
             return f"{name}:{line}: {fact.key}: an error kind answering {status} (add it first)"
-        return f"{name}:{line}: {fact.key}: {kind.name}"
+        return f"{name}:{line}: {fact.key}: {answering.name}"
     return f"{name}: no one-line change adopts this"

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from foxcontract.contract.errors import ContractError, did_you_mean
+from foxcontract.contract.errors import ContractError, Problem, did_you_mean
 from foxcontract.contract.source import parse_source
 
 __all__ = ["Baseline", "BaselineEntry", "BaselineError", "load_baseline"]
@@ -83,12 +83,12 @@ def load_baseline(path: str | Path) -> Baseline:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise BaselineError.at(path, 1, f"cannot read the baseline file: {exc}") from None
+        raise BaselineError([Problem(path, 1, f"cannot read the baseline file: {exc}")]) from None
     source = parse_source(path, text, BaselineError)
     data = source.data
 
     def fail(where: list[str | int], message: str) -> BaselineError:
-        return BaselineError.at(path, source.line(where), message)
+        return BaselineError([Problem(path, source.line(where), message)])
 
     if not isinstance(data, dict) or not isinstance(data.get("accepted"), list):
         raise fail([], f"a baseline is a mapping with {FORMAT_KEY}: 1 and a list accepted:")
@@ -107,7 +107,9 @@ def load_baseline(path: str | Path) -> Baseline:
         for key in item:
             if key not in ENTRY_KEYS:
                 hint = did_you_mean(key, ENTRY_KEYS)
-                raise fail([*at, key], f"unknown key {key!r}{hint}; allowed: {', '.join(ENTRY_KEYS)}")
+                raise fail(
+                    [*at, key], f"unknown key {key!r}{hint}; allowed: {', '.join(ENTRY_KEYS)}"
+                )
         if ("rule" in item) == ("probe" in item):
             raise fail(at, "an accepted entry names either rule: or probe: (one of them)")
         for key in ("rule", "probe", "contract"):
@@ -115,11 +117,15 @@ def load_baseline(path: str | Path) -> Baseline:
                 raise fail([*at, key], f"{key}: must be a non-empty string")
         reason = item.get("reason")
         if not isinstance(reason, str) or not reason.strip():
-            raise fail([*at, "reason"] if "reason" in item else at, "reason: say why it is accepted")
+            raise fail(
+                [*at, "reason"] if "reason" in item else at, "reason: say why it is accepted"
+            )
         date = _text(item.get("date"))
         if date is None or not _DATE.match(date):
             where = [*at, "date"] if "date" in item else at
-            raise fail(where, f"date: when it was accepted, as YYYY-MM-DD (got {item.get('date')!r})")
+            raise fail(
+                where, f"date: when it was accepted, as YYYY-MM-DD (got {item.get('date')!r})"
+            )
         entry = BaselineEntry(
             source.line(at), reason.strip(), date, item.get("rule"), item.get("probe"),
             item.get("contract"),
