@@ -145,7 +145,8 @@ OPTIONS: tuple[Option, ...] = (
     ),
     Option(
         "max-free-probes",
-        "live: the most free probes (requests the contract says are refused) a run sends",
+        "live: the most free probes (requests the contract says are refused) a run sends; "
+        "each rule gets its first probes before any gets more",
         400,
         _non_negative_int,
         metavar="N",

@@ -56,17 +56,17 @@ def test_a_disproved_assumption_is_reported_and_passes(
 ) -> None:
     provider.configure(mutations=BODY_TYPE_AS_400)
     result = live(users, provider, "-k", "body.type and rule")
-    result.assert_outcomes(passed=3)
+    result.assert_outcomes(passed=6)
     path = _contract(users)
     settings, expect = _line(path, "settings:"), _line(path, 'expect: {assumed: "stance 6')
     result.stdout.fnmatch_lines(
         [
             "*= foxcontract live: drift report =*",
-            "3 probe(s) sent, 0 disagree with the contract; 1 rule(s) probed, 0 with drift",
-            "assumptions disproved: 3 probe(s) (not failing; --fox-strict fails them); "
+            "6 probe(s) sent, 0 disagree with the contract; 1 rule(s) probed, 0 with drift",
+            "assumptions disproved: 6 probe(s) (not failing; --fox-strict fails them); "
             "known drift (baseline): 0 probe(s)",
             "  videos-generations rule body.type * 422 validation type invalid_request_error "
-            "* 400x3 DISPROVED",
+            "* 400x6 DISPROVED",
             "ASSUMPTION DISPROVED videos-generations::rule-body.type[[]1]",
             "    contract: 422 validation type invalid_request_error",
             "    provider: 400 (type 'invalid_request_error')",
@@ -91,7 +91,7 @@ def test_a_disproved_assumption_fails_under_strict(
         result = live(users, provider, "-k", "body.type and rule")
     else:
         result = live(users, provider, "-k", "body.type and rule", "--fox-strict")
-    result.assert_outcomes(failed=3)
+    result.assert_outcomes(failed=6)
     result.stdout.fnmatch_lines(
         [
             "videos-generations::rule-body.type[[]1]: the provider disagrees with the contract",
@@ -105,10 +105,10 @@ def test_a_disproved_assumption_fails_under_strict(
             "      adopt: videos-generations.yaml:*: under settings:, add answers: "
             '{"body.type": "malformed_request"}',
             "*= foxcontract live: drift report =*",
-            "3 probe(s) sent, 3 disagree with the contract; 1 rule(s) probed, 1 with drift "
+            "6 probe(s) sent, 6 disagree with the contract; 1 rule(s) probed, 1 with drift "
             "(videos-generations:body.type)",
-            "assumptions disproved: 3 probe(s) (failing under --fox-strict); *",
-            "  videos-generations rule body.type * 400x3 DRIFT",
+            "assumptions disproved: 6 probe(s) (failing under --fox-strict); *",
+            "  videos-generations rule body.type * 400x6 DRIFT",
         ]
     )
 
@@ -121,7 +121,7 @@ def test_documented_drift_fails_and_names_its_source(
     result = live(
         users, provider, "--fox-budget", "12", "-k", "rule-lite-no-4k or rule-prompt.pattern"
     )
-    result.assert_outcomes(failed=2, passed=2)
+    result.assert_outcomes(failed=5, passed=2)
     result.stdout.fnmatch_lines(
         [
             "videos-generations::rule-lite-no-4k[[]1]: the provider disagrees with the contract",
@@ -131,7 +131,7 @@ def test_documented_drift_fails_and_names_its_source(
             "*= foxcontract live: drift report =*",
             "* 1 with drift (videos-generations:lite-no-4k)",
             "assumptions disproved: 2 probe(s) (not failing; --fox-strict fails them); *",
-            "  videos-generations rule lite-no-4k * 200x2 DRIFT",
+            "  videos-generations rule lite-no-4k * 200x5 DRIFT",
             "  videos-generations rule prompt.pattern * 200x2 DISPROVED",
             "DRIFT videos-generations::rule-lite-no-4k[[]1]",
             "    - status: a body breaking rule lite-no-4k was accepted with 200",
@@ -153,10 +153,10 @@ def test_the_adopting_change_is_one_line_and_makes_the_run_agree(
         mutations=Mutations(answer_rules={"enhance-prompt-standard-only": "validation"})
     )
     result = live(users, provider, "-k", "enhance-prompt-standard-only")
-    result.assert_outcomes(passed=3)
+    result.assert_outcomes(passed=17)
     adopt = re.findall(r"adopt: (videos-generations\.yaml):(\d+): (expect: validation)$",
                        result.stdout.str(), flags=re.M)  # fmt: skip
-    assert len(adopt) == 3
+    assert len(adopt) == 17
     assert len(set(adopt)) == 1
     _, line, change = adopt[0]
     path = _contract(users)
@@ -165,8 +165,8 @@ def test_the_adopting_change_is_one_line_and_makes_the_run_agree(
     lines[int(line) - 1] = f"    {change}\n"
     path.write_text("".join(lines))
     again = live(users, provider, "-k", "enhance-prompt-standard-only")
-    again.assert_outcomes(passed=3)
-    again.stdout.fnmatch_lines(["3 probe(s) sent, 0 disagree with the contract; *"])
+    again.assert_outcomes(passed=17)
+    again.stdout.fnmatch_lines(["17 probe(s) sent, 0 disagree with the contract; *"])
     assert "ASSUMPTION DISPROVED" not in again.stdout.str()
 
 
@@ -193,7 +193,7 @@ def test_the_baseline_keeps_known_drift_fails_new_and_reports_stale(
     users.path.joinpath("baseline.yaml").write_text(BASELINE)
     provider.configure(mutations=Mutations(accept_rules=frozenset({"lite-no-4k", "model.enum"})))
     result = live(
-        users, provider, "--fox-budget", "12", "--fox-baseline", "baseline.yaml",
+        users, provider, "--fox-budget", "200", "--fox-baseline", "baseline.yaml",
         "-k", "videos and rule and (lite-no-4k or duration.enum or model.enum)",
     )  # fmt: skip
     outcomes = result.parseoutcomes()
@@ -204,9 +204,9 @@ def test_the_baseline_keeps_known_drift_fails_new_and_reports_stale(
             "*= foxcontract live: drift report =*",
             "* 3 rule(s) probed, 1 with drift (videos-generations:model.enum)",
             "assumptions disproved: 0 probe(s) (not failing; --fox-strict fails them); "
-            "known drift (baseline): 2 probe(s)",
+            "known drift (baseline): 5 probe(s)",
             "  videos-generations rule duration.enum * ok",
-            "  videos-generations rule lite-no-4k * 200x2 KNOWN",
+            "  videos-generations rule lite-no-4k * 200x5 KNOWN",
             "  videos-generations rule model.enum * DRIFT",
             "DRIFT videos-generations::rule-model.enum[[]1]",
             "KNOWN videos-generations::rule-lite-no-4k[[]1] (baseline baseline.yaml:3: the "
@@ -268,3 +268,43 @@ def test_a_wrong_content_type_is_drift_naming_the_header(
             "  tasks-get auth-missing-key * 401x1 DRIFT",
         ]
     )
+
+
+def test_free_probes_send_family_values_first_within_the_cap(
+    users: pytest.Pytester, provider: FakeAPI
+) -> None:
+    provider.configure(mutations=Mutations(accept_rules=frozenset({"model.enum"})))
+    result = live(users, provider, "--fox-max-free-probes", "60", "--fox-budget", "60",
+                  "-k", "rule-model.enum", "-x")  # fmt: skip
+    result.stdout.fnmatch_lines(
+        [
+            "foxcontract live plan against *: budget 60 paid create(s)",
+            "  free probes: 60 (3 tasks-get, 57 videos-generations); refused requests cost nothing",
+            "  free probe cap: 60 a run (--fox-max-free-probes); 594 left out",
+            "videos-generations::rule-model.enum[[]1]: the provider disagrees with the contract",
+            '  sent:     POST /v1/videos/generations {"model": '
+            '"veo-3.1-first-last-frame-to-video", *',
+            "  status: a body breaking rule model.enum was accepted with 200",
+        ]
+    )
+
+
+def test_the_cap_gives_every_rule_its_first_probes() -> None:
+    from foxcontract.contract import load_contracts
+    from foxcontract.live import build_plan
+
+    contracts = list(load_contracts(sorted(shipped_contracts_dir().glob("*.yaml"))))
+    full = build_plan(contracts, 0, max_free=10_000)
+    assert full.free_left_out == 0
+    groups = {(p.contract, p.rule or p.name) for p in full.free}
+    tight = build_plan(contracts, 0, max_free=len(groups))
+    assert {(p.contract, p.rule or p.name) for p in tight.free} == groups
+    assert tight.free_left_out == len(full.free) - len(groups)
+    default = build_plan(contracts, 0)
+    assert len(default.free) == 400
+    by_rule = {p.rule for p in full.free if p.rule}
+    for rule in by_rule:  # a rule with few near misses keeps them all
+        every = [p.name for p in full.free if p.rule == rule]
+        kept = [p.name for p in default.free if p.rule == rule]
+        assert kept == every[: len(kept)]
+        assert len(kept) == len(every) or len(kept) >= 8

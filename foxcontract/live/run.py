@@ -77,6 +77,7 @@ class LiveRun:
             found = LiveSession(contracts, client, self.ledger, self.run_dir, self.settings.wait)
             found.observer = self.observer
             found.strict, found.baseline = self.settings.strict, self.baseline
+            found.max_free_probes = self.settings.max_free_probes
             if self.recorder_factory is not None:
                 found.recorder = self.recorder_factory(self)
             self._sessions[folder] = found

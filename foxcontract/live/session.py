@@ -24,7 +24,7 @@ from foxcontract.live.client import Answer, BudgetExhausted, LiveClient, LiveErr
 from foxcontract.live.drift import Outcome, append_outcome, settle
 from foxcontract.live.lifecycle import TaskTracker
 from foxcontract.live.plan import PaidCreate, Plan, build_plan
-from foxcontract.live.probes import FreeProbe
+from foxcontract.live.probes import DEFAULT_MAX_FREE_PROBES, FreeProbe
 from foxcontract.verdict import (
     NO_BODY,
     Fact,
@@ -68,6 +68,7 @@ class LiveSession:
     strict: bool = False
     """Fail on a disproved assumption too (``--fox-strict``)."""
     baseline: Baseline | None = None
+    max_free_probes: int = DEFAULT_MAX_FREE_PROBES
 
     def __post_init__(self) -> None:
         self._plan: Plan | None = None
@@ -77,7 +78,7 @@ class LiveSession:
     @property
     def plan(self) -> Plan:
         if self._plan is None:
-            self._plan = build_plan(self.contracts, self.ledger.budget)
+            self._plan = build_plan(self.contracts, self.ledger.budget, self.max_free_probes)
         return self._plan
 
     def contract(self, name: str) -> Contract:
