@@ -79,20 +79,29 @@ class _Reader:
         return Provenance(True, source=source, quote=str(data["quote"]), line=line, answer=answer)
 
     def mapping(
-        self, data: Mapping[str, Any] | None, at: JSONPath, allowed: Iterable[str], what: str
+        self,
+        data: Mapping[str, Any] | None,
+        at: JSONPath,
+        present: Iterable[str],
+        what: str,
+        possible: Iterable[str] = (),
     ) -> dict[str, Provenance]:
-        allowed = list(allowed)
+        """The entries of a ``provenance:`` mapping. A key naming no fact ``what`` has is an
+        error, unless it is one of the ``possible`` facts (a keyword since deleted: its
+        entry is ignored, so deleting a line of the contract is a one-line change)."""
+        present = list(present)
+        possible = set(possible)
         out: dict[str, Provenance] = {}
         for key, value in (data or {}).items():
-            if key not in allowed:
-                shown = ", ".join(allowed) or "none"
+            if key in present:
+                out[key] = self.entry(value, [*at, key])
+            elif key not in possible:
+                shown = ", ".join(present) or "none"
                 self.problem(
                     [*at, key],
                     f"provenance for {key!r}, which {what} does not have"
-                    f"{did_you_mean(key, allowed)}; it can vouch for: {shown}",
+                    f"{did_you_mean(key, [*present, *possible])}; it can vouch for: {shown}",
                 )
-                continue
-            out[key] = self.entry(value, [*at, key])
         return out
 
 
@@ -172,13 +181,23 @@ def read_provenances(
     if body is not None:
         at: JSONPath = ["request", "body"]
         body_facts = ["type"] + (["additionalProperties"] if "additionalProperties" in body else [])
-        out.body = reader.mapping(body.get("provenance"), [*at, "provenance"], body_facts, "body")
+        out.body = reader.mapping(
+            body.get("provenance"),
+            [*at, "provenance"],
+            body_facts,
+            "body",
+            ["additionalProperties"],
+        )
         required = set(body.get("required", []))
         for name, schema in body["properties"].items():
             fat: JSONPath = [*at, "properties", name]
             facts = _field_facts(schema, name in required, keywords)
             out.fields[name] = reader.mapping(
-                schema.get("provenance"), [*fat, "provenance"], facts, f"field {name!r}"
+                schema.get("provenance"),
+                [*fat, "provenance"],
+                facts,
+                f"field {name!r}",
+                (*keywords, "default", "required"),
             )
             out.family[name] = _family(reader, name, schema, fat)
     settings = d.get("settings") or {}
@@ -197,14 +216,14 @@ def read_provenances(
             facts = [k for k in RESPONSE_KEYS if k in spec]
             facts += [k for k in spec.get("provenance") or {} if _in_schema(spec["schema"], k)]
             out.responses[status] = reader.mapping(
-                spec.get("provenance"), rat, facts, f"response {status}"
+                spec.get("provenance"), rat, facts, f"response {status}", RESPONSE_KEYS
             )
     for name, kind in errors.data["errors"].items():
         if "provenance" in kind:
             out.kinds[name] = ereader.entry(kind["provenance"], ["errors", name, "provenance"])
     efacts = [k for k in ERRORS_FILE_KEYS if k in errors.data]
     out.errors_file = ereader.mapping(
-        errors.data.get("provenance"), ["provenance"], efacts, "the errors file"
+        errors.data.get("provenance"), ["provenance"], efacts, "the errors file", ERRORS_FILE_KEYS
     )
     return out, reader.problems + ereader.problems
 

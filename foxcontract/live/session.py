@@ -191,7 +191,8 @@ class LiveSession:
         method: str | None = None,
     ) -> Answer:
         raw = probe.raw if isinstance(probe, FreeProbe) else None
-        if raw is None and body is None and method is None and c.has_body:
+        null_body = raw is None and body is None and method is None and c.has_body
+        if null_body:
             raw = b"null"  # a JSON null body, not an empty one
         if len(self._unanswered) >= UNANSWERED_LIMIT:
             raise LiveFailure(
@@ -224,7 +225,8 @@ class LiveSession:
             ) from None
         self._unanswered.clear()
         if method is None and self.recorder is not None:
-            self.recorder(c.name, probe, path, body if raw is None else NO_BODY, answer)
+            sent = body if raw is None or null_body else NO_BODY
+            self.recorder(c.name, probe, path, sent, answer)
         return answer
 
     def _finish(
