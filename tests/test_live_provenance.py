@@ -308,3 +308,26 @@ def test_the_cap_gives_every_rule_its_first_probes() -> None:
         kept = [p.name for p in default.free if p.rule == rule]
         assert kept == every[: len(kept)]
         assert len(kept) == len(every) or len(kept) >= 8
+
+
+def test_a_provider_differing_only_on_assumptions_passes_a_default_run(
+    users: pytest.Pytester, provider: FakeAPI
+) -> None:
+    stance1 = ("safety-tolerance-standard-fast-only", "enhance-prompt-standard-only",
+               "person-generation-standard-only")  # fmt: skip
+    answers = {"body.type": "malformed_request", **dict.fromkeys(stance1, "validation")}
+    provider.configure(mutations=Mutations(answer_rules=answers))
+    result = live(users, provider)
+    outcomes = result.parseoutcomes()
+    assert outcomes.get("failed", 0) == 0
+    assert outcomes.get("skipped", 0) == 0
+    result.stdout.fnmatch_lines(
+        [
+            "400 probe(s) sent, 0 disagree with the contract; 32 rule(s) probed, 0 with drift",
+            "assumptions disproved: 57 probe(s) (not failing; --fox-strict fails them); "
+            "known drift (baseline): 0 probe(s)",
+            "  videos-generations rule body.type * 400x6 DISPROVED",
+            "  videos-generations rule duration.enum * 422x* ok",
+            "  videos-generations rule enhance-prompt-standard-only * 422x17 DISPROVED",
+        ]
+    )
