@@ -65,6 +65,9 @@ class Option:
     choices: tuple[str, ...] | None = None
     env: str | None = None
     metavar: str | None = None
+    switch: bool = False
+    """A flag without a value on the command line (``--fox-strict``); ``true``/``false``
+    in the ini file."""
 
     @property
     def flag(self) -> str:
@@ -94,6 +97,15 @@ def _positive_int(text: str) -> int:
     if value < 1:
         raise ValueError(f"must be 1 or more, got {value}")
     return value
+
+
+def _boolean(text: str) -> bool:
+    value = text.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise ValueError("use true or false")
 
 
 def _paths(text: str) -> tuple[str, ...]:
@@ -160,6 +172,29 @@ OPTIONS: tuple[Option, ...] = (
         _positive_int,
         metavar="BYTES",
     ),
+    Option(
+        "strict",
+        "live: fail on an assumption of the contract that the provider disproves (by default "
+        "it is reported with the YAML change that adopts it)",
+        False,
+        _boolean,
+        switch=True,
+    ),
+    Option(
+        "baseline",
+        "live: a YAML or JSON file of accepted drift (rule or probe, reason, date): known "
+        "disagreements are reported without failing, fixed ones reported as stale",
+        None,
+        metavar="FILE",
+    ),
+    Option(
+        "max-free-probes",
+        "live: the most free probes (requests the contract says are refused) a run sends; "
+        "each rule gets its first probes before any gets more",
+        400,
+        _non_negative_int,
+        metavar="N",
+    ),
 )
 
 SETTINGS_FIELDS = {o.dest for o in OPTIONS}
@@ -177,6 +212,9 @@ class RunSettings:
     contracts: tuple[str, ...] = ()
     record_mode: RecordMode = RecordMode.NONE
     max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES
+    strict: bool = False
+    baseline: str | None = None
+    max_free_probes: int = 400
 
 
 SETTINGS = pytest.StashKey[RunSettings]()
@@ -185,6 +223,13 @@ SETTINGS = pytest.StashKey[RunSettings]()
 def add_options(parser: pytest.Parser) -> None:
     group = parser.getgroup("foxcontract", "foxcontract: FoxAPI contract testing")
     for o in OPTIONS:
+        if o.switch:
+            group.addoption(
+                o.flag, dest=o.dest, default=None, action="store_const", const="true",
+                help=f"{o.help} [ini: {o.dest} = true]",
+            )  # fmt: skip
+            parser.addini(o.dest, help=o.help, default=None)
+            continue
         group.addoption(
             o.flag,
             dest=o.dest,

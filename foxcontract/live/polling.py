@@ -25,7 +25,7 @@ from pathlib import Path
 from foxcontract.contract.model import Contract
 from foxcontract.live.client import Answer, LiveError
 from foxcontract.live.lifecycle import TaskTracker
-from foxcontract.verdict import response_problems
+from foxcontract.verdict import header_problems, response_problems
 
 __all__ = [
     "PollSchedule",
@@ -318,8 +318,11 @@ class TaskFollower:
                     problems.append(f"status: {where}: {got}")
                     break
                 found = [
-                    f"schema: {where}: {p.message}"
-                    for p in response_problems(tc, answer.status, answer.body)
+                    f"{p.check}: {where}: {p.message}"
+                    for p in [
+                        *response_problems(tc, answer.status, answer.body),
+                        *header_problems(tc, answer.status, answer.headers or {}),
+                    ]
                 ]
                 found += [f"lifecycle: {p}" for p in tracker.observe(answer.body, where)]
                 problems += found

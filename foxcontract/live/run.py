@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 
 from foxcontract.contract import Contract, ContractError, load_contracts
+from foxcontract.live._baseline import Baseline, BaselineError, load_baseline
 from foxcontract.live.budget import Ledger, LedgerError
 from foxcontract.live.client import LiveClient
 from foxcontract.live.drift import format_drift, read_outcomes
@@ -62,6 +63,7 @@ class LiveRun:
     schedule: PollSchedule = field(default_factory=PollSchedule)
     recorder_factory: Callable[[LiveRun], Recorder | None] | None = None
     observer: Observer | None = None
+    baseline: Baseline | None = None
     _sessions: dict[Path, LiveSession] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -89,6 +91,8 @@ class LiveRun:
                 contracts, client, self.ledger, self.run_dir, self.settings.wait, self.schedule
             )
             found.observer = self.observer
+            found.strict, found.baseline = self.settings.strict, self.baseline
+            found.max_free_probes = self.settings.max_free_probes
             if self.recorder_factory is not None:
                 found.recorder = self.recorder_factory(self)
             self._sessions[folder] = found
@@ -144,8 +148,14 @@ def configure(config: pytest.Config) -> None:
         run_dir, owner = Path(workerinput[RUN_DIR_KEY]), False
     else:
         run_dir, owner = Path(tempfile.mkdtemp(prefix="foxcontract-live-")), True
+    baseline = None
+    if settings.baseline:
+        try:
+            baseline = load_baseline(config.invocation_params.dir / settings.baseline)
+        except BaselineError as exc:
+            raise pytest.UsageError(f"--fox-baseline: {exc}") from None
     try:
-        run = LiveRun(settings, key, run_dir, owner, observer=_tally(config))
+        run = LiveRun(settings, key, run_dir, owner, observer=_tally(config), baseline=baseline)
     except LedgerError as exc:
         raise pytest.UsageError(str(exc)) from None
     if settings.mode is Mode.RECORD:
@@ -235,7 +245,8 @@ def summary(config: pytest.Config) -> list[str]:
     verbose = config.get_verbosity() > 0
     lines = [_money(run.ledger)]
     lines += _tasks(read_results(run.run_dir), run.settings.wait)
-    lines += format_drift(read_outcomes(run.run_dir), verbose=verbose)
+    outcomes = read_outcomes(run.run_dir)
+    lines += format_drift(outcomes, verbose=verbose, baseline=run.baseline)
     for path in run.write_recordings():
         lines.append(f"recorded (redacted): {_shown(path, config)}")
     return lines
