@@ -32,13 +32,9 @@ from foxcontract.fake.mount import DEFAULT_BASE_URL, from_httpx, to_httpx
 from foxcontract.offline import Unchained
 from foxcontract.redact import redact, redact_headers
 
-__all__ = ["MARKER_HELP", "ContractViolationError", "FoxAPIMock", "fox_api", "remember_outcome"]
+__all__ = ["ContractViolationError", "FoxAPIMock", "fox_api_session", "remember_outcome"]
 
 MARKER = "fox_api"
-MARKER_HELP = (
-    "fox_api(base_url=..., key=..., strict=True, **fake_config): how the fox_api fixture's "
-    "fake FoxAPI behaves in this test"
-)
 
 
 class ContractViolationError(Unchained):
@@ -183,11 +179,10 @@ def _options(node: pytest.Item) -> tuple[dict[str, Any], dict[str, Any]]:
     return mine, given
 
 
-@pytest.fixture
-def fox_api(
+def fox_api_session(
     request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[FoxAPIMock]:
-    """The fake FoxAPI for httpx clients in this test (see :mod:`foxcontract.fixtures`)."""
+    """The ``fox_api`` fixture's work (registered in :mod:`foxcontract._registered`)."""
     mine, config = _options(request.node)
     config.setdefault("key", TEST_KEY)
     mock = FoxAPIMock(

@@ -14,7 +14,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from foxcontract.cassette import Cassette, CassetteError, Interaction, is_cassette, key_line
+from foxcontract._files import is_contract, yaml_files
+from foxcontract.cassette import Cassette, CassetteError, Interaction, key_line
 from foxcontract.contract.errors import ContractError, did_you_mean
 from foxcontract.contract.loader import load_contract, shipped_contracts_dir
 from foxcontract.contract.model import Contract
@@ -127,7 +128,7 @@ def matches(
 
 def _contract_files(cassette_path: Path) -> list[Path]:
     folders = [cassette_path.parent, cassette_path.parent.parent, shipped_contracts_dir()]
-    return [p for folder in folders for p in sorted(folder.glob("*.yaml")) if not is_cassette(p)]
+    return [p for folder in folders for p in yaml_files(folder) if is_contract(p)]
 
 
 @cache

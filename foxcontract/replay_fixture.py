@@ -32,12 +32,7 @@ from foxcontract.options import SETTINGS, Mode
 from foxcontract.redact import redact
 from foxcontract.replay import contract_for, matches
 
-__all__ = ["MARKER", "FoxReplay", "MissingInteractionError", "forward", "fox_replay"]
-
-MARKER = (
-    "fox_cassette(*paths): the cassette folder(s) or files the fox_replay fixture answers "
-    "from (and records to, with --fox-mode record)"
-)
+__all__ = ["FoxReplay", "MissingInteractionError", "forward", "fox_replay_session"]
 
 
 class MissingInteractionError(Unchained):
@@ -167,9 +162,8 @@ class _Recorder:
                 )
 
 
-@pytest.fixture
-def fox_replay(request: pytest.FixtureRequest) -> Iterator[FoxReplay]:
-    """Answer httpx requests from cassettes (see :mod:`foxcontract.replay_fixture`)."""
+def fox_replay_session(request: pytest.FixtureRequest) -> Iterator[FoxReplay]:
+    """The ``fox_replay`` fixture's work (registered in :mod:`foxcontract._registered`)."""
     marker = request.node.get_closest_marker("fox_cassette")
     root = Path(str(request.config.rootpath))
     paths = (

@@ -22,9 +22,7 @@ from foxcontract.options import SETTINGS, Mode
 from foxcontract.redact import redact
 from foxcontract.replay import Replayed, contract_for, replay
 
-__all__ = ["MARKER", "CassetteFile", "CassetteItem", "ReplayFailure", "collect_file"]
-
-MARKER = "fox_replay: an item replaying one recorded interaction of a cassette file"
+__all__ = ["CassetteFile", "CassetteItem", "ReplayFailure", "collect_file"]
 
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")

@@ -13,18 +13,26 @@ import json
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from foxcontract.contract.model import Contract
 from foxcontract.options import SETTINGS
-from foxcontract.oracle import Violation, check
-from foxcontract.strategies._combos import exercised
+
+if TYPE_CHECKING:
+    from foxcontract.contract.model import Contract
+    from foxcontract.oracle import Violation
 
 __all__ = ["TALLY", "CoverageTally", "RuleCount", "configure", "finish", "summary", "tally_of"]
 
 _WORKER_KEY = "foxcontract_tally"
+
+
+def check(body: Any, contract: Contract) -> list[Violation]:
+    """The oracle's judgement (imported on first use: the tally is set up in every run)."""
+    from foxcontract.oracle import check as judge
+
+    return judge(body, contract)
 
 
 @dataclass
@@ -64,6 +72,8 @@ class CoverageTally:
             table = self.rules[contract.name]
         else:
             table = self.register(contract)
+        from foxcontract.strategies._combos import exercised
+
         found = check(body, contract)
         broken_rules = {v.rule for v in found}
         broken_fields = {v.field for v in found}
@@ -79,7 +89,7 @@ class CoverageTally:
         """Record that the provider answered ``status`` to a case of ``rule_id`` (``None``
         for an accepted case, counted under ``(no rule broken)``)."""
         name = contract if isinstance(contract, str) else contract.name
-        if isinstance(contract, Contract):
+        if not isinstance(contract, str):
             self.register(contract)
         table = self.rules.setdefault(name, {})
         count = table.setdefault(rule_id or "(no rule broken)", RuleCount(""))
