@@ -27,6 +27,7 @@ from typing import Any
 import pytest
 import respx
 
+from foxcontract._project import project_contracts
 from foxcontract.fake import TEST_KEY, Call, FakeAPI, FakeConfig, FakeRequest, Fault, TaskScript
 from foxcontract.fake.mount import DEFAULT_BASE_URL, from_httpx, to_httpx
 from foxcontract.offline import Unchained
@@ -165,7 +166,9 @@ class FoxAPIMock:
 def _options(node: pytest.Item) -> tuple[dict[str, Any], dict[str, Any]]:
     marker = node.get_closest_marker(MARKER)
     given = dict(marker.kwargs) if marker is not None else {}
-    mine: dict[str, Any] = {k: given.pop(k) for k in ("base_url", "strict") if k in given}
+    mine: dict[str, Any] = {
+        k: given.pop(k) for k in ("base_url", "strict", "contracts") if k in given
+    }
     known = {f.name for f in fields(FakeConfig)}
     for key in given:
         if key not in known:
@@ -173,7 +176,7 @@ def _options(node: pytest.Item) -> tuple[dict[str, Any], dict[str, Any]]:
 
             pytest.fail(
                 f"@pytest.mark.fox_api: unknown option {key!r}"
-                f"{did_you_mean(key, [*known, 'base_url', 'strict'])}",
+                f"{did_you_mean(key, [*known, 'base_url', 'strict', 'contracts'])}",
                 pytrace=False,
             )
     return mine, given
@@ -185,8 +188,9 @@ def fox_api_session(
     """The ``fox_api`` fixture's work (registered in :mod:`foxcontract._registered`)."""
     mine, config = _options(request.node)
     config.setdefault("key", TEST_KEY)
+    project = project_contracts(request.config, request.node)  # the project's own copy
     mock = FoxAPIMock(
-        FakeAPI(FakeConfig(**config)),
+        FakeAPI(FakeConfig(**config), create=project.create, poll=project.poll),
         mine.get("base_url", DEFAULT_BASE_URL),
         mine.get("strict", True),
     )

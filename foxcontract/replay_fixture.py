@@ -22,11 +22,10 @@ import httpx
 import pytest
 import respx
 
+from foxcontract._project import ProjectContracts, cassette_folder, project_contracts
 from foxcontract.cassette import Cassette, Interaction, load_cassette
 from foxcontract.cassette.write import now, write_cassette
-from foxcontract.contract.loader import shipped_contracts_dir
 from foxcontract.contract.model import Contract
-from foxcontract.fake.core import shipped_endpoints
 from foxcontract.offline import HOW_TO_RECORD, Unchained, blocked_network
 from foxcontract.options import SETTINGS, Mode
 from foxcontract.redact import redact
@@ -117,7 +116,8 @@ def forward(request: httpx.Request) -> httpx.Response:
 
 
 class _Recorder:
-    def __init__(self) -> None:
+    def __init__(self, project: ProjectContracts) -> None:
+        self.project = project
         self.calls: list[tuple[httpx.Request, httpx.Response]] = []
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
@@ -126,7 +126,7 @@ class _Recorder:
         return response
 
     def write(self, base_url: str, folder: Path, test_name: str) -> None:
-        create, poll = shipped_endpoints()
+        create, poll = self.project.create, self.project.poll
         by_contract: dict[str, list[Interaction]] = {}
         for n, (request, response) in enumerate(self.calls, start=1):
             contract = create if request.method == create.method else poll
@@ -167,7 +167,9 @@ def fox_replay_session(request: pytest.FixtureRequest) -> Iterator[FoxReplay]:
     marker = request.node.get_closest_marker("fox_cassette")
     root = Path(str(request.config.rootpath))
     paths = (
-        [root / str(p) for p in marker.args] if marker else [shipped_contracts_dir() / "cassettes"]
+        [root / str(p) for p in marker.args]
+        if marker
+        else [cassette_folder(request.config, request.node)]  # the project's, else shipped
     )
     settings = request.config.stash[SETTINGS]
     if settings.mode is Mode.REPLAY:
@@ -177,7 +179,7 @@ def fox_replay_session(request: pytest.FixtureRequest) -> Iterator[FoxReplay]:
             with blocked_network(router):
                 yield replay
         return
-    recorder = _Recorder()
+    recorder = _Recorder(project_contracts(request.config, request.node))
     with respx.mock(assert_all_called=False) as router:
         router.route(url__startswith=settings.base_url + "/").mock(side_effect=recorder)
         router.route().pass_through()
