@@ -43,9 +43,15 @@ def fox_api(
     project's contract, answers are contract-valid and scriptable (see
     :mod:`foxcontract.fixtures`)."""
     __tracebackhide__ = True
+    from foxcontract._consumer_coverage import observe_calls
     from foxcontract.fixtures import fox_api_session
 
-    yield from fox_api_session(request, monkeypatch)
+    session = fox_api_session(request, monkeypatch)
+    mock = next(session)
+    yield mock
+    fake = mock.fake
+    observe_calls(request.config, fake.calls, fake.create_contract, fake.poll_contract)
+    yield from session  # the fixture's own teardown
 
 
 @pytest.fixture

@@ -77,9 +77,10 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 def pytest_terminal_summary(
     terminalreporter: pytest.TerminalReporter, config: pytest.Config
 ) -> None:
-    from foxcontract import report
+    from foxcontract import _consumer_coverage, report
 
     report.summary(terminalreporter, config)
+    _consumer_coverage.summary(terminalreporter, config)
     if _live(config):
         from foxcontract.live import hooks as live
 

@@ -4,7 +4,8 @@ many broke it, and what the provider answered. One tally per run in ``config.sta
 controller, which adds them up before the terminal summary and the ``--fox-report`` JSON.
 
 The replay and live modes record provider answers with
-``tally_of(config).provider(rule_id, status, contract)``.
+``tally_of(config).provider(rule_id, status, contract)``. The consumer-coverage tally
+(:mod:`foxcontract._consumer_coverage`) travels from the xdist workers the same way.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from foxcontract._consumer_coverage import CONSUMER, consumer_tally
 from foxcontract.options import SETTINGS
 
 if TYPE_CHECKING:
@@ -26,6 +28,7 @@ if TYPE_CHECKING:
 __all__ = ["TALLY", "CoverageTally", "RuleCount", "configure", "finish", "summary", "tally_of"]
 
 _WORKER_KEY = "foxcontract_tally"
+_CONSUMER_KEY = "foxcontract_consumer"
 
 
 def check(body: Any, contract: Contract) -> list[Violation]:
@@ -142,9 +145,13 @@ class _XdistHooks:
         self.config = config
 
     def pytest_testnodedown(self, node: Any, error: Any) -> None:
-        sent = getattr(node, "workeroutput", {}).get(_WORKER_KEY)
+        output = getattr(node, "workeroutput", {})
+        sent = output.get(_WORKER_KEY)
         if sent:
             tally_of(self.config).merge(json.loads(sent))
+        consumer = output.get(_CONSUMER_KEY)
+        if consumer:
+            consumer_tally(self.config).merge(json.loads(consumer))
 
 
 def configure(config: pytest.Config) -> None:
@@ -160,6 +167,8 @@ def finish(session: pytest.Session) -> None:
     workeroutput = getattr(config, "workeroutput", None)
     if workeroutput is not None:
         workeroutput[_WORKER_KEY] = json.dumps(tally.to_json())
+        if CONSUMER in config.stash:
+            workeroutput[_CONSUMER_KEY] = json.dumps(config.stash[CONSUMER].to_json())
         return
     target = config.stash[SETTINGS].report if SETTINGS in config.stash else None
     if target:
