@@ -1,4 +1,4 @@
-"""What the plugin registers at start-up: the markers' help and the fixtures' faces.
+"""What the plugin registers at start-up: every marker's help and the fixtures' faces.
 
 pytest finds fixtures on the plugin module when it loads, in every run of every project
 that has foxcontract installed. So the fixtures registered here are thin faces: each one
@@ -20,12 +20,20 @@ if TYPE_CHECKING:
 __all__ = ["MARKERS", "configure", "fox_api", "fox_replay", "remember_outcome"]
 
 MARKERS = (
+    "foxcontract: an item collected from a foxcontract contract file",
+    "fox_accepted: a rule item whose cases the rule accepts",
+    "fox_violated: a rule item whose cases break the rule",
+    "fox_example: a documented example of a contract",
+    "fox_response: generated responses of a contract",
+    "fox_consistency: whether a contract's rules contradict each other",
     "fox_api(base_url=..., key=..., strict=True, contracts=..., **fake_config): how the "
     "fox_api fixture's fake FoxAPI behaves in this test (contracts: the contract folder or "
     "files it follows, as --fox-contracts)",
     "fox_replay: an item replaying one recorded interaction of a cassette file",
     "fox_cassette(*paths): the cassette folder(s) or files the fox_replay fixture answers "
     "from (and records to, with --fox-mode record)",
+    "fox_live: a live probe of the provider (--fox-mode live or record)",
+    "fox_paid: a live probe that is paid for (an accepted create)",
 )
 """The markers' lines as ``pytest --markers`` shows them."""
 
@@ -50,8 +58,10 @@ def fox_api(
     mock = next(session)
     yield mock
     fake = mock.fake
-    observe_calls(request.config, fake.calls, fake.create_contract, fake.poll_contract)
-    yield from session  # the fixture's own teardown
+    try:
+        observe_calls(request.config, fake.calls, fake.create_contract, fake.poll_contract)
+    finally:
+        yield from session  # the fixture's own teardown
 
 
 @pytest.fixture

@@ -23,23 +23,11 @@ from foxcontract import profiles, report
 from foxcontract._files import SUFFIXES, file_kind
 from foxcontract.options import SETTINGS
 
-__all__ = ["MARKERS", "ContractFile", "collect_file", "configure", "is_collected_contract"]
-
-
-MARKERS = {
-    "foxcontract": "an item collected from a foxcontract contract file",
-    "fox_accepted": "a rule item whose cases the rule accepts",
-    "fox_violated": "a rule item whose cases break the rule",
-    "fox_example": "a documented example of a contract",
-    "fox_response": "generated responses of a contract",
-    "fox_consistency": "whether a contract's rules contradict each other",
-}
+__all__ = ["ContractFile", "collect_file", "configure", "is_collected_contract"]
 
 
 def configure(config: pytest.Config) -> None:
-    """Markers, the Hypothesis profiles (if named) and the coverage tally of this run."""
-    for name, help_text in MARKERS.items():
-        config.addinivalue_line("markers", f"{name}: {help_text}")
+    """The Hypothesis profiles (if named) and the coverage tally of this run."""
     profiles.configure(config)
     report.configure(config)
 

@@ -22,6 +22,7 @@ import httpx
 import pytest
 import respx
 
+from foxcontract._files import is_cassette, yaml_files
 from foxcontract._project import ProjectContracts, cassette_folder, project_contracts
 from foxcontract.cassette import Cassette, Interaction, load_cassette
 from foxcontract.cassette.write import now, write_cassette
@@ -41,7 +42,7 @@ class MissingInteractionError(Unchained):
 def _cassette_files(paths: list[Path]) -> list[Path]:
     out: list[Path] = []
     for path in paths:
-        out += sorted(path.glob("*.yaml")) if path.is_dir() else [path]
+        out += [p for p in yaml_files(path) if is_cassette(p)] if path.is_dir() else [path]
     return out
 
 
