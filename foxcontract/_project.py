@@ -4,8 +4,8 @@ A team keeps its own copy of the contracts (``foxcontract init`` puts one in ``c
 and edits it, e.g. to add a model. The contract suite, ``fox_api`` and ``fox_replay`` must
 all follow that copy, found in this order:
 
-1. the test's marker, ``@pytest.mark.fox_api(contracts="path")`` (a folder or file, or a
-   list of them);
+1. the test's marker, ``@pytest.mark.fox_api(contracts="path")`` (or ``fox_server``; a
+   folder or file, or a list of them);
 2. ``--fox-contracts`` / the ini ``fox_contracts``;
 3. the contracts shipped with foxcontract.
 
@@ -31,7 +31,8 @@ if TYPE_CHECKING:
 
 __all__ = ["ProjectContracts", "cassette_folder", "contract_paths", "project_contracts"]
 
-MARKER = "fox_api"
+MARKERS = ("fox_api", "fox_server")
+"""The markers whose ``contracts=`` option names a test's contracts."""
 
 
 @dataclass(frozen=True)
@@ -54,10 +55,14 @@ _CACHE = pytest.StashKey[dict[tuple[Path, int], "Contract"]]()
 
 
 def _marked(node: pytest.Item | None) -> tuple[str, ...] | None:
-    marker = node.get_closest_marker(MARKER) if node is not None else None
-    if marker is None or "contracts" not in marker.kwargs:
+    if node is None:
         return None
-    given: Any = marker.kwargs["contracts"]
+    markers = [node.get_closest_marker(name) for name in MARKERS]
+    given: Any = next(
+        (m.kwargs["contracts"] for m in markers if m and "contracts" in m.kwargs), None
+    )
+    if given is None:
+        return None
     if isinstance(given, str | Path):
         return (str(given),)
     if isinstance(given, list | tuple) and all(isinstance(g, str | Path) for g in given):

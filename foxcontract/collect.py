@@ -23,13 +23,24 @@ from foxcontract import profiles, report
 from foxcontract._files import SUFFIXES, file_kind
 from foxcontract.options import SETTINGS
 
-__all__ = ["ContractFile", "collect_file", "configure", "is_collected_contract"]
+__all__ = ["ContractFile", "collect_file", "configure", "finish", "is_collected_contract"]
+
+_CASSETTES = pytest.StashKey[bool]()
+"""Set when a cassette file was collected (its items may leave snapshot updates)."""
 
 
 def configure(config: pytest.Config) -> None:
     """The Hypothesis profiles (if named) and the coverage tally of this run."""
     profiles.configure(config)
     report.configure(config)
+
+
+def finish(session: pytest.Session) -> None:
+    """Write the snapshot updates the cassette items left (only in a run that had some)."""
+    if session.config.stash.get(_CASSETTES, False):
+        from foxcontract import replay_items
+
+        replay_items.finish(session)
 
 
 def _configured(path: Path, config: pytest.Config) -> bool:
@@ -59,6 +70,7 @@ def collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector 
     if file_kind(file_path) == "cassette":
         from foxcontract.replay_items import CassetteFile
 
+        parent.config.stash[_CASSETTES] = True
         cassette: CassetteFile = CassetteFile.from_parent(parent, path=file_path)
         return cassette
     if not is_collected_contract(file_path, parent.config):

@@ -15,7 +15,11 @@ from pathlib import Path
 import pytest
 
 from foxcontract import _registered, collect, options
-from foxcontract._registered import fox_api, fox_replay  # noqa: F401  (registers the fixtures)
+from foxcontract._registered import (  # noqa: F401  (registers the fixtures)
+    fox_api,
+    fox_replay,
+    fox_server,
+)
 
 __all__: list[str] = []
 
@@ -71,6 +75,7 @@ def pytest_make_collect_report(
 def pytest_sessionfinish(session: pytest.Session) -> None:
     from foxcontract import report
 
+    collect.finish(session)
     report.finish(session)
 
 
