@@ -129,3 +129,37 @@ def test_no_table_in_a_run_without_the_fixtures(pytester: pytest.Pytester) -> No
     result = pytester.runpytest("-p", "no:cacheprovider")
     result.assert_outcomes(passed=1)
     result.stdout.no_fnmatch_line("*consumer coverage*")
+
+
+def test_fox_server_calls_are_counted_too(project: pytest.Pytester) -> None:
+    project.makepyfile(
+        test_served="""
+        import json
+        import urllib.error
+        import urllib.request
+
+
+        def test_urllib_client(fox_server):
+            fox_server.fault(kind="rate_limit")
+            request = urllib.request.Request(
+                fox_server.base_url + "/v1/mini",
+                data=json.dumps({"model": "big"}).encode(),
+                headers={"Authorization": "Bearer " + fox_server.key,
+                         "Content-Type": "application/json"},
+            )
+            try:
+                urllib.request.urlopen(request, timeout=5)
+            except urllib.error.HTTPError as error:
+                assert error.code == 429
+        """
+    )
+    result = project.runpytest("-p", "no:cacheprovider", "test_served.py")
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "your tests sent 1 requests to the fake FoxAPI in 1 tests",
+            "  rules of mini   accepted  broke",
+            "  body.type              1      0",
+        ]
+    )
+    result.stdout.fnmatch_lines(["  429 rate limited                         1"])
