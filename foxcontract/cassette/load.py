@@ -15,11 +15,17 @@ from typing import Any
 from foxcontract.cassette.model import FORMAT, SOURCES, Cassette, Interaction
 from foxcontract.cassette.yaml12 import load_yaml12
 from foxcontract.contract.errors import ContractError, Problem, did_you_mean
-from foxcontract.contract.source import Source, parse_source
+from foxcontract.contract.source import Limits, Source, parse_source, read_text
 
-__all__ = ["CassetteError", "is_cassette", "key_line", "load_cassette"]
+__all__ = ["CASSETTE_LIMITS", "CassetteError", "is_cassette", "key_line", "load_cassette"]
+
+# A cassette holds whole answers, so it may be larger than a contract; past this it is refused
+# (with its line-numbered parse, a file this size still reports a problem within seconds).
+CASSETTE_LIMITS = Limits("cassette file", max_bytes=8_000_000)
 
 _KEY = re.compile(rb"^cassette[ \t]*:", re.MULTILINE)
+# the first line the writer writes: a file cut short after it is still a (broken) cassette
+_HEADER = b"# foxcontract cassette:"
 _NAME_LINE = re.compile(r"^([ \t]*)-[ \t]+name[ \t]*:", re.MULTILINE)
 
 # field -> (required, type check, what it must be)
@@ -62,21 +68,25 @@ class CassetteError(ContractError):
 
 
 def is_cassette(path: Path) -> bool:
-    """Whether ``path`` is a YAML file with the top-level key ``cassette:``."""
+    """Whether ``path`` is a YAML file with the top-level key ``cassette:``, or one that
+    starts with the header the writer writes (a cassette cut short is then an error, not a
+    file passed over)."""
     if path.suffix not in (".yaml", ".yml"):
         return False
     try:
         with path.open("rb") as handle:
-            return bool(_KEY.search(handle.read(4096)))
+            start = handle.read(4096)
     except OSError:
         return False
+    return start.startswith(_HEADER) or bool(_KEY.search(start))
 
 
 def _fast(text: str) -> Any:
-    """A parse without line numbers; ``None`` when it fails, so the careful parse reports
+    """A parse without line numbers; ``None`` when it fails (or finds what the careful
+    parse must judge: an alias, a duplicate key, deep nesting), so the careful parse reports
     the problem with its line."""
     try:
-        return load_yaml12(text)
+        return load_yaml12(text, CASSETTE_LIMITS.max_depth)
     except Exception:  # any failure: the careful parse below reports it with its line
         return None
 
@@ -84,16 +94,11 @@ def _fast(text: str) -> Any:
 def load_cassette(path: str | Path) -> Cassette:
     """Read and check one cassette file; raises :class:`CassetteError` (``file:line``)."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise CassetteError.at(path, 1, "cassette file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CassetteError.at(path, 1, f"cannot read cassette file: {exc}") from None
+    text = read_text(path, CASSETTE_LIMITS, CassetteError)
     data = _fast(text)
     if data is not None and not _problems(data, None, path):
         return _build(path, data, _lines(text))
-    source = parse_source(path, text, CassetteError)
+    source = parse_source(path, text, CassetteError, CASSETTE_LIMITS)
     problems = _problems(source.data, source, path)
     if problems:
         raise CassetteError(problems)
