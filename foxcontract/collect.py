@@ -19,8 +19,7 @@ import pytest
 
 from foxcontract import profiles, report
 from foxcontract.contract.errors import ContractError
-from foxcontract.contract.loader import load_contract
-from foxcontract.contract.metaschema import schema_problems
+from foxcontract.contract.loader import check_errors_file, load_contract
 from foxcontract.contract.source import read_source
 from foxcontract.items import (
     ACCEPTED,
@@ -109,9 +108,7 @@ class ContractFile(pytest.File):
     def collect(self) -> Iterator[pytest.Item]:
         source = read_source(self.path)
         if source.data.get("kind") == "errors":
-            problems = schema_problems(source)
-            if problems:
-                raise ContractError(problems)
+            check_errors_file(source)
             return
         contract = load_contract(self.path)
         yield ConsistencyItem.from_parent(self, name="consistency", contract=contract)

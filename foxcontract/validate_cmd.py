@@ -10,8 +10,8 @@ from pathlib import Path
 
 from foxcontract.cmdline import add_paths_argument, contract_files
 from foxcontract.contract import Contract, ContractError
-from foxcontract.contract.loader import load_contract
-from foxcontract.contract.metaschema import schema_problems
+from foxcontract.contract.errors import Problem
+from foxcontract.contract.loader import check_errors_file, load_contract
 from foxcontract.contract.source import read_source
 
 __all__ = ["add_arguments", "check_file", "run"]
@@ -27,9 +27,7 @@ def check_file(path: Path) -> Contract | None:
     source = read_source(path)
     if source.data.get("kind") == "endpoint":
         return load_contract(path)
-    problems = schema_problems(source)
-    if problems:
-        raise ContractError(problems)
+    check_errors_file(source)
     return None
 
 
@@ -49,6 +47,9 @@ def run(args: argparse.Namespace) -> int:
             failed = True
             for problem in exc.problems:
                 print(problem)
+        except Exception as exc:  # a defect in foxcontract: report it, and check the rest
+            failed = True
+            print(Problem(path, 1, f"cannot check this file: {type(exc).__name__}: {exc}"[:500]))
         else:
             print(f"{path}: ok ({_summary(path, contract)})")
     return 1 if failed else 0

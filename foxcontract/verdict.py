@@ -22,6 +22,7 @@ from weakref import WeakKeyDictionary
 from jsonschema import Draft202012Validator
 
 from foxcontract.contract.model import Contract, ErrorKind
+from foxcontract.contract.schemas import validator_of
 from foxcontract.oracle import Violation, check
 
 __all__ = ["NO_BODY", "Expected", "Problem", "Verdict", "expect", "judge", "response_problems"]
@@ -169,7 +170,7 @@ def _validator(contract: Contract, key: str, schema: Mapping[str, Any]) -> Draft
     per = _validators.setdefault(contract, {})
     found = per.get(key)
     if found is None:
-        found = per[key] = Draft202012Validator(dict(schema))
+        found = per[key] = validator_of(schema)
     return found
 
 

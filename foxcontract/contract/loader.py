@@ -22,10 +22,12 @@ from foxcontract.contract.model import (
     Rule,
     Settings,
 )
+from foxcontract.contract.schemas import embedded_problems, resolve_refs
 from foxcontract.contract.source import Source, read_source
 
 __all__ = [
     "FIELD_KEYWORDS",
+    "check_errors_file",
     "default_contract",
     "load_contract",
     "load_contracts",
@@ -78,9 +80,19 @@ def load_contract(path: str | Path) -> Contract:
         raise ContractError.at(
             path, source.line(["kind"]), "this is an errors file, not an endpoint contract"
         )
+    source = resolve_refs(source)
     errors_source = _errors_source(source)
-    _raise_if(meaning_problems(source, errors_source.data))
+    _raise_if(meaning_problems(source, errors_source.data) + embedded_problems(source))
     return _build(source, errors_source)
+
+
+def check_errors_file(source: Source) -> Source:
+    """An errors file checked as a contract's errors are (its schema's ``$ref`` resolved);
+    raises :class:`ContractError`."""
+    _raise_if(schema_problems(source))
+    source = resolve_refs(source)
+    _raise_if(embedded_problems(source))
+    return source
 
 
 def load_contracts(paths: list[Path]) -> Iterator[Contract]:
@@ -118,7 +130,7 @@ def _errors_source(source: Source) -> Source:
             f"{source.data['errors']!r} is not an errors file: its kind is "
             f"{errors.data.get('kind')!r}, not 'errors'",
         )
-    return errors
+    return check_errors_file(errors)
 
 
 def _condition(spec: Any) -> Condition:

@@ -130,7 +130,7 @@ class _Refused(Exception):
 _INT_TAG = "tag:yaml.org,2002:int"
 
 
-class _BoundedComposer(Composer):  # type: ignore[misc]
+class _BoundedComposer(Composer):
     """ruamel's composer, refusing what :class:`Limits` does not allow as it goes."""
 
     limits: Limits = CONTRACT_LIMITS
@@ -198,7 +198,7 @@ def parse_source(
     """Parse ``text`` (the content of ``path``) keeping every line; bad YAML, or YAML over
     ``limits``, is an ``error`` at the line where the parser stopped."""
     yaml = YAML(typ="rt", pure=True)
-    yaml.Composer = type("Composer", (_BoundedComposer,), {"limits": limits})
+    yaml.Composer = type("Composer", (_BoundedComposer,), {"limits": limits})  # type: ignore[assignment]
     try:
         tree = yaml.load(text)
     except _Refused as exc:
