@@ -19,7 +19,7 @@ import pytest
 
 from foxcontract import profiles, report
 from foxcontract.contract.errors import ContractError
-from foxcontract.contract.loader import check_errors_file, load_contract
+from foxcontract.contract.loader import check_errors_file, load_source
 from foxcontract.contract.source import read_source
 from foxcontract.items import (
     ACCEPTED,
@@ -110,7 +110,7 @@ class ContractFile(pytest.File):
         if source.data.get("kind") == "errors":
             check_errors_file(source)
             return
-        contract = load_contract(self.path)
+        contract = load_source(source)
         yield ConsistencyItem.from_parent(self, name="consistency", contract=contract)
         for rule in contract.rules:
             for kind in (ACCEPTED, VIOLATED):

@@ -31,6 +31,7 @@ __all__ = [
     "default_contract",
     "load_contract",
     "load_contracts",
+    "load_source",
     "shipped_contracts_dir",
 ]
 
@@ -73,8 +74,12 @@ def default_contract() -> Contract:
 
 def load_contract(path: str | Path) -> Contract:
     """Load and validate one endpoint contract file; raises :class:`ContractError`."""
-    path = Path(path)
-    source = read_source(path)
+    return load_source(read_source(Path(path)))
+
+
+def load_source(source: Source) -> Contract:
+    """:func:`load_contract` of a file already parsed (each file is parsed once)."""
+    path = source.path
     _raise_if(schema_problems(source))
     if source.data.get("kind") != "endpoint":
         raise ContractError.at(
@@ -98,14 +103,9 @@ def check_errors_file(source: Source) -> Source:
 def load_contracts(paths: list[Path]) -> Iterator[Contract]:
     """Each endpoint contract among ``paths`` (errors files are read through them)."""
     for path in paths:
-        if _kind(path) == "endpoint":
-            yield load_contract(path)
-
-
-def _kind(path: Path) -> str | None:
-    data = read_source(path).data
-    kind = data.get("kind")
-    return kind if isinstance(kind, str) else None
+        source = read_source(path)
+        if source.data.get("kind") == "endpoint":
+            yield load_source(source)
 
 
 def _raise_if(problems: list[Problem]) -> None:

@@ -45,9 +45,9 @@ class Limits:
     max_alias_nodes: int = 10_000
 
 
-# A real contract is a few KB: 1 MB leaves room for hundreds of rules and keeps validation
-# of the largest accepted file within seconds.
-CONTRACT_LIMITS = Limits("contract file", max_bytes=1_000_000)
+# A real contract is a few KB; 500 KB leaves room for thousands of rules, and the parse (the
+# bulk of validation, linear in the size) of the largest accepted file stays within seconds.
+CONTRACT_LIMITS = Limits("contract file", max_bytes=500_000)
 
 JSONPath = Sequence[str | int]
 
