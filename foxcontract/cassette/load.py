@@ -114,8 +114,8 @@ def _lines(text: str) -> list[int]:
 def key_line(path: Path, key: str) -> int:
     """The line of a top-level ``key:`` of a file (1 when it cannot be found)."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        text = read_text(path, CASSETTE_LIMITS, CassetteError)
+    except CassetteError:
         return 1
     match = re.search(rf"^{re.escape(key)}[ \t]*:", text, re.MULTILINE)
     return text.count("\n", 0, match.start()) + 1 if match else 1

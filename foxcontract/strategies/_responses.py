@@ -96,7 +96,11 @@ def _pinned(value: dict[str, Any], branches: list[Any]) -> dict[str, Any]:
     return {k: value[k] for k in read if k in value}
 
 
-def _build(schema: Schema) -> st.SearchStrategy[Any]:
+def _build(schema: Schema | bool) -> st.SearchStrategy[Any]:
+    if schema is False:  # the boolean schemas: false allows nothing, true anything
+        return st.nothing()
+    if schema is True:
+        schema = {}
     if "const" in schema:
         return st.just(schema["const"])
     if "enum" in schema:
