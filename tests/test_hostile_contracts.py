@@ -637,3 +637,31 @@ def test_a_huge_cassette_is_refused_before_it_is_parsed(tmp_path: Path) -> None:
         "reads; split it or shorten it"
     )
     assert time.perf_counter() - start < 1.0
+
+
+@pytest.mark.parametrize(
+    ("schema", "outcome", "line"),
+    [
+        ("true", "passed", None),
+        (
+            "false",
+            "failed",
+            "videos-generations.yaml:{line}: no case could be generated for response[200]: "
+            "Cannot generate test cases from empty strategy: nothing() (arg 0)",
+        ),
+    ],
+)
+def test_a_boolean_response_schema_runs_without_a_traceback(
+    pytester: pytest.Pytester, schema: str, outcome: str, line: str | None
+) -> None:
+    shutil.copy(CONTRACTS / "errors.yaml", pytester.path)
+    at = SHIPPED.index('  "200":\n    schema:\n')
+    end = SHIPPED.index("    volatile:", at)
+    path = pytester.path / "videos-generations.yaml"
+    path.write_text(SHIPPED[:at] + f'  "200":\n    schema: {schema}\n' + SHIPPED[end:])
+    result = pytester.runpytest("-q", "videos-generations.yaml::response[200]")
+    result.assert_outcomes(**{outcome: 1})
+    if line is not None:
+        assert line.format(line=line_of(path, '  "200":')) in result.stdout.lines
+    assert "Traceback" not in result.stdout.str()
+    assert "TypeError" not in result.stdout.str()
