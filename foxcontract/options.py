@@ -17,6 +17,7 @@ __all__ = [
     "SETTINGS",
     "Mode",
     "Option",
+    "RecordMode",
     "RunSettings",
     "add_options",
     "resolve",
@@ -34,6 +35,14 @@ class Mode(StrEnum):
     @property
     def networked(self) -> bool:
         return self is not Mode.REPLAY
+
+
+class RecordMode(StrEnum):
+    """What ``fox_replay`` sends and records (the record modes of VCR and pytest-recording)."""
+
+    NONE = "none"
+    NEW = "new"
+    ALL = "all"
 
 
 @dataclass(frozen=True)
@@ -116,6 +125,14 @@ OPTIONS: tuple[Option, ...] = (
         _paths,
         metavar="PATHS",
     ),
+    Option(
+        "record-mode",
+        "what the fox_replay fixture records with --fox-mode record: all (default there: send "
+        "every request and rewrite the test's recordings) or new (replay what is recorded, "
+        "send and record only what is missing); none (replay only) is the replay mode's",
+        None,
+        choices=("none", "new", "all"),
+    ),
 )
 
 SETTINGS_FIELDS = {o.dest for o in OPTIONS}
@@ -131,6 +148,7 @@ class RunSettings:
     wait: float
     report: str | None
     contracts: tuple[str, ...] = ()
+    record_mode: RecordMode = RecordMode.NONE
 
 
 SETTINGS = pytest.StashKey[RunSettings]()
@@ -171,4 +189,18 @@ def resolve(config: pytest.Config) -> RunSettings:
             raise pytest.UsageError(f"{origin}: invalid value {raw!r}: {exc}") from None
     values["mode"] = Mode(values["mode"])
     values["base_url"] = str(values["base_url"]).rstrip("/")
+    values["record_mode"] = _record_mode(values["mode"], values["record_mode"])
     return RunSettings(**values)
+
+
+def _record_mode(mode: Mode, given: str | None) -> RecordMode:
+    """``none`` in replay mode, ``all`` unless told otherwise in record mode; ``new`` or
+    ``all`` outside record mode is a usage error (they send paid requests)."""
+    if mode is Mode.RECORD:
+        return RecordMode(given or RecordMode.ALL)
+    if given in (None, RecordMode.NONE):
+        return RecordMode.NONE
+    raise pytest.UsageError(
+        f"--fox-record-mode {given} sends requests and records them: add --fox-mode record "
+        "(it needs FOXAPI_API_KEY, and --fox-budget for paid creates)"
+    )

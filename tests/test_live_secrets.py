@@ -34,7 +34,7 @@ def fake() -> Iterator[FakeAPI]:
             key=CANARY,
             # a drift (so failure messages are written) and a retried fault
             mutations=Mutations(accept_rules=frozenset({"lite-no-4k"})),
-            faults=(Fault(kind="rate_limit", times=2, retry_after=0.01),),
+            faults=(Fault(kind="rate_limit", times=2, retry_after=0),),
         )
     )
     with FakeServer(api) as server:
