@@ -557,12 +557,22 @@ def test_a_cassette_cut_to_its_header_is_an_error_not_passed_over(tmp_path: Path
     assert cassette_error(path) == f"{path}:1: the cassette file is empty"
 
 
-@pytest.mark.parametrize("keep", [0.25, 0.5, 0.9])
-def test_a_cassette_cut_short_is_an_error(tmp_path: Path, keep: float) -> None:
+@pytest.mark.parametrize(
+    ("cut_after", "message"),
+    [
+        ("  - name: ", "interaction 1: missing field 'request'"),
+        ("    respo", "not valid YAML: while scanning a simple key could not find expected ':'"),
+    ],
+    ids=["after-a-name", "inside-a-key"],
+)
+def test_a_cassette_cut_short_is_an_error(tmp_path: Path, cut_after: str, message: str) -> None:
     path = tmp_path / "videos-generations.yaml"
-    path.write_text(CASSETTE[: int(len(CASSETTE) * keep)])
+    at = CASSETTE.index(cut_after) + len(cut_after)
+    at = CASSETTE.index("\n", at) + 1 if cut_after.endswith(": ") else at
+    path.write_text(CASSETTE[:at])
     assert is_cassette(path)
-    assert cassette_error(path).startswith(f"{path}:")
+    line = path.read_text().count("\n", 0, path.read_text().rindex(cut_after)) + 1
+    assert cassette_error(path).splitlines()[0] == f"{path}:{line}: {message}"
 
 
 def test_a_cassette_with_a_duplicate_key_is_refused(tmp_path: Path) -> None:
