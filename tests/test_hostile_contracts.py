@@ -113,13 +113,19 @@ def test_a_few_aliases_are_fine(tmp_path: Path) -> None:
     assert contract.rule("lite-no-4k").then.values == ("720p", "1080p", "4k")
 
 
-def test_an_alias_inside_the_node_it_names_is_refused(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "schema",
+    ["schema: &s {not: *s}\n", "docs: &s x\nschema: &s {not: *s}\n"],
+    ids=["once", "again"],
+)
+def test_an_alias_inside_the_node_it_names_is_refused(tmp_path: Path, schema: str) -> None:
     path = tmp_path / "loop.yaml"
-    path.write_text(ERRORS_HEAD + "schema: &s {not: *s}\n" + ERRORS_TAIL)
+    path.write_text(ERRORS_HEAD + schema + ERRORS_TAIL)
     with pytest.raises(ContractError) as info:
         load_contract(path)
     assert str(info.value) == (
-        f"{path}:5: alias *s is inside the node it names (a structure that never ends); "
+        f"{path}:{line_of(path, 'schema:')}: alias *s is inside the node it names (a structure "
+        "that never ends); "
         "write the value out"
     )
 
@@ -154,6 +160,17 @@ def test_an_integer_past_pythons_digit_limit_is_an_error(
         "quote it if it is meant as a string\n"
     )
     assert code == 1
+
+
+def test_a_hex_integer_past_the_digit_limit_is_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "errors.yaml"
+    path.write_text(ERRORS_HEAD.replace('version: "1"', "version: 0x" + "f" * 4000) + ERRORS_TAIL)
+    with pytest.raises(ContractError) as info:
+        load_contract(path)
+    assert str(info.value) == (
+        f"{path}:4: an integer of 4,817 digits is longer than the 4,300 digits allowed; "
+        "quote it if it is meant as a string"
+    )
 
 
 def test_a_duplicate_key_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

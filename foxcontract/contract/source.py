@@ -10,6 +10,7 @@ their line. Duplicate keys are refused by the parser itself.
 
 from __future__ import annotations
 
+import math
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -39,7 +40,7 @@ __all__ = [
 class Limits:
     """What a YAML file may hold before it is refused (see the module docstring)."""
 
-    what: str  # "contract file", "cassette"
+    what: str  # "contract file", "cassette file": named in the messages
     max_bytes: int
     max_depth: int = 64
     max_alias_nodes: int = 10_000
@@ -136,6 +137,7 @@ class _BoundedComposer(Composer):
     limits: Limits = CONTRACT_LIMITS
 
     def compose_document(self) -> Any:
+        self.warn_double_anchors = False  # an anchor may be named again (valid YAML)
         self._alias_nodes = 0
         self._nodes = 0
         self._sizes: dict[str, int] = {}  # anchor -> nodes under it, aliases expanded
@@ -168,6 +170,8 @@ class _BoundedComposer(Composer):
                 f"nested more than {self.limits.max_depth} levels deep; "
                 f"a {self.limits.what} may not nest deeper",
             )
+        if event.anchor is not None:  # an anchor named again: the new node is not complete
+            self._sizes.pop(event.anchor, None)
         before = self._nodes
         self._nodes += 1
         node = super().compose_node(parent, index)
@@ -178,15 +182,25 @@ class _BoundedComposer(Composer):
     def compose_scalar_node(self, anchor: Any) -> Any:
         node = super().compose_scalar_node(anchor)
         if str(node.tag) == _INT_TAG:
-            digits = str(node.value).lstrip("+-").replace("_", "")
+            digits = _decimal_digits(str(node.value))
             most = sys.get_int_max_str_digits()
-            if most and digits.isdigit() and len(digits) > most:
+            if most and digits > most:
                 raise _Refused(
                     node.start_mark.line + 1,
-                    f"an integer of {len(digits):,} digits is longer than the {most:,} "
+                    f"an integer of {digits:,} digits is longer than the {most:,} "
                     "digits allowed; quote it if it is meant as a string",
                 )
         return node
+
+
+def _decimal_digits(text: str) -> int:
+    """About how many decimal digits the YAML integer ``text`` has (``0x``/``0o``/``0b``
+    too: Python reads those at any length, but cannot print them past the limit)."""
+    text = text.lstrip("+-").replace("_", "").lower()
+    for prefix, per_digit in (("0x", math.log10(16)), ("0o", math.log10(8)), ("0b", math.log10(2))):
+        if text.startswith(prefix):
+            return math.ceil((len(text) - 2) * per_digit)
+    return len(text)
 
 
 def parse_source(
