@@ -692,3 +692,40 @@ def test_a_boolean_response_schema_runs_without_a_traceback(
         assert line.format(line=line_of(path, '  "200":')) in result.stdout.lines
     assert "Traceback" not in result.stdout.str()
     assert "TypeError" not in result.stdout.str()
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "needle", "message"),
+    [
+        (
+            "        minLength: 1\n",
+            "        minLength: 1000000000\n",
+            "minLength: 1000000000",
+            "minLength 1,000,000,000 of 'prompt' is more than foxcontract can make values of "
+            "(at most 1,000); give the field an enum, or a smaller minLength",
+        ),
+        (
+            "        pattern: '\\S'\n",
+            "        pattern: '^a{99999}$'\n",
+            "a{99999}",
+            "pattern of 'prompt' repeats 99,999 times, more than foxcontract can make strings "
+            "of (at most 1,000)",
+        ),
+    ],
+    ids=["minLength", "pattern-repeat"],
+)
+def test_a_field_too_large_to_make_values_of_is_refused(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    old: str,
+    new: str,
+    needle: str,
+    message: str,
+) -> None:
+    shutil.copy(CONTRACTS / "errors.yaml", tmp_path)
+    path = tmp_path / "videos-generations.yaml"
+    assert SHIPPED.count(old) == 1
+    path.write_text(SHIPPED.replace(old, new))
+    code, out = validate(capsys, path)
+    assert out == f"{path}:{line_of(path, needle)}: {message}\n"
+    assert code == 1

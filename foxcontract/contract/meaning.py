@@ -29,6 +29,8 @@ def _types(schema: dict[str, Any]) -> list[str]:
 
 _BOUNDS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
 _SIZES = (("minLength", "maxLength"), ("minItems", "maxItems"))
+# the longest string or list foxcontract makes for a field (Hypothesis draws at most 8 KB)
+MAX_GENERATED = 1_000
 # the types of field whose values foxcontract generates (others need an enum or a const)
 _GENERATED = ("string", "integer", "number", "boolean")
 
@@ -82,6 +84,10 @@ def _feasibility(
     if why is not None:
         message = f"no value of {name!r} can be valid: {why}"
         return [Problem(src.path, src.line(at), message)]
+    if "enum" not in schema and "const" not in schema:
+        out += _size_problems(src, at, name, schema)
+    if out:
+        return out
     rest = {k: v for k, v in schema.items() if k not in ("enum", "const", "default")}
     check = validator_of(rest, formats=True)
     values: list[tuple[str, int | None, Any]]
@@ -101,6 +107,48 @@ def _feasibility(
             f"give it an enum or a const (values are made for {', '.join(_GENERATED)})"
         )
         out.append(Problem(src.path, src.line([*at, "type"]), message))
+    return out
+
+
+def _largest_repeat(pattern: str) -> int:
+    """The largest minimum count of a repetition (``a{500}``) in ``pattern`` (0 if none)."""
+    try:
+        parsed = re._parser.parse(pattern)  # type: ignore[attr-defined]
+    except Exception:  # an invalid pattern is reported on its own
+        return 0
+    most, stack = 0, [parsed]
+    while stack:
+        for op, av in stack.pop():
+            if op in (re._constants.MAX_REPEAT, re._constants.MIN_REPEAT):  # type: ignore[attr-defined]
+                most = max(most, av[0])
+            for part in av if isinstance(av, tuple | list) else ():
+                if isinstance(part, re._parser.SubPattern):  # type: ignore[attr-defined]
+                    stack.append(part)
+                elif isinstance(part, list):
+                    stack.extend(p for p in part if isinstance(p, re._parser.SubPattern))  # type: ignore[attr-defined]
+    return int(most)
+
+
+def _size_problems(
+    src: Source, at: list[str | int], name: str, schema: dict[str, Any]
+) -> list[Problem]:
+    """Sizes past what foxcontract can make values of (it makes every field's values)."""
+    out = []
+    for key in ("minLength", "minItems"):
+        value = schema.get(key)
+        if isinstance(value, int) and value > MAX_GENERATED:
+            message = (
+                f"{key} {value:,} of {name!r} is more than foxcontract can make values of "
+                f"(at most {MAX_GENERATED:,}); give the field an enum, or a smaller {key}"
+            )
+            out.append(Problem(src.path, src.line([*at, key]), message))
+    pattern = schema.get("pattern")
+    if isinstance(pattern, str) and _largest_repeat(pattern) > MAX_GENERATED:
+        message = (
+            f"pattern of {name!r} repeats {_largest_repeat(pattern):,} times, more than "
+            f"foxcontract can make strings of (at most {MAX_GENERATED:,})"
+        )
+        out.append(Problem(src.path, src.line([*at, "pattern"]), message))
     return out
 
 
