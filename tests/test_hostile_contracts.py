@@ -729,3 +729,27 @@ def test_a_field_too_large_to_make_values_of_is_refused(
     code, out = validate(capsys, path)
     assert out == f"{path}:{line_of(path, needle)}: {message}\n"
     assert code == 1
+
+
+@pytest.mark.parametrize(
+    ("errors", "reason"),
+    [
+        ("/etc/passwd", NOT_ALLOWED.removeprefix("is not allowed: ")),
+        ("https://example.com/errors.yaml", NOT_ALLOWED.removeprefix("is not allowed: ")),
+        ("../errors.yaml", "it leaves the contract's folder ({folder})"),
+    ],
+)
+def test_the_errors_file_must_be_under_the_contracts_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], errors: str, reason: str
+) -> None:
+    folder = tmp_path / "contracts"
+    folder.mkdir()
+    shutil.copy(CONTRACTS / "errors.yaml", tmp_path)
+    path = folder / "videos-generations.yaml"
+    path.write_text(SHIPPED.replace("errors: errors.yaml", f"errors: '{errors}'"))
+    code, out = validate(capsys, path)
+    assert out == (
+        f"{path}:{line_of(path, 'errors: ')}: errors file {errors!r} is not allowed: "
+        f"{reason.format(folder=folder.resolve())}\n"
+    )
+    assert code == 1

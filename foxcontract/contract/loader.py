@@ -22,7 +22,7 @@ from foxcontract.contract.model import (
     Rule,
     Settings,
 )
-from foxcontract.contract.schemas import embedded_problems, resolve_refs
+from foxcontract.contract.schemas import embedded_problems, outside_reason, resolve_refs
 from foxcontract.contract.source import Source, read_source
 
 __all__ = [
@@ -114,7 +114,13 @@ def _raise_if(problems: list[Problem]) -> None:
 
 
 def _errors_source(source: Source) -> Source:
-    target = source.path.parent / source.data["errors"]
+    name = source.data["errors"]
+    refused = outside_reason(source.path.parent, name, source.path.parent)
+    if refused is not None:
+        raise ContractError.at(
+            source.path, source.line(["errors"]), f"errors file {name!r} is not allowed: {refused}"
+        )
+    target = source.path.parent / name
     if not target.is_file():
         raise ContractError.at(
             source.path,

@@ -33,7 +33,13 @@ import referencing.exceptions
 from foxcontract.contract.errors import ContractError, Problem, did_you_mean
 from foxcontract.contract.source import Source, parse_source, read_text
 
-__all__ = ["MAX_REF_NODES", "embedded_problems", "resolve_refs", "validator_of"]
+__all__ = [
+    "MAX_REF_NODES",
+    "embedded_problems",
+    "outside_reason",
+    "resolve_refs",
+    "validator_of",
+]
 
 # what resolving every $ref may add to a contract, in schema values (a bound on "ref bombs"),
 # and how many $ref may lead one to the next
@@ -220,20 +226,10 @@ class _Resolver:
 
     def file_doc(self, doc: _Doc, ref: str, file_part: str, at: JSONPath) -> _Doc | bool:
         name = unquote(file_part)
-        if _SCHEME.match(name) or name.startswith(("/", "\\")):
-            return self.fail(
-                doc,
-                at,
-                f"$ref {ref!r} is not allowed: a contract may refer only to its own parts "
-                "(#/...) or to files under its folder, never to a URL or an absolute path",
-            )
+        refused = outside_reason(doc.source.path.parent, name, self.folder)
+        if refused is not None:
+            return self.fail(doc, at, f"$ref {ref!r} is not allowed: {refused}")
         target = (doc.source.path.parent / name).resolve()
-        if not target.is_relative_to(self.folder):
-            return self.fail(
-                doc,
-                at,
-                f"$ref {ref!r} is not allowed: it leaves the contract's folder ({self.folder})",
-            )
         if not target.is_file():
             return self.fail(doc, at, f"$ref {ref!r}: no such file {target}")
         source = self.files.get(target)
@@ -244,6 +240,20 @@ class _Resolver:
                 self.problems += exc.problems
                 return True
         return _Doc(source, source.data, [])
+
+
+def outside_reason(base: Path, name: str, folder: Path) -> str | None:
+    """Why a contract may not read the file ``name`` (relative to the folder ``base``), or
+    ``None`` when it may: a contract reads only files under ``folder``, never a URL or an
+    absolute path."""
+    if _SCHEME.match(name) or name.startswith(("/", "\\")):
+        return (
+            "a contract may refer only to its own parts (#/...) or to files under its "
+            "folder, never to a URL or an absolute path"
+        )
+    if not (base / name).resolve().is_relative_to(folder.resolve()):
+        return f"it leaves the contract's folder ({folder.resolve()})"
+    return None
 
 
 def _count(node: Any) -> int:
