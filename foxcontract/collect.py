@@ -20,7 +20,7 @@ import pytest
 from foxcontract import profiles, report
 from foxcontract.contract.errors import ContractError
 from foxcontract.contract.loader import check_errors_file, load_source
-from foxcontract.contract.source import read_source
+from foxcontract.contract.source import CONTRACT_LIMITS, read_source
 from foxcontract.items import (
     ACCEPTED,
     VIOLATED,
@@ -80,7 +80,11 @@ def is_contract(path: Path, config: pytest.Config) -> bool:
     if path.suffix not in _SUFFIXES:
         return False
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as handle:  # a file past the size limit is not read whole
+            head = handle.read(CONTRACT_LIMITS.max_bytes + 1)
+        text = head.decode(
+            "utf-8", errors="strict" if len(head) <= CONTRACT_LIMITS.max_bytes else "replace"
+        )
     except (OSError, UnicodeDecodeError):
         return _named(path, config)
     if _KEY.search(text):

@@ -753,3 +753,18 @@ def test_the_errors_file_must_be_under_the_contracts_folder(
         f"{reason.format(folder=folder.resolve())}\n"
     )
     assert code == 1
+
+
+def test_a_huge_contract_in_the_tree_is_a_collection_error(pytester: pytest.Pytester) -> None:
+    rule = "  - {id: r%d, when: {model: x}, then: {resolution: {in: [720p]}}}\n"
+    (pytester.path / "huge.yaml").write_text(SHIPPED + "".join(rule % i for i in range(80_000)))
+    start = time.perf_counter()
+    result = pytester.runpytest("--co", "-q", ".")
+    assert time.perf_counter() - start < SECONDS
+    result.stdout.fnmatch_lines(
+        [
+            "huge.yaml:1: the contract file is larger than 500,000 bytes, the most foxcontract "
+            "reads; split it or shorten it",
+            "*1 error*",
+        ]
+    )
