@@ -768,3 +768,26 @@ def test_a_huge_contract_in_the_tree_is_a_collection_error(pytester: pytest.Pyte
             "*1 error*",
         ]
     )
+
+
+@pytest.mark.parametrize("pattern", ["^(a+)+$", "(?:\\d*)*", "^((ab)+)+$"])
+def test_a_pattern_that_can_take_exponential_time_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], pattern: str
+) -> None:
+    shutil.copy(CONTRACTS / "errors.yaml", tmp_path)
+    path = tmp_path / "videos-generations.yaml"
+    path.write_text(SHIPPED.replace("        pattern: '\\S'\n", f"        pattern: '{pattern}'\n"))
+    code, out = validate(capsys, path)
+    assert out == (
+        f"{path}:{line_of(path, pattern)}: pattern of 'prompt' repeats a repetition (as in "
+        "(a+)+), which can take exponential time to match; repeat once (a+)\n"
+    )
+    assert code == 1
+
+
+@pytest.mark.parametrize("pattern", ["^(\\d+,)+$", "^(x{2})+$", "^a+b+$"])
+def test_a_pattern_with_one_way_to_match_is_fine(tmp_path: Path, pattern: str) -> None:
+    shutil.copy(CONTRACTS / "errors.yaml", tmp_path)
+    path = tmp_path / "videos-generations.yaml"
+    path.write_text(SHIPPED.replace("        pattern: '\\S'\n", f"        pattern: '{pattern}'\n"))
+    assert load_contract(path).field("prompt").schema["pattern"] == pattern

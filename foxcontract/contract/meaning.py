@@ -110,23 +110,35 @@ def _feasibility(
     return out
 
 
-def _largest_repeat(pattern: str) -> int:
-    """The largest minimum count of a repetition (``a{500}``) in ``pattern`` (0 if none)."""
+def _repeats(pattern: str) -> tuple[int, bool]:
+    """The largest minimum count of a repetition in ``pattern`` (``a{500}``: 500), and
+    whether an unbounded repetition repeats nothing but another repetition (``(a+)+``,
+    ``(?:\\d*)*``), which can take exponential time to match. ``(0, False)`` for a pattern
+    that does not compile (reported on its own)."""
+    parser: Any = getattr(re, "_parser", None)
+    constants: Any = getattr(re, "_constants", None)
     try:
-        parsed = re._parser.parse(pattern)  # type: ignore[attr-defined]
-    except Exception:  # an invalid pattern is reported on its own
-        return 0
-    most, stack = 0, [parsed]
+        parsed = parser.parse(pattern)
+        repeat_ops = (constants.MAX_REPEAT, constants.MIN_REPEAT)
+    except Exception:  # an invalid pattern, or another Python's private parser
+        return 0, False
+    most, nested, stack = 0, False, [parsed]
     while stack:
         for op, av in stack.pop():
-            if op in (re._constants.MAX_REPEAT, re._constants.MIN_REPEAT):  # type: ignore[attr-defined]
+            if op in repeat_ops:
                 most = max(most, av[0])
+                inner = av[2]
+                while len(inner) == 1 and inner[0][0] == constants.SUBPATTERN:
+                    inner = inner[0][1][3]
+                if av[1] == constants.MAXREPEAT and len(inner) == 1 and inner[0][0] in repeat_ops:
+                    low, high = inner[0][1][0], inner[0][1][1]
+                    nested = nested or low != high  # (a{2})+ is one way to match, (a+)+ many
             for part in av if isinstance(av, tuple | list) else ():
-                if isinstance(part, re._parser.SubPattern):  # type: ignore[attr-defined]
+                if isinstance(part, parser.SubPattern):
                     stack.append(part)
                 elif isinstance(part, list):
-                    stack.extend(p for p in part if isinstance(p, re._parser.SubPattern))  # type: ignore[attr-defined]
-    return int(most)
+                    stack.extend(p for p in part if isinstance(p, parser.SubPattern))
+    return int(most), nested
 
 
 def _size_problems(
@@ -143,10 +155,17 @@ def _size_problems(
             )
             out.append(Problem(src.path, src.line([*at, key]), message))
     pattern = schema.get("pattern")
-    if isinstance(pattern, str) and _largest_repeat(pattern) > MAX_GENERATED:
+    most, nested = _repeats(pattern) if isinstance(pattern, str) else (0, False)
+    if most > MAX_GENERATED:
         message = (
-            f"pattern of {name!r} repeats {_largest_repeat(pattern):,} times, more than "
-            f"foxcontract can make strings of (at most {MAX_GENERATED:,})"
+            f"pattern of {name!r} repeats {most:,} times, more than foxcontract can make "
+            f"strings of (at most {MAX_GENERATED:,})"
+        )
+        out.append(Problem(src.path, src.line([*at, "pattern"]), message))
+    if nested:
+        message = (
+            f"pattern of {name!r} repeats a repetition (as in (a+)+), which can take "
+            "exponential time to match; repeat once (a+)"
         )
         out.append(Problem(src.path, src.line([*at, "pattern"]), message))
     return out
