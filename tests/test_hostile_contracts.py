@@ -771,7 +771,7 @@ def test_a_huge_contract_in_the_tree_is_a_collection_error(pytester: pytest.Pyte
 
 
 @pytest.mark.parametrize("pattern", ["^(a+)+$", "(?:\\d*)*", "^((ab)+)+$"])
-def test_a_pattern_that_can_take_exponential_time_is_refused(
+def test_a_field_pattern_that_can_take_exponential_time_is_refused(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], pattern: str
 ) -> None:
     shutil.copy(CONTRACTS / "errors.yaml", tmp_path)
@@ -779,8 +779,9 @@ def test_a_pattern_that_can_take_exponential_time_is_refused(
     path.write_text(SHIPPED.replace("        pattern: '\\S'\n", f"        pattern: '{pattern}'\n"))
     code, out = validate(capsys, path)
     assert out == (
-        f"{path}:{line_of(path, pattern)}: pattern of 'prompt' repeats a repetition (as in "
-        "(a+)+), which can take exponential time to match; repeat once (a+)\n"
+        f"{path}:{line_of(path, pattern)}: request.body.properties.prompt.pattern: "
+        f"{pattern!r} repeats a repetition (as in (a+)+), which can take exponential time to "
+        "match; repeat once (a+)\n"
     )
     assert code == 1
 
@@ -791,3 +792,20 @@ def test_a_pattern_with_one_way_to_match_is_fine(tmp_path: Path, pattern: str) -
     path = tmp_path / "videos-generations.yaml"
     path.write_text(SHIPPED.replace("        pattern: '\\S'\n", f"        pattern: '{pattern}'\n"))
     assert load_contract(path).field("prompt").schema["pattern"] == pattern
+
+
+def test_a_response_pattern_that_can_take_exponential_time_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shutil.copy(CONTRACTS / "errors.yaml", tmp_path)
+    path = tmp_path / "videos-generations.yaml"
+    old = "        id: {type: string, minLength: 1}\n"
+    assert SHIPPED.count(old) == 1
+    path.write_text(SHIPPED.replace(old, "        id: {type: string, pattern: '^(\\w+)*$'}\n"))
+    code, out = validate(capsys, path)
+    assert out == (
+        f"{path}:{line_of(path, 'id: {type: string, pattern')}: "
+        "responses.200.schema.properties.id.pattern: '^(\\\\w+)*$' repeats a repetition (as in "
+        "(a+)+), which can take exponential time to match; repeat once (a+)\n"
+    )
+    assert code == 1

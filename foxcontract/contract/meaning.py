@@ -11,7 +11,7 @@ import jsonschema
 
 from foxcontract.contract.errors import Problem, did_you_mean
 from foxcontract.contract.model import json_key
-from foxcontract.contract.schemas import validator_of
+from foxcontract.contract.schemas import regex_repeats, validator_of
 from foxcontract.contract.source import Source
 
 __all__ = ["meaning_problems"]
@@ -110,37 +110,6 @@ def _feasibility(
     return out
 
 
-def _repeats(pattern: str) -> tuple[int, bool]:
-    """The largest minimum count of a repetition in ``pattern`` (``a{500}``: 500), and
-    whether an unbounded repetition repeats nothing but another repetition (``(a+)+``,
-    ``(?:\\d*)*``), which can take exponential time to match. ``(0, False)`` for a pattern
-    that does not compile (reported on its own)."""
-    parser: Any = getattr(re, "_parser", None)
-    constants: Any = getattr(re, "_constants", None)
-    try:
-        parsed = parser.parse(pattern)
-        repeat_ops = (constants.MAX_REPEAT, constants.MIN_REPEAT)
-    except Exception:  # an invalid pattern, or another Python's private parser
-        return 0, False
-    most, nested, stack = 0, False, [parsed]
-    while stack:
-        for op, av in stack.pop():
-            if op in repeat_ops:
-                most = max(most, av[0])
-                inner = av[2]
-                while len(inner) == 1 and inner[0][0] == constants.SUBPATTERN:
-                    inner = inner[0][1][3]
-                if av[1] == constants.MAXREPEAT and len(inner) == 1 and inner[0][0] in repeat_ops:
-                    low, high = inner[0][1][0], inner[0][1][1]
-                    nested = nested or low != high  # (a{2})+ is one way to match, (a+)+ many
-            for part in av if isinstance(av, tuple | list) else ():
-                if isinstance(part, parser.SubPattern):
-                    stack.append(part)
-                elif isinstance(part, list):
-                    stack.extend(p for p in part if isinstance(p, parser.SubPattern))
-    return int(most), nested
-
-
 def _size_problems(
     src: Source, at: list[str | int], name: str, schema: dict[str, Any]
 ) -> list[Problem]:
@@ -155,17 +124,11 @@ def _size_problems(
             )
             out.append(Problem(src.path, src.line([*at, key]), message))
     pattern = schema.get("pattern")
-    most, nested = _repeats(pattern) if isinstance(pattern, str) else (0, False)
+    most = regex_repeats(pattern)[0] if isinstance(pattern, str) else 0
     if most > MAX_GENERATED:
         message = (
             f"pattern of {name!r} repeats {most:,} times, more than foxcontract can make "
             f"strings of (at most {MAX_GENERATED:,})"
-        )
-        out.append(Problem(src.path, src.line([*at, "pattern"]), message))
-    if nested:
-        message = (
-            f"pattern of {name!r} repeats a repetition (as in (a+)+), which can take "
-            "exponential time to match; repeat once (a+)"
         )
         out.append(Problem(src.path, src.line([*at, "pattern"]), message))
     return out

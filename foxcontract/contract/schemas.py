@@ -37,6 +37,7 @@ __all__ = [
     "MAX_REF_NODES",
     "embedded_problems",
     "outside_reason",
+    "regex_repeats",
     "resolve_refs",
     "validator_of",
 ]
@@ -285,6 +286,62 @@ def _meta() -> jsonschema.Draft202012Validator:
     return validator_of(jsonschema.Draft202012Validator.META_SCHEMA, formats=True)
 
 
+def regex_repeats(pattern: str) -> tuple[int, bool]:
+    """The largest minimum count of a repetition in ``pattern`` (``a{500}``: 500), and
+    whether an unbounded repetition repeats nothing but a repetition of several lengths
+    (``(a+)+``, ``(?:\\d*)*``), which can take exponential time to match. ``(0, False)`` for
+    a pattern that does not compile (reported on its own)."""
+    parser: Any = getattr(re, "_parser", None)
+    constants: Any = getattr(re, "_constants", None)
+    try:
+        parsed = parser.parse(pattern)
+        repeat_ops = (constants.MAX_REPEAT, constants.MIN_REPEAT)
+    except Exception:  # an invalid pattern, or another Python's private parser
+        return 0, False
+    most, nested, stack = 0, False, [parsed]
+    while stack:
+        for op, av in stack.pop():
+            if op in repeat_ops:
+                most = max(most, av[0])
+                inner = av[2]
+                while len(inner) == 1 and inner[0][0] == constants.SUBPATTERN:
+                    inner = inner[0][1][3]
+                if av[1] == constants.MAXREPEAT and len(inner) == 1 and inner[0][0] in repeat_ops:
+                    low, high = inner[0][1][0], inner[0][1][1]
+                    nested = nested or low != high  # (a{2})+ is one way to match, (a+)+ many
+            for part in av if isinstance(av, tuple | list) else ():
+                if isinstance(part, parser.SubPattern):
+                    stack.append(part)
+                elif isinstance(part, list):
+                    stack.extend(p for p in part if isinstance(p, parser.SubPattern))
+    return int(most), nested
+
+
+def _subschemas(root: Any, where: JSONPath) -> Iterator[tuple[JSONPath, dict[str, Any]]]:
+    """Every schema (a mapping) in ``root``, with its path: the keywords that hold schemas are
+    followed, data (``enum``, ``const``, ``default``, ``examples``) is not."""
+    stack: list[tuple[Any, JSONPath]] = [(root, where)]
+    while stack:
+        node, at = stack.pop()
+        if not isinstance(node, dict):
+            continue
+        yield at, node
+        for key, value in node.items():
+            if (key in _SCHEMA or key == "items" or key in _SCHEMA_LISTS) and isinstance(
+                value, list
+            ):
+                stack.extend((v, [*at, key, i]) for i, v in enumerate(value))
+            elif key in _SCHEMA or key == "items":
+                stack.append((value, [*at, key]))
+            elif key in _SCHEMA_MAPS and isinstance(value, dict):
+                stack.extend((v, [*at, key, k]) for k, v in value.items())
+
+
+_EXPONENTIAL = (
+    "repeats a repetition (as in (a+)+), which can take exponential time to match; repeat once (a+)"
+)
+
+
 def embedded_problems(source: Source) -> list[Problem]:
     """Each way a schema block of ``source`` (refs resolved) is not a valid Draft 2020-12
     schema: a misspelt type, a pattern that does not compile, a range that is not a number."""
@@ -302,4 +359,13 @@ def embedded_problems(source: Source) -> list[Problem]:
                 except re.error as exc:
                     message = f"{error.instance!r} is not a valid regular expression: {exc}"
             out.append(Problem(source.path, line(path), f"{shown}: {message}"))
+        for at, schema in _subschemas(_get(source.data, where), list(where)):
+            patterns = [([*at, "pattern"], schema.get("pattern"))]
+            props = schema.get("patternProperties")
+            patterns += [([*at, "patternProperties", k], k) for k in props or ()]
+            for path, pattern in patterns:
+                if isinstance(pattern, str) and regex_repeats(pattern)[1]:
+                    shown = ".".join(str(p) for p in path)
+                    message = f"{shown}: {pattern!r} {_EXPONENTIAL}"
+                    out.append(Problem(source.path, line(path), message))
     return out
