@@ -19,7 +19,7 @@ import jsonschema
 import pytest
 from hypothesis import given, seed
 from hypothesis import strategies as st
-from hypothesis.errors import Unsatisfiable
+from hypothesis.errors import InvalidArgument, Unsatisfiable
 
 from foxcontract import consistency, profiles
 from foxcontract.contract.errors import Problem
@@ -107,7 +107,7 @@ class _ContractItem(pytest.Item):
             run = seed(profiles.item_seed(self.config, self.nodeid))(run)
         try:
             run()
-        except Unsatisfiable as exc:
+        except (Unsatisfiable, InvalidArgument) as exc:  # a schema no value satisfies
             raise ContractFailure(
                 f"{self.contract.path.name}:{self.line}: no case could be generated for "
                 f"{self.name}: {exc}"

@@ -676,9 +676,22 @@ def test_a_huge_cassette_is_refused_before_it_is_parsed(tmp_path: Path) -> None:
             "videos-generations.yaml:{line}: no case could be generated for response[200]: "
             "Cannot generate test cases from empty strategy: nothing() (arg 0)",
         ),
+        (
+            "{type: integer, minimum: 5, maximum: 1}",
+            "failed",
+            "videos-generations.yaml:{line}: no case could be generated for response[200]: "
+            "Cannot have max_value=1 < min_value=5",
+        ),
+        (
+            "{enum: []}",
+            "failed",
+            "videos-generations.yaml:{line}: no case could be generated for response[200]: "
+            "Cannot sample from a length-zero sequence.",
+        ),
     ],
+    ids=["true", "false", "empty-range", "empty-enum"],
 )
-def test_a_boolean_response_schema_runs_without_a_traceback(
+def test_a_response_schema_no_body_satisfies_fails_without_a_traceback(
     pytester: pytest.Pytester, schema: str, outcome: str, line: str | None
 ) -> None:
     shutil.copy(CONTRACTS / "errors.yaml", pytester.path)
