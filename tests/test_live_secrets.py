@@ -80,6 +80,6 @@ def test_a_record_run_writes_the_key_nowhere(
         assert CANARY[3:] not in text, f"part of the key leaked into {name}"
     cassette = outputs["videos-generations.live.yaml"]
     assert "authorization: Bearer <redacted>" in cassette
-    assert "message: bad request from Bearer [redacted]" in cassette  # the echo, scrubbed
+    assert "message: bad request from Bearer <redacted>" in cassette  # the echo, scrubbed
     assert len(every_file) >= len(written)
     assert not list(scratch.glob("foxcontract-live-*"))

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from foxcontract import _files
 from foxcontract.cassette.model import FORMAT, SOURCES, Cassette, Interaction
 from foxcontract.cassette.yaml12 import load_yaml12
 from foxcontract.contract.errors import ContractError, Problem, did_you_mean
@@ -23,9 +24,6 @@ __all__ = ["CASSETTE_LIMITS", "CassetteError", "is_cassette", "key_line", "load_
 # (with its line-numbered parse, a file this size still reports a problem within seconds).
 CASSETTE_LIMITS = Limits("cassette file", max_bytes=8_000_000)
 
-_KEY = re.compile(rb"^cassette[ \t]*:", re.MULTILINE)
-# the first line the writer writes: a file cut short after it is still a (broken) cassette
-_HEADER = b"# foxcontract cassette:"
 _NAME_LINE = re.compile(r"^([ \t]*)-[ \t]+name[ \t]*:", re.MULTILINE)
 
 # field -> (required, type check, what it must be)
@@ -68,17 +66,9 @@ class CassetteError(ContractError):
 
 
 def is_cassette(path: Path) -> bool:
-    """Whether ``path`` is a YAML file with the top-level key ``cassette:``, or one that
-    starts with the header the writer writes (a cassette cut short is then an error, not a
-    file passed over)."""
-    if path.suffix not in (".yaml", ".yml"):
-        return False
-    try:
-        with path.open("rb") as handle:
-            start = handle.read(4096)
-    except OSError:
-        return False
-    return start.startswith(_HEADER) or bool(_KEY.search(start))
+    """Whether ``path`` is a cassette file (``cassette: 1`` and ``interactions:`` at the top
+    level, or the writer's header; the one test: :func:`foxcontract._files.is_cassette`)."""
+    return _files.is_cassette(path)
 
 
 def _fast(text: str) -> Any:
