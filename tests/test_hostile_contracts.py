@@ -74,6 +74,19 @@ def line_of(path: Path, needle: str) -> int:
     return next(i for i, line in enumerate(path.read_text().splitlines(), 1) if needle in line)
 
 
+def with_response_schema(schema: str) -> str:
+    """The shipped contract with ``schema`` as its 200 response schema (and without the
+    provenance of the parts of the shipped schema it replaces)."""
+    at = SHIPPED.index('  "200":\n    schema:\n')
+    end = SHIPPED.index("    volatile:", at)
+    rest = "".join(
+        line
+        for line in SHIPPED[end:].splitlines(keepends=True)
+        if not line.startswith("      schema.properties.")
+    )
+    return SHIPPED[:at] + f'  "200":\n    schema: {schema}\n' + rest
+
+
 def laughs(levels: int, width: int = 10) -> str:
     """A "billion laughs" bomb: each level is ``width`` aliases of the one before."""
     lines = ["bomb:", f"  a0: &a0 [{', '.join(['lol'] * width)}]"]
@@ -548,9 +561,7 @@ def test_a_response_schema_that_is_not_json_schema_is_refused(
 ) -> None:
     shutil.copy(CONTRACTS / "errors.yaml", tmp_path)
     path = tmp_path / "videos-generations.yaml"
-    at = SHIPPED.index('  "200":\n    schema:\n')
-    end = SHIPPED.index("    volatile:", at)
-    path.write_text(SHIPPED[:at] + f'  "200":\n    schema: {schema}\n' + SHIPPED[end:])
+    path.write_text(with_response_schema(schema))
     code, out = validate(capsys, path)
     assert out == f"{path}:{line_of(path, '    schema: {')}: {message}\n"
     assert code == 1
@@ -695,10 +706,8 @@ def test_a_response_schema_no_body_satisfies_fails_without_a_traceback(
     pytester: pytest.Pytester, schema: str, outcome: str, line: str | None
 ) -> None:
     shutil.copy(CONTRACTS / "errors.yaml", pytester.path)
-    at = SHIPPED.index('  "200":\n    schema:\n')
-    end = SHIPPED.index("    volatile:", at)
     path = pytester.path / "videos-generations.yaml"
-    path.write_text(SHIPPED[:at] + f'  "200":\n    schema: {schema}\n' + SHIPPED[end:])
+    path.write_text(with_response_schema(schema))
     result = pytester.runpytest("-q", "videos-generations.yaml::response[200]")
     result.assert_outcomes(**{outcome: 1})
     if line is not None:
