@@ -33,7 +33,7 @@ import time
 import xml.etree.ElementTree as ET
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -138,8 +138,14 @@ def _first_line(text: str) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--only", action="append", choices=sorted(CATEGORIES), default=None,
-                        metavar="CATEGORY", help="run only this category (repeatable)")
+    parser.add_argument(
+        "--only",
+        action="append",
+        choices=sorted(CATEGORIES),
+        default=None,
+        metavar="CATEGORY",
+        help="run only this category (repeatable)",
+    )
     parser.add_argument("--fault", action="append", default=None, help="run only this fault")
     parser.add_argument("--quick", action="store_true", help="the first fault of each category")
     parser.add_argument("--jobs", type=int, choices=(1, 2), default=2, help="runs at once")
@@ -206,13 +212,19 @@ def _git_rev() -> str:
         return "?"
 
 
-def _header(args: argparse.Namespace, chosen: list[Fault], extra: list[str], budgets: list[int]) -> None:
-    now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+def _header(
+    args: argparse.Namespace, chosen: list[Fault], extra: list[str], budgets: list[int]
+) -> None:
+    now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     print(f"docs-only fake benchmark of live mode, {now}, commit {_git_rev()}")
-    print(f"  each run: pytest {args.contracts} --fox-mode live --fox-budget N "
-          f"--fox-base-url http://127.0.0.1:PORT {' '.join(extra)}".rstrip())
-    print(f"  budgets: {BUDGET} ({BUDGET_THREE_WAY} for three-way faults); "
-          f"{len(chosen)} fault run(s) + {len(budgets)} faithful, {args.jobs} at a time")
+    print(
+        f"  each run: pytest {args.contracts} --fox-mode live --fox-budget N "
+        f"--fox-base-url http://127.0.0.1:PORT {' '.join(extra)}".rstrip()
+    )
+    print(
+        f"  budgets: {BUDGET} ({BUDGET_THREE_WAY} for three-way faults); "
+        f"{len(chosen)} fault run(s) + {len(budgets)} faithful, {args.jobs} at a time"
+    )
     print("  the fake's own stances where the docs are silent:")
     for s in STANCES:
         print(f"    - {s}")

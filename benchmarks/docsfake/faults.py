@@ -268,7 +268,8 @@ FAULTS: tuple[Fault, ...] = (
           check=refuse(lambda b: "\n" in _prompt(b), "prompt must be one line")),
     # --- content types -----------------------------------------------------------------------
     Fault("ct-create-text-html", "content-types", "the task created is answered as text/html",
-          respond=_header("text/html; charset=utf-8", lambda q, r: _is_create(q) and r.status < 300)),
+          respond=_header("text/html; charset=utf-8",
+                          lambda q, r: _is_create(q) and r.status < 300)),
     Fault("ct-task-no-content-type", "content-types",
           "a task answer carries no Content-Type header",
           respond=_header(None, lambda q, r: q.method == "GET")),
@@ -295,7 +296,8 @@ FAULTS: tuple[Fault, ...] = (
     # --- defaults ----------------------------------------------------------------------------
     Fault("def-duration-4", "defaults",
           "an omitted duration is read as 4, not the documented 8",
-          check=refuse(lambda b: b.get("duration") is None and _is(model=LITE, resolution="1080p")(b),
+          check=refuse(lambda b: b.get("duration") is None
+                       and _is(model=LITE, resolution="1080p")(b),
                        f"{LITE} at 1080p supports only 8 seconds")),
     Fault("def-resolution-720p", "defaults",
           "an omitted resolution is read as 720p, not the documented 1080p",
@@ -396,7 +398,8 @@ FAULTS: tuple[Fault, ...] = (
                       lambda b: b.get("person_generation") == "dont_allow" and _is(model=FAST)(b))),
     Fault("lim-lite-person-allow-adult", "limits", "Lite accepts person_generation allow_adult",
           check=waive("person_generation-models",
-                      lambda b: b.get("person_generation") == "allow_adult" and _is(model=LITE)(b))),
+                      lambda b: b.get("person_generation") == "allow_adult"
+                      and _is(model=LITE)(b))),
     Fault("lim-safety-7", "limits", "safety_tolerance 7 is accepted (0 still refused)",
           extra={"safety_tolerance": (7,)}),
     Fault("lim-safety-0", "limits", "safety_tolerance 0 is accepted (7 still refused)",

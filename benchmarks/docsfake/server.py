@@ -23,7 +23,6 @@ import string
 import sys
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -33,14 +32,30 @@ from urllib.parse import urlsplit
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from docs import (
-        ADVANCED_MODELS, CREATE_PATH, DEFAULTS, ENUMS, FIELDS, LITE, MAX_BODY,
-        POLLS_TO_COMPLETE, SIZES, TASK_PREFIX, effective,
+        ADVANCED_MODELS,
+        CREATE_PATH,
+        ENUMS,
+        FIELDS,
+        LITE,
+        MAX_BODY,
+        POLLS_TO_COMPLETE,
+        SIZES,
+        TASK_PREFIX,
+        effective,
     )  # fmt: skip
     from faults import FAULTS, Fault
 else:
     from .docs import (
-        ADVANCED_MODELS, CREATE_PATH, DEFAULTS, ENUMS, FIELDS, LITE, MAX_BODY,
-        POLLS_TO_COMPLETE, SIZES, TASK_PREFIX, effective,
+        ADVANCED_MODELS,
+        CREATE_PATH,
+        ENUMS,
+        FIELDS,
+        LITE,
+        MAX_BODY,
+        POLLS_TO_COMPLETE,
+        SIZES,
+        TASK_PREFIX,
+        effective,
     )  # fmt: skip
     from .faults import FAULTS, Fault
 
@@ -176,9 +191,8 @@ class DocsFake:
         problems = self.validate(body)
         if self.fault and self.fault.check:
             problems = self.fault.check(body, problems, req)
-        if late_auth and not self.authorized(req):
-            if not problems:
-                return error(401, "authentication_error", "invalid or missing API key")
+        if late_auth and not self.authorized(req) and not problems:
+            return error(401, "authentication_error", "invalid or missing API key")
         if problems:
             p = problems[0]
             return error(p.status, p.type, p.message, p.code)
@@ -211,9 +225,7 @@ class DocsFake:
                 continue
             if name == "duration" and not _is_int(value):
                 out.append(Problem("duration-type", "duration must be an integer"))
-            elif not any(type(value) is type(a) and value == a for a in self.allowed(name)) and not (
-                name == "duration" and _is_int(value) and int(value) in self.allowed(name)
-            ):
+            elif not self.is_allowed(name, value):
                 out.append(Problem(f"{name}-value", f"{name} {value!r} is not supported"))
         for name in ("generate_audio", "auto_fix", "enhance_prompt"):
             if body.get(name) is not None and not isinstance(body[name], bool):
@@ -230,6 +242,11 @@ class DocsFake:
         if out:
             return out
         return self.model_rules(body)
+
+    def is_allowed(self, name: str, value: JSON) -> bool:
+        if name == "duration" and _is_int(value):
+            value = int(value)
+        return any(type(value) is type(a) and value == a for a in self.allowed(name))
 
     def tolerance_ok(self, value: int) -> bool:
         extra = self.fault.extra.get("safety_tolerance", ()) if self.fault else ()
@@ -260,7 +277,8 @@ class DocsFake:
         with self.lock:
             if len(self.tasks) >= 5000:
                 return error(503, "service_unavailable_error", "too many tasks on this fake")
-            suffix = "".join(self._random.choice(string.ascii_lowercase + string.digits) for _ in range(8))
+            alphabet = string.ascii_lowercase + string.digits
+            suffix = "".join(self._random.choice(alphabet) for _ in range(8))
             task = Task(f"task-unified-{now}-{suffix}", effective(body, "model"), now, body)
             self.tasks[task.id] = task
             self.creates += 1
