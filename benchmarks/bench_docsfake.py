@@ -5,8 +5,10 @@ shared with the package), once faithful and once per injected fault.
     python benchmarks/bench_docsfake.py [--quick] [--only CATEGORY ...] [--fault NAME ...]
         [--jobs 1|2] [--json FILE] [--list] [--pytest-args "--fox-wait 30"]
 
-Per category it prints: faults caught / total, paid creates per run, the median seconds per
-run, and the faults missed. A fault is caught when its run fails a probe that passes against
+Per category it prints: faults caught / total, paid creates per run (the generations the
+fake started, accepted refusals included), the median number of items skipped per run (paid
+creates not sent once the budget was used up), the median seconds per run, and the faults
+missed. A fault is caught when its run fails a probe that passes against
 the faithful fake, or fails one the faithful fake also fails with another message. Before
 that it prints the false alarms: the probes that fail against the faithful fake (each is a
 point where the contract's stance differs from a reading of the docs, or a bug).
@@ -57,6 +59,7 @@ class Run:
     budget: int
     exit_code: int = 0
     failures: dict[str, str] = field(default_factory=dict)
+    skipped: list[str] = field(default_factory=list)
     paid: int = 0
     requests: int = 0
     seconds: float = 0.0
@@ -66,18 +69,22 @@ class Run:
     note: str = ""
 
 
-def _failures(junit: Path) -> dict[str, str]:
-    out: dict[str, str] = {}
+def _outcomes(junit: Path) -> tuple[dict[str, str], list[str]]:
+    """The failing items (name -> message) and the skipped ones of a junit report."""
+    failed: dict[str, str] = {}
+    skipped: list[str] = []
     if not junit.exists():
-        return out
+        return failed, skipped
     for case in ET.parse(junit).getroot().iter("testcase"):
+        name = f"{case.get('classname', '')}::{case.get('name', '?')}".lstrip(":")
         bad = case.find("failure")
         if bad is None:
             bad = case.find("error")
         if bad is not None:
-            name = f"{case.get('classname', '')}::{case.get('name', '?')}".lstrip(":")
-            out[name] = (bad.text or bad.get("message") or "").strip()
-    return out
+            failed[name] = (bad.text or bad.get("message") or "").strip()
+        elif case.find("skipped") is not None:
+            skipped.append(name)
+    return failed, skipped
 
 
 def run_one(
@@ -106,7 +113,7 @@ def run_one(
         r.seconds = time.monotonic() - start
         r.paid = running.fake.creates
         r.requests = running.server.requests
-    r.failures = _failures(junit)
+    r.failures, r.skipped = _outcomes(junit)
     texts = [output, junit.read_text() if junit.exists() else ""]
     r.leaked = any(KEY in t for t in texts)
     if r.exit_code not in (0, 1):
@@ -184,7 +191,8 @@ def main(argv: list[str] | None = None) -> int:
                 r = fut.result()
                 runs.append(r)
                 print(f"  ran {(f.name if f else 'faithful'):34} budget {b:2}: "
-                      f"{len(r.failures):3} failing, paid {r.paid:2}, {r.seconds:5.1f}s"
+                      f"{len(r.failures):3} failing, {len(r.skipped):2} skipped, "
+                      f"paid {r.paid:2}, {r.seconds:5.1f}s"
                       f"{'  ' + r.note if r.note else ''}", flush=True)  # fmt: skip
         total = time.monotonic() - started
     faithful = {r.budget: r for r in runs if r.fault is None}
@@ -239,8 +247,11 @@ def _report(runs: list[Run], faithful: dict[int, Run], total: float) -> None:
               f"{'  ' + r.note if r.note else ''}")  # fmt: skip
         for name, text in sorted(r.failures.items()):
             print(f"    {name}: {_first_line(text)}")
+        if r.skipped:
+            print(f"  skipped (not sent) on the faithful fake: {len(r.skipped)}: "
+                  f"{', '.join(n.rsplit('::', 1)[-1] for n in r.skipped)}")  # fmt: skip
     print()
-    print(f"{'category':14} {'caught':>8} {'paid/run':>9} {'median s':>9}  missed")
+    print(f"{'category':14} {'caught':>8} {'paid/run':>9} {'skipped':>8} {'median s':>9}  missed")
     fault_runs = [r for r in runs if r.fault is not None]
     for cat in CATEGORIES:
         rs = [r for r in fault_runs if r.category == cat]
@@ -249,12 +260,13 @@ def _report(runs: list[Run], faithful: dict[int, Run], total: float) -> None:
         caught = sum(r.caught for r in rs)
         paid = f"{min(r.paid for r in rs)}-{max(r.paid for r in rs)}"
         median = statistics.median(r.seconds for r in rs)
+        skipped = statistics.median(len(r.skipped) for r in rs)
         missed = ", ".join(r.fault or "" for r in rs if not r.caught) or "-"
-        print(f"{cat:14} {caught:>4}/{len(rs):<3} {paid:>9} {median:9.1f}  {missed}")
+        print(f"{cat:14} {caught:>4}/{len(rs):<3} {paid:>9} {skipped:8g} {median:9.1f}  {missed}")
     if fault_runs:
         caught = sum(r.caught for r in fault_runs)
         print(f"{'all':14} {caught:>4}/{len(fault_runs):<3} "
-              f"{'':>9} {statistics.median(r.seconds for r in fault_runs):9.1f}  "
+              f"{'':>9} {'':>8} {statistics.median(r.seconds for r in fault_runs):9.1f}  "
               f"({caught / len(fault_runs):.0%} caught; wall time {total:.0f}s)")  # fmt: skip
     print("\nwhat caught each fault (first evidence):")
     for r in fault_runs:
