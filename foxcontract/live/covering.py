@@ -1,13 +1,14 @@
-"""The covering set: the fewest valid bodies that send every allowed value of every field
-, then every pair of values of fields that
-share a per-model rule, then three-way combinations of fields the rules tie together (a
-greedy covering array, in that priority order).
+"""The covering set: the fewest valid bodies that send every allowed value of every field,
+then every pair of values of fields that share a per-model rule, then three-way
+combinations of fields the rules tie together (a greedy covering array, in that priority
+order); then, on the same bodies, the equivalence classes of the free-form fields
+(:mod:`foxcontract.live._classes`) and each default both left out and sent.
 
 Everything is derived from the contract: each field's domain comes from its schema (enum,
-boolean, a small integer range, ``null`` when nullable, else the equivalence classes of a
-free-form field, :mod:`foxcontract.live._classes`), the pairs and triples from the fields the
+boolean, a small integer range, ``null`` when nullable, else one representative value taken
+from the contract's examples or defaults), the pairs and triples from the fields the
 ``rules:`` section ties together, and validity from :func:`foxcontract.check` (every body
-planned is allowed).
+planned is allowed). Pairs and triples count a field left out as its default.
 
 Triples, most important first: the fields of one rule that reads three (``model x
 resolution x duration``), then each pair of enumerated fields a rule ties together crossed
@@ -178,8 +179,8 @@ def field_order(contract: Contract) -> list[str]:
 
 
 def targets(contract: Contract) -> list[Target]:
-    """Every single value first, then every pair of values of
-    fields sharing a rule, then the triples (see the module's doc), in priority order."""
+    """Every single value first, then every pair of values of fields sharing a rule, then
+    the triples (see the module's doc), in priority order."""
     doms = {f.name: domain(contract, f) for f in contract.fields}
     singles = [Target(((n, v),)) for n in doms for v in doms[n]]
     order = field_order(contract)
@@ -363,8 +364,9 @@ def _both_ways(
 ) -> None:
     """Make a field with a default both left out and sent at its default, each as early as
     possible: a body whose targets do not need the field sent (or left out) switches to the
-    way not yet seen. The oracle reads a field left out as its default, and a triple counts
-    a default as sent, so the switch changes what the provider parses, not what is covered."""
+    way not yet seen. The oracle reads a field left out as its default, and pairs and
+    triples count a default as sent, so the switch changes what the provider parses, not
+    what is covered."""
     seen: set[bool] = set()
     for body, met in bodies:
         sent = f.name in body
