@@ -260,6 +260,12 @@ def _complete(
     if not _valid_so_far(contract, assigned):
         return None
     required = {f.name for f in contract.fields if f.required}
+    naming: dict[str, list[tuple[Target, tuple[str, ...]]]] = {n: [] for n in order}
+    for t in open_targets:
+        names = tuple(n for n, _ in t.assignments)
+        for n in names:
+            if n in naming:
+                naming[n].append((t, names))
     for name in order:
         if name in assigned:
             continue
@@ -273,10 +279,8 @@ def _complete(
             body = _body(trial)
             gain = sum(
                 t.weight
-                for t in open_targets
-                if any(n == name for n, _ in t.assignments)
-                and all(n in trial for n, _ in t.assignments)
-                and t.met_by(body)
+                for t, names in naming[name]
+                if all(n in trial for n in names) and t.met_by(body)
             )
             if best is None or gain > best[0]:
                 best, chosen = (gain, -rank), value
