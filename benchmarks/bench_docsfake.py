@@ -15,7 +15,7 @@ point where the contract's stance differs from a reading of the docs, or a bug).
 
 Budget 12, and 24 for the three-way faults (each compared with a faithful run at the same
 budget). ``--quick`` runs the first fault of each category. The key is a canary: a run whose
-output, junit report or working files show it is reported as a LEAK. Runs at most two
+output or junit report shows it is reported as a LEAK. Runs at most two
 pytest processes at a time; each fake listens on 127.0.0.1 and stops with its run.
 Exit 0 when every run finished (caught or not), 1 when a run errored or leaked the key.
 """
