@@ -8,15 +8,28 @@ reach the network by accident, and never silently.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import socket
+import sys
+import types
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 import respx
 
-__all__ = ["NetworkBlockedError", "Unchained", "blocked_network", "blocked_sockets", "refusal"]
+__all__ = [
+    "NetworkBlockedError",
+    "Unchained",
+    "blocked_network",
+    "blocked_sockets",
+    "prune_library_frames",
+    "refusal",
+]
 
 HOW_TO_RECORD = (
     "replay mode makes no network requests; to record this answer from the real API, run "
@@ -43,6 +56,43 @@ class Unchained(AssertionError):
     @__context__.setter
     def __context__(self, _value: BaseException | None) -> None:
         pass
+
+
+_LIBRARIES = tuple(
+    str(Path(str(module.__file__)).parent) + os.sep
+    for module in (httpx, respx, sys.modules[__name__])
+)
+
+
+_STDLIB = str(Path(contextlib.__file__).parent) + os.sep
+
+
+def _in_stdlib(filename: str) -> bool:
+    return filename.startswith(_STDLIB) and "site-packages" not in filename
+
+
+def prune_library_frames(call: pytest.CallInfo[None]) -> None:
+    """For an :class:`Unchained` failure, drop the frames of httpx, respx and foxcontract
+    from the traceback pytest shows, so the user's own line and the message come first."""
+    excinfo = call.excinfo
+    if excinfo is None or not isinstance(excinfo.value, Unchained):
+        return
+    error = excinfo.value
+    frames: list[types.TracebackType] = []
+    tb = error.__traceback__
+    while tb is not None:
+        if not tb.tb_frame.f_code.co_filename.startswith(_LIBRARIES):
+            frames.append(tb)
+        tb = tb.tb_next
+    while frames and _in_stdlib(frames[-1].tb_frame.f_code.co_filename):
+        frames.pop()  # contextlib re-raising for respx: not the user's code either
+    pruned: types.TracebackType | None = None
+    for tb in reversed(frames):
+        pruned = types.TracebackType(pruned, tb.tb_frame, tb.tb_lasti, tb.tb_lineno)
+    if pruned is None:
+        return
+    error.__traceback__ = pruned
+    call.excinfo = pytest.ExceptionInfo.from_exception(error)
 
 
 class NetworkBlockedError(Unchained):

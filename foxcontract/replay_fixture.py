@@ -1,20 +1,30 @@
 """The ``fox_replay`` fixture: a user's httpx code answered from cassettes, offline.
 
 ``@pytest.mark.fox_cassette("tests/cassettes")`` names a folder of cassettes (one file per
-contract, ``<contract>.yaml``) or cassette files; without it, the shipped cassettes. In
-replay mode (the default) each request is answered with the recorded response whose
-request matches (method, endpoint, body; volatile path parameters such as task ids are
-ignored); a request with no recording fails with :class:`MissingInteractionError`, and any
-other network request is blocked. With ``--fox-mode record`` the requests go to
-``--fox-base-url`` and each answer is written, redacted, to ``<folder>/<contract>.yaml``
-(``source: live``); ``--fox-mode live`` passes them through without recording.
+contract, ``<contract>.yaml``) or cassette files, relative to the rootdir; without it, the
+shipped cassettes. In replay mode (the default) each request is answered with a recorded
+response (see :mod:`foxcontract.replay._sequence`: any host or base-URL prefix, repeated
+requests in recorded order); a request with no recording fails with
+:class:`MissingInteractionError`, saying what differs from the nearest recording, and any
+other network request is blocked. Replay needs no key: ``FOXAPI_API_KEY`` is set to a
+placeholder for the test when it is unset.
+
+With ``--fox-mode record`` the requests go to ``--fox-base-url`` (or ``FOXAPI_BASE_URL``),
+every paid create reserved first in the run's budget ledger (``--fox-budget``; refused before
+it is sent when none is left), and the answers are written, redacted, to
+``<folder>/<contract>.yaml`` with their snapshots, as one unit. ``--fox-record-mode all``
+(the default there) sends every request and rewrites the test's recordings; ``new``
+replays what is recorded and sends only what is missing. ``--fox-mode live`` sends them the
+same way (budgeted, to the configured base URL) without recording.
 """
 
 from __future__ import annotations
 
 import http.client
 import json
+import os
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -23,20 +33,43 @@ import pytest
 import respx
 
 from foxcontract.cassette import Cassette, Interaction, load_cassette
-from foxcontract.cassette.write import now, write_cassette
-from foxcontract.contract.loader import shipped_contracts_dir
+from foxcontract.cassette._store import recover
+from foxcontract.cassette.write import now
 from foxcontract.contract.model import Contract
-from foxcontract.fake.core import shipped_endpoints
 from foxcontract.offline import HOW_TO_RECORD, Unchained, blocked_network
-from foxcontract.options import SETTINGS, Mode
-from foxcontract.redact import redact
-from foxcontract.replay import contract_for, matches
+from foxcontract.options import SETTINGS, Mode, RecordMode, RunSettings
+from foxcontract.redact import SecretLike, redact
+from foxcontract.replay import contract_for, endpoint_contracts
+from foxcontract.replay._sequence import (
+    Recorded,
+    Sequencer,
+    cassette_files,
+    endpoint_of,
+    recordings,
+    relative_path,
+)
 
-__all__ = ["MARKER", "FoxReplay", "MissingInteractionError", "forward", "fox_replay"]
+__all__ = [
+    "MARKER",
+    "OFFLINE_KEY",
+    "BudgetRefusedError",
+    "FoxReplay",
+    "MissingInteractionError",
+    "WrongBaseURLError",
+    "forward",
+    "fox_replay",
+]
 
 MARKER = (
     "fox_cassette(*paths): the cassette folder(s) or files the fox_replay fixture answers "
     "from (and records to, with --fox-mode record)"
+)
+OFFLINE_KEY = "sk-foxcontract-replay-offline"
+"""``FOXAPI_API_KEY`` during a replayed test when it is unset: replay needs no key."""
+
+HOW_TO_RECORD_MISSING = (
+    "to record what is missing, run pytest --fox-mode record --fox-record-mode new "
+    "(FOXAPI_API_KEY set, --fox-budget N for paid creates)"
 )
 
 
@@ -44,51 +77,70 @@ class MissingInteractionError(Unchained):
     """A request in replay mode that no cassette recorded."""
 
 
-def _cassette_files(paths: list[Path]) -> list[Path]:
-    out: list[Path] = []
-    for path in paths:
-        out += sorted(path.glob("*.yaml")) if path.is_dir() else [path]
-    return out
+class BudgetRefusedError(Unchained):
+    """A paid create in record mode with no budget left: it was not sent."""
+
+
+class WrongBaseURLError(Unchained):
+    """A FoxAPI request in record mode to another host than the one being recorded."""
+
+
+def _body(request: httpx.Request) -> Any:
+    if not request.content:
+        return None
+    try:
+        return json.loads(request.content)
+    except ValueError:
+        return request.content.decode("utf-8", "replace")
+
+
+def _response(interaction: Interaction, request: httpx.Request) -> httpx.Response:
+    return httpx.Response(
+        interaction.status,
+        headers=dict(interaction.response_headers),
+        json=interaction.response_body,
+        request=request,
+    )
 
 
 class FoxReplay:
-    """The cassettes a test replays, and the requests it made (``calls``)."""
+    """The cassettes a test replays, and the requests it made (``calls``: the request and
+    the recorded interaction that answered it, or the answer recorded now)."""
 
-    def __init__(self, paths: list[Path]) -> None:
+    def __init__(self, paths: list[Path], test: str = "") -> None:
         self.paths = paths
         self.cassettes: list[tuple[Cassette, Contract]] = []
-        for file in _cassette_files(paths):
+        for file in cassette_files(paths):
             if file.exists():
+                recover(file.parent)
                 cassette = load_cassette(file)
                 self.cassettes.append((cassette, contract_for(cassette)))
+        self.sequencer = Sequencer(recordings(self.cassettes), test)
         self.calls: list[tuple[httpx.Request, Interaction]] = []
+        self.key = OFFLINE_KEY
+
+    def lookup(self, request: httpx.Request, *, exact: bool = False) -> Recorded | None:
+        return self.sequencer.find(request.method, request.url.path, _body(request), exact=exact)
 
     def answer(self, request: httpx.Request) -> httpx.Response:
-        url = str(request.url)
-        body: Any = None
-        if request.content:
-            try:
-                body = json.loads(request.content)
-            except ValueError:
-                body = request.content.decode("utf-8", "replace")
-        for cassette, contract in self.cassettes:
-            base = cassette.base_url.rstrip("/")
-            if not url.startswith(base + "/"):
-                continue
-            path = url[len(base) :]
-            for interaction in cassette.interactions:
-                if matches(interaction, contract, request.method, path, body):
-                    self.calls.append((request, interaction))
-                    return httpx.Response(
-                        interaction.status,
-                        headers=dict(interaction.response_headers),
-                        json=interaction.response_body,
-                    )
+        __tracebackhide__ = True
+        found = self.lookup(request)
+        if found is None:
+            raise self.missing(request)
+        self.calls.append((request, found.interaction))
+        return _response(found.interaction, request)
+
+    def missing(self, request: httpx.Request) -> MissingInteractionError:
+        body = _body(request)
         shown = json.dumps(redact(body), sort_keys=True) if body is not None else "(no body)"
         where = ", ".join(str(p) for p in self.paths) or "(none)"
-        raise MissingInteractionError(
-            f"no recorded interaction matches {request.method} {url} with body {shown} "
-            f"in the cassettes {where}: {HOW_TO_RECORD}"
+        why = self.sequencer.explain(request.method, request.url.path, body)
+        return MissingInteractionError(
+            f"no recorded interaction matches {request.method} {request.url}\n"
+            f"  body sent: {shown}\n"
+            f"  why:       {why}\n"
+            f"  cassettes: {where}\n"
+            f"  {HOW_TO_RECORD};\n  {HOW_TO_RECORD_MISSING}"
         )
 
 
@@ -121,73 +173,176 @@ def forward(request: httpx.Request) -> httpx.Response:
     return httpx.Response(answer.status, headers=headers, content=content, request=request)
 
 
+def _interaction(
+    request: httpx.Request, response: httpx.Response, contract: Contract
+) -> Interaction:
+    """What was sent and answered, as a cassette holds it (named when written)."""
+    content = request.content
+    return Interaction(
+        name="",
+        method=request.method,
+        path=relative_path(contract, request.url.path) or request.url.path,
+        request_headers={
+            k: v for k, v in request.headers.items() if k in ("authorization", "content-type")
+        },
+        request_body=_body(request) if content else None,
+        has_body=bool(content),
+        status=response.status_code,
+        response_headers={"content-type": response.headers.get("content-type", "")},
+        response_body=response.json() if response.content else None,
+    )
+
+
 class _Recorder:
-    def __init__(self) -> None:
-        self.calls: list[tuple[httpx.Request, httpx.Response]] = []
+    """Live and record modes: sends to the configured base URL (paid creates through the
+    budget ledger) and keeps what it saw; with ``--fox-record-mode new`` it replays what is
+    already recorded first."""
+
+    def __init__(
+        self,
+        settings: RunSettings,
+        ledger: Any,
+        contracts: list[Contract],
+        replay: FoxReplay,
+        *,
+        replay_first: bool,
+    ) -> None:
+        self.settings = settings
+        self.ledger = ledger
+        self.contracts = contracts
+        self.replay = replay
+        self.replay_first = replay_first
+        self.sent: list[tuple[Contract, Interaction]] = []
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
-        response = forward(request)
-        self.calls.append((request, response))
+        __tracebackhide__ = True
+        contract = endpoint_of(self.contracts, request.method, request.url.path)
+        if contract is None:
+            return forward(request)  # not FoxAPI: record mode is networked, nothing to keep
+        if self.replay_first:
+            found = self.replay.lookup(request, exact=True)
+            if found is not None:
+                self.replay.calls.append((request, found.interaction))
+                return _response(found.interaction, request)
+        base = self.settings.base_url
+        if not str(request.url).startswith(base + "/"):
+            raise WrongBaseURLError(
+                f"{request.method} {request.url} was not sent: this run records against "
+                f"{base} (--fox-base-url or FOXAPI_BASE_URL); point the client at the same "
+                "base URL"
+            )
+        paid = bool(contract.paid)
+        if paid and not self.ledger.reserve():
+            raise BudgetRefusedError(
+                f"{request.method} {request.url} was not sent: it is a paid create "
+                f"({contract.name}) and {self.ledger.describe()} "
+                f"(--fox-budget {self.settings.budget}); raise --fox-budget to record it"
+            )
+        try:
+            response = forward(request)
+        except BaseException:
+            if paid:
+                self.ledger.commit()  # it may have been accepted: count it as spent
+            raise
+        if paid:
+            if str(response.status_code) in contract.paid:
+                self.ledger.commit()
+            else:
+                self.ledger.release()
+        try:
+            interaction = _interaction(request, response, contract)
+        except ValueError:  # an answer that is not JSON: a cassette holds JSON
+            return response
+        self.sent.append((contract, interaction))
+        self.replay.calls.append((request, interaction))
         return response
 
-    def write(self, base_url: str, folder: Path, test_name: str) -> None:
-        create, poll = shipped_endpoints()
+    def write(self, folder: Path, test: str, secrets: list[SecretLike]) -> list[Path]:
+        from foxcontract.replay._recording import record_cassette
+
+        rewrite = self.settings.record_mode is RecordMode.ALL
         by_contract: dict[str, list[Interaction]] = {}
-        for n, (request, response) in enumerate(self.calls, start=1):
-            contract = create if request.method == create.method else poll
-            content = request.content
-            interaction = Interaction(
-                name=f"{test_name}-{n}",
-                method=request.method,
-                path=request.url.raw_path.decode(),
-                request_headers={
-                    k: v
-                    for k, v in request.headers.items()
-                    if k in ("authorization", "content-type")
-                },
-                request_body=json.loads(content) if content else None,
-                has_body=bool(content),
-                status=response.status_code,
-                response_headers={"content-type": response.headers.get("content-type", "")},
-                response_body=response.json() if response.content else None,
+        start = 0 if rewrite else self._last_number(folder, test)
+        for n, (contract, interaction) in enumerate(self.sent, start=start + 1):
+            named = replace(interaction, name=f"{test}-{n}")
+            by_contract.setdefault(contract.name, []).append(named)
+        written: list[Path] = []
+        mine = f"{test}-"
+
+        def keep(interaction: Interaction) -> bool:
+            return not (rewrite and interaction.name.startswith(mine))
+
+        for contract in self.contracts:
+            if contract.name not in by_contract:
+                continue
+            cassette = Cassette(
+                path=folder / f"{contract.name}.yaml",
+                contract=contract.name,
+                contract_version=contract.version,
+                source="live",
+                recorded_at=now(),
+                base_url=self.settings.base_url,
+                interactions=tuple(by_contract[contract.name]),
             )
-            by_contract.setdefault(contract.name, []).append(interaction)
-        for contract in (create, poll):
-            if contract.name in by_contract:
-                write_cassette(
-                    Cassette(
-                        path=folder / f"{contract.name}.yaml",
-                        contract=contract.name,
-                        contract_version=contract.version,
-                        source="live",
-                        recorded_at=now(),
-                        base_url=base_url,
-                        interactions=tuple(by_contract[contract.name]),
-                    )
-                )
+            written += record_cassette(cassette, contract, secrets, keep=keep)
+        return written
+
+    def _last_number(self, folder: Path, test: str) -> int:
+        """The highest ``<test>-<n>`` already recorded in ``folder`` (new mode appends)."""
+        last = 0
+        for file in cassette_files([folder]):
+            if not file.exists():
+                continue
+            for i in load_cassette(file).interactions:
+                tail = i.name[len(test) + 1 :]
+                if i.name.startswith(f"{test}-") and tail.isdigit():
+                    last = max(last, int(tail))
+        return last
+
+
+def _paths(request: pytest.FixtureRequest) -> list[Path]:
+    from foxcontract.contract.loader import shipped_contracts_dir
+
+    marker = request.node.get_closest_marker("fox_cassette")
+    root = Path(str(request.config.rootpath))
+    if marker and marker.args:
+        return [root / str(p) for p in marker.args]
+    return [shipped_contracts_dir() / "cassettes"]
 
 
 @pytest.fixture
 def fox_replay(request: pytest.FixtureRequest) -> Iterator[FoxReplay]:
     """Answer httpx requests from cassettes (see :mod:`foxcontract.replay_fixture`)."""
-    marker = request.node.get_closest_marker("fox_cassette")
-    root = Path(str(request.config.rootpath))
-    paths = (
-        [root / str(p) for p in marker.args] if marker else [shipped_contracts_dir() / "cassettes"]
-    )
+    paths = _paths(request)
+    test = request.node.name
     settings = request.config.stash[SETTINGS]
     if settings.mode is Mode.REPLAY:
-        replay = FoxReplay(paths)
-        with respx.mock(assert_all_called=False) as router:
+        replay = FoxReplay(paths, test)
+        with pytest.MonkeyPatch.context() as patch, respx.mock(assert_all_called=False) as router:
+            if not os.environ.get("FOXAPI_API_KEY"):
+                patch.setenv("FOXAPI_API_KEY", OFFLINE_KEY)
             router.route().mock(side_effect=replay.answer)
             with blocked_network(router):
                 yield replay
         return
-    recorder = _Recorder()
+    from foxcontract.live.run import LIVE
+
+    run = request.config.stash[LIVE]
+    recording = settings.mode is Mode.RECORD
+    if recording and request.node.get_closest_marker("fox_cassette") is None:
+        pytest.fail(
+            "fox_replay records into the folder named by @pytest.mark.fox_cassette(...), "
+            "relative to the rootdir: add one to this test (the shipped cassettes are never "
+            "written to)",
+            pytrace=False,
+        )
+    folder = paths[0] if paths[0].is_dir() or not paths[0].suffix else paths[0].parent
+    contracts = endpoint_contracts(folder)
+    new = settings.record_mode is RecordMode.NEW
+    replay = FoxReplay(paths if new else [], test)
+    recorder = _Recorder(settings, run.ledger, contracts, replay, replay_first=new)
     with respx.mock(assert_all_called=False) as router:
-        router.route(url__startswith=settings.base_url + "/").mock(side_effect=recorder)
-        router.route().pass_through()
-        yield FoxReplay([])
-    if settings.mode is Mode.RECORD:
-        folder = paths[0] if paths[0].is_dir() or not paths[0].suffix else paths[0].parent
-        recorder.write(settings.base_url, folder, request.node.name)
+        router.route().mock(side_effect=recorder)
+        yield replay
+    if recording and recorder.sent:
+        recorder.write(folder, test, [run.key])

@@ -3,7 +3,8 @@
 Each item checks, offline, that (1) the oracle's verdict on the recorded request agrees with
 the recorded status (and, for a broken rule, the error kind), (2) the recorded response
 satisfies the contract as it is now (drift detection), and (3) a syrupy snapshot of the
-normalised response (volatile paths masked) is unchanged (``--snapshot-update`` accepts).
+normalised response (volatile paths masked) is unchanged (``--snapshot-update`` accepts; see
+``foxcontract.replay._snapshots`` for why a partial run never deletes a snapshot).
 """
 
 from __future__ import annotations
@@ -16,13 +17,23 @@ from typing import Any
 import pytest
 
 from foxcontract.cassette import Cassette, CassetteError, Interaction, is_cassette, load_cassette
+from foxcontract.cassette._store import recover
 from foxcontract.contract.model import Contract
 from foxcontract.offline import blocked_sockets
 from foxcontract.options import SETTINGS, Mode
 from foxcontract.redact import redact
 from foxcontract.replay import Replayed, contract_for, replay
+from foxcontract.replay._recording import update_snapshots
+from foxcontract.replay._snapshots import diff, read_entries, serialize, snapshot_path
 
-__all__ = ["MARKER", "CassetteFile", "CassetteItem", "ReplayFailure", "collect_file"]
+__all__ = [
+    "MARKER",
+    "CassetteFile",
+    "CassetteItem",
+    "ReplayFailure",
+    "collect_file",
+    "finish",
+]
 
 MARKER = "fox_replay: an item replaying one recorded interaction of a cassette file"
 
@@ -42,6 +53,7 @@ def collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector 
 
 class CassetteFile(pytest.File):
     def collect(self) -> list[pytest.Item]:
+        recover(self.path.parent)  # finish a record run's write that was interrupted
         cassette = load_cassette(self.path)
         contract = contract_for(cassette)
         return [
@@ -57,8 +69,28 @@ class CassetteFile(pytest.File):
         return super().repr_failure(excinfo)
 
 
-def _replayed_interaction() -> None:
-    """Stands for the item in syrupy's snapshot naming (``<cassette>.ambr``, item name)."""
+_ENTRIES = pytest.StashKey[dict[tuple[str, int, int], dict[str, str]]]()
+_UPDATES = pytest.StashKey[dict[Path, tuple[Cassette, dict[str, str]]]]()
+
+
+def finish(session: pytest.Session) -> None:
+    """Write the snapshot updates of the items that ran, one write per cassette (each
+    pytest-xdist worker its own, merged under the folder's lock)."""
+    for cassette, entries in session.config.stash.get(_UPDATES, {}).values():
+        update_snapshots(cassette, entries)
+
+
+def _entries(config: pytest.Config, path: Path) -> dict[str, str]:
+    """The snapshot entries of ``path``, read once per run while the file is unchanged."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return {}
+    cache = config.stash.setdefault(_ENTRIES, {})
+    key = (str(path), stat.st_mtime_ns, stat.st_size)
+    if key not in cache:
+        cache[key] = read_entries(path)
+    return cache[key]
 
 
 class CassetteItem(pytest.Item):
@@ -74,7 +106,6 @@ class CassetteItem(pytest.Item):
         self.interaction = interaction
         self.cassette = cassette
         self.contract = contract
-        self.obj = _replayed_interaction
         self.add_marker("foxcontract")
         self.add_marker("fox_replay")
 
@@ -84,7 +115,7 @@ class CassetteItem(pytest.Item):
         self._tally(result)
         if result.problems:
             raise ReplayFailure(self._explain(result))
-        self._snapshot(redact(result.normalised))  # no key-like value reaches a snapshot
+        self._snapshot(result.normalised)  # serialize() redacts: no key in a snapshot
 
     def _tally(self, result: Replayed) -> None:
         try:
@@ -115,33 +146,36 @@ class CassetteItem(pytest.Item):
         lines += [f"problem:  {p}" for p in result.problems]
         return "\n".join(lines)
 
-    def _snapshot(self, data: dict[str, Any]) -> None:
-        session = getattr(self.config, "_syrupy", None)
-        if session is None:
-            raise ReplayFailure("the snapshot step needs syrupy, which is disabled in this run")
-        from syrupy.assertion import SnapshotAssertion
-        from syrupy.extensions.amber import AmberSnapshotExtension
-        from syrupy.location import PyTestLocation
-
+    def _snapshot(self, normalised: dict[str, Any]) -> None:
+        text = serialize(normalised)
+        path = snapshot_path(self.cassette.path)
+        entries = _entries(self.config, path)
+        stored = entries.get(self.name)
         option = self.config.option
         recording = self.config.stash[SETTINGS].mode is Mode.RECORD  # record writes snapshots
-        snapshot = SnapshotAssertion(
-            update_snapshots=bool(getattr(option, "update_snapshots", False)) or recording,
-            update_new_snapshots_only=bool(getattr(option, "update_new_snapshots_only", False)),
-            extension_class=AmberSnapshotExtension,
-            test_location=PyTestLocation(self),
-            session=session,
-        )
-        unchanged = snapshot == data
-        if not unchanged:
-            diff = "\n".join(snapshot.get_assert_diff())
-            if not self.config.get_terminal_writer().hasmarkup:
-                diff = _ANSI.sub("", diff)
+        update = bool(getattr(option, "update_snapshots", False)) or recording
+        if stored is None and bool(getattr(option, "update_new_snapshots_only", False)):
+            update = True
+        orphans = update and not set(entries) <= {i.name for i in self.cassette.interactions}
+        if stored == text and not orphans:
+            return
+        if update:  # written once per cassette at the end of the run (see finish)
+            pending = self.config.stash.setdefault(_UPDATES, {})
+            pending.setdefault(self.cassette.path, (self.cassette, {}))[1][self.name] = text
+            return
+        where = f"{self.cassette.path}:{self.interaction.line}"
+        if stored is None:
             raise ReplayFailure(
-                f"{self.cassette.path}:{self.interaction.line}: the normalised response of "
-                f"{self.interaction.name!r} differs from its snapshot "
-                f"(run with --snapshot-update to accept it)\n{diff}"
+                f"{where}: no snapshot of {self.interaction.name!r} in {path} "
+                "(run with --snapshot-update to write it, or record it again)"
             )
+        shown = diff(text, stored)
+        if not self.config.get_terminal_writer().hasmarkup:
+            shown = _ANSI.sub("", shown)
+        raise ReplayFailure(
+            f"{where}: the normalised response of {self.interaction.name!r} differs from its "
+            f"snapshot (run with --snapshot-update to accept it)\n{shown}"
+        )
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException]) -> Any:  # type: ignore[override]
         if isinstance(excinfo.value, ReplayFailure | CassetteError):

@@ -186,3 +186,27 @@ def test_the_cassettes_command_writes_the_docs_cassettes(
         # run again over the shipped ones: unchanged, recorded_at kept
         assert cli.main(["cassette", str(CONTRACTS), "--out", str(tmp_path)]) == 0
         assert load_cassette(tmp_path / name).recorded_at == fresh.recorded_at
+
+
+def test_the_cassettes_command_never_writes_into_the_installed_package(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from foxcontract import cli
+
+    monkeypatch.chdir(tmp_path)  # no ./contracts here: the folder must be named
+    assert cli.main(["cassette"]) == 2
+    assert capsys.readouterr().err.startswith(
+        "foxcontract cassette: error: name the contracts folder to write cassettes for "
+        "(foxcontract cassette contracts): there is no ./contracts here, and the shipped ones "
+    )
+    package = Path(cli.__file__).parent
+    assert cli.main(["cassette", str(CONTRACTS), "--out", str(package / "_shipped")]) == 2
+    assert "refusing to write cassettes into the installed package" in capsys.readouterr().err
+    assert not (package / "_shipped").exists()
+    # with the project's own ./contracts, that is the default
+    shutil.copytree(CONTRACTS, tmp_path / "contracts")
+    assert cli.main(["cassette"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "contracts/cassettes/tasks-get.yaml: 2 documented interactions",
+        "contracts/cassettes/videos-generations.yaml: 2 documented interactions",
+    ]

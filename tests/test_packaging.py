@@ -50,9 +50,10 @@ def test_the_wheel_ships_the_contracts_named_in_pyproject() -> None:
     pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     wheel = pyproject["tool"]["hatch"]["build"]["targets"]["wheel"]
     assert wheel["force-include"] == {
-        f"contracts/{name}": f"foxcontract/_shipped/{name}" for name in THREE
+        **{f"contracts/{name}": f"foxcontract/_shipped/{name}" for name in THREE},
+        "contracts/cassettes": "foxcontract/_shipped/cassettes",  # what fox_replay reads
     }
-    assert all((ROOT / source).is_file() for source in wheel["force-include"])
+    assert all((ROOT / source).exists() for source in wheel["force-include"])
 
 
 @pytest.mark.skipif(
@@ -64,7 +65,7 @@ def test_the_installed_wheel_carries_the_contracts_and_its_data() -> None:
     assert package != ROOT / "foxcontract", "foxcontract was imported from the source tree"
     assert package.parent.name == "site-packages", package
     assert shipped_contracts_dir() == package / "_shipped"
-    for name in THREE:
+    for name in [*THREE, "cassettes/videos-generations.yaml", "cassettes/tasks-get.yaml"]:
         shipped = (package / "_shipped" / name).read_bytes()
         assert shipped == (ROOT / "contracts" / name).read_bytes(), name
     assert (package / "contract" / "contract.schema.json").is_file()

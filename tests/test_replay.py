@@ -167,18 +167,145 @@ def test_fox_replay_answers_from_cassettes_and_blocks_everything_else(
     result.assert_outcomes(passed=1, failed=3)
     result.stdout.fnmatch_lines(
         [
-            "E*MissingInteractionError: no recorded interaction matches POST "
-            'https://api.foxapi.cc/v1/videos/generations with body {*"seed": 1*} in the '
-            "cassettes */contracts/cassettes: replay mode makes no network requests; to record "
-            "this answer from the real API, run pytest --fox-mode record*",
+            ">       httpx.post(*",
+            "E       foxcontract.replay_fixture.MissingInteractionError: no recorded interaction "
+            "matches POST https://api.foxapi.cc/v1/videos/generations",
+            'E         body sent: {*"seed": 1*}',
+            "E         why:       the nearest recording, 'documented-request' "
+            "(*/contracts/cassettes/videos-generations.yaml:11), differs in body fields "
+            "seed (sent 1, not recorded)",
+            "E         cassettes: */contracts/cassettes",
+            "E         replay mode makes no network requests; to record this answer from the "
+            "real API, run pytest --fox-mode record*",
+            "E         to record what is missing, run pytest --fox-mode record "
+            "--fox-record-mode new*",
         ]
     )
     result.stdout.fnmatch_lines(
-        ["E*MissingInteractionError: no recorded interaction matches GET https://example.org/page*"]
+        [
+            "E*MissingInteractionError: no recorded interaction matches GET "
+            "https://example.org/page",
+            "E         body sent: (no body)",
+            "E         why:       the path differs: recorded endpoints are "
+            "GET /v1/tasks/{task_id}, POST /v1/videos/generations",
+        ]
     )
     result.stdout.fnmatch_lines(
         [
             "E*NetworkBlockedError: blocked a real network request to socket ('192.0.2.1', 80): "
             "replay mode makes no network requests*"
+        ]
+    )
+    # library frames are hidden: the user's line is followed by the message
+    assert "site-packages/httpx" not in result.stdout.str()
+    assert "respx/router.py" not in result.stdout.str()
+
+
+def tracked(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def test_partial_runs_never_report_or_touch_snapshots_of_items_they_did_not_run(
+    project: pytest.Pytester,
+) -> None:
+    before = tracked(project.path / "contracts")
+    for args in (
+        ("-k", "lite-4k"),
+        ("-k", "lite-4k", "--snapshot-update"),
+        ("contracts/cassettes/tasks-get.yaml::unknown-task", "--snapshot-update"),
+        ("-m", "fox_replay", "--snapshot-update"),
+    ):
+        result = project.runpytest("contracts", "-p", "no:cacheprovider", *args)
+        assert result.ret == 0, (args, result.stdout.str())
+        assert "unused" not in result.stdout.str(), args
+    assert tracked(project.path / "contracts") == before
+
+
+def test_an_interaction_gone_from_its_cassette_loses_its_snapshot_on_update_only(
+    project: pytest.Pytester,
+) -> None:
+    snapshots = project.path / "contracts/cassettes/__snapshots__/tasks-get.ambr"
+    cassette = project.path / "contracts/cassettes/tasks-get.yaml"
+    text = cassette.read_text()
+    cassette.write_text(text[: text.index("  - name: unknown-task")])
+    plain = project.runpytest("contracts/cassettes", "-p", "no:cacheprovider")
+    plain.assert_outcomes(passed=3)
+    assert "# name: unknown-task" in snapshots.read_text()
+    project.runpytest(
+        "contracts/cassettes", "-p", "no:cacheprovider", "--snapshot-update"
+    ).assert_outcomes(passed=3)
+    assert "# name: unknown-task" not in snapshots.read_text()
+    assert "# name: documented-completed-task" in snapshots.read_text()
+
+
+def test_a_corrupt_snapshot_file_fails_its_items_with_a_clear_error(
+    project: pytest.Pytester,
+) -> None:
+    snapshots = project.path / "contracts/cassettes/__snapshots__/tasks-get.ambr"
+    snapshots.write_bytes(b"# serializer version: 1\n# name: unknown-task\n  \xff\xfe\n")
+    result = project.runpytest("contracts/cassettes", "-p", "no:cacheprovider", "--snapshot-update")
+    result.assert_outcomes(passed=2, failed=2)
+    result.stdout.fnmatch_lines(
+        [
+            f"{snapshots}:1: cannot read this snapshot file (UnicodeDecodeError: 'utf-8' codec "
+            "can't decode byte 0xff*); restore it from version control, or delete it and record "
+            "or run --snapshot-update again",
+        ]
+    )
+    assert snapshots.read_bytes().endswith(b"\xff\xfe\n")  # never overwritten
+
+
+@pytest.mark.parametrize("kill_at", [1, 2])
+def test_an_interrupted_unit_write_leaves_the_previous_pair_or_the_new_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kill_at: int
+) -> None:
+    from foxcontract.cassette import _store
+
+    folder = tmp_path / "cassettes"
+    folder.mkdir()
+    cassette, snapshots = folder / "c.yaml", folder / "__snapshots__" / "c.ambr"
+    cassette.write_text("old cassette")
+    snapshots.parent.mkdir()
+    snapshots.write_text("old snapshots")
+    real = _store.os.replace
+    calls = 0
+
+    def killed(source: str, target: str) -> None:
+        nonlocal calls
+        calls += 1
+        if calls == kill_at:
+            raise KeyboardInterrupt  # the process dies here
+        real(source, target)
+
+    monkeypatch.setattr(_store.os, "replace", killed)
+    with pytest.raises(KeyboardInterrupt), _store.folder_lock(folder):
+        _store.write_unit(folder, {cassette: "new cassette", snapshots: "new snapshots"}, [])
+    monkeypatch.setattr(_store.os, "replace", real)
+    _store.recover(folder)  # the next reader
+    expected = "old" if kill_at == 1 else "new"  # 1: before the manifest; 2: after it
+    assert (cassette.read_text(), snapshots.read_text()) == (
+        f"{expected} cassette",
+        f"{expected} snapshots",
+    )
+    assert not (folder / _store.JOURNAL).exists()
+
+
+def test_a_recorded_answer_with_another_content_type_fails_naming_the_header(
+    project: pytest.Pytester,
+) -> None:
+    cassette = project.path / "contracts/cassettes/videos-generations.yaml"
+    edit(
+        cassette,
+        "    response:\n      status: 200\n      headers:\n        content-type: application/json",
+        "    response:\n      status: 200\n      headers:\n        content-type: text/html",
+    )
+    result = project.runpytest("contracts/cassettes", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=3, failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*/contracts/cassettes/videos-generations.yaml:11: interaction 'documented-request' "
+            "no longer satisfies contract videos-generations (*/contracts/videos-generations.yaml)",
+            "problem:  header: Content-Type: expected application/json "
+            "(responses.200.content_type), got 'text/html'",
         ]
     )

@@ -1,6 +1,9 @@
 """``foxcontract cassette``: write the docs cassettes, one per endpoint contract with
 documented examples (``source: docs``), to ``<folder>/cassettes/<contract>.yaml``.
 
+The folder defaults to ``./contracts`` (the project's own copy); without one it must be
+named. Nothing is ever written inside the installed package (site-packages).
+
 Run it after editing a contract's ``examples:``; then ``pytest contracts --snapshot-update``
 once, and review both diffs.
 """
@@ -25,16 +28,35 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "folder",
         nargs="?",
         default=None,
-        help="the contracts folder (default: the shipped contracts)",
+        help="the contracts folder (default: ./contracts, the project's own copy)",
     )
     parser.add_argument("--out", default=None, help="where to write (default: FOLDER/cassettes)")
 
 
+def _inside_package(path: Path) -> bool:
+    package = Path(__file__).resolve().parents[1]
+    return path.resolve().is_relative_to(package) or "site-packages" in path.resolve().parts
+
+
 def run(args: argparse.Namespace) -> int:
-    folder = Path(args.folder) if args.folder else shipped_contracts_dir()
+    if args.folder:
+        folder = Path(args.folder)
+    elif Path("contracts").is_dir():
+        folder = Path("contracts")
+    else:
+        raise UsageError(
+            "name the contracts folder to write cassettes for (foxcontract cassette "
+            f"contracts): there is no ./contracts here, and the shipped ones in "
+            f"{shipped_contracts_dir()} are never written to"
+        )
     if not folder.is_dir():
         raise UsageError(f"no such folder: {folder}")
     out = Path(args.out) if args.out else folder / "cassettes"
+    if _inside_package(out):
+        raise UsageError(
+            f"refusing to write cassettes into the installed package ({out}): name a "
+            "folder of your project with --out, or copy the contracts into it first"
+        )
     try:
         for path in sorted(folder.glob("*.yaml")):
             if read_source(path).data.get("kind") != "endpoint":

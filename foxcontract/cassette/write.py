@@ -1,13 +1,11 @@
-"""Writing cassettes: redacted, scanned for secrets, atomic; and built from the documented
+"""Writing cassettes: redacted, scanned for secrets, written with their snapshots as one unit
+under the lock of their folder; and built from the documented
 examples of a contract (``source: docs``)."""
 
 from __future__ import annotations
 
-import hashlib
 import io
-import tempfile
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,13 +13,14 @@ from typing import Any
 
 from ruamel.yaml import YAML
 
+from foxcontract.cassette._store import folder_lock, write_unit
 from foxcontract.cassette.load import CassetteError, is_cassette, load_cassette
 from foxcontract.cassette.model import Cassette, Interaction
 from foxcontract.contract.model import Contract
 from foxcontract.options import DEFAULT_BASE_URL
-from foxcontract.redact import redact, redact_headers, write_text_safely
+from foxcontract.redact import SecretLike, redact, redact_headers
 
-__all__ = ["HEADER", "dump_cassette", "from_examples", "now", "write_cassette"]
+__all__ = ["HEADER", "Companions", "dump_cassette", "from_examples", "now", "write_cassette"]
 
 HEADER = (
     "# foxcontract cassette: recorded FoxAPI interactions; the format is described in\n"
@@ -45,7 +44,7 @@ def dump_cassette(cassette: Cassette) -> str:
     return HEADER + out.getvalue()
 
 
-def _redacted(interaction: Interaction, secrets: list[str | None]) -> Interaction:
+def _redacted(interaction: Interaction, secrets: list[SecretLike]) -> Interaction:
     return replace(
         interaction,
         request_headers=redact_headers(interaction.request_headers, secrets),
@@ -55,53 +54,46 @@ def _redacted(interaction: Interaction, secrets: list[str | None]) -> Interactio
     )
 
 
+Companions = Callable[[Cassette], Mapping[Path, str]]
+"""Files written in one unit with a cassette, computed from the cassette as merged (its
+snapshot file)."""
+
+
 def write_cassette(
-    cassette: Cassette, secrets: Iterable[str | None] = (), *, merge: bool = True
+    cassette: Cassette,
+    secrets: Iterable[SecretLike] = (),
+    *,
+    merge: bool = True,
+    keep: Callable[[Interaction], bool] | None = None,
+    companions: Companions | None = None,
 ) -> Path:
     """Write ``cassette`` to its path, redacted. With ``merge``, interactions already in the
-    file are kept unless one of the same name replaces them; an existing file that is not a
-    valid cassette (or is a contract) is a :class:`CassetteError` and is left untouched."""
+    file are kept unless one of the same name replaces them or ``keep`` refuses them; an
+    existing file that is not a valid cassette (or is a contract) is a :class:`CassetteError`
+    and is left untouched. ``companions`` (of the merged cassette) are written in one unit
+    with it, under the lock of the cassette's folder."""
     known = list(secrets)
     path = cassette.path
     interactions = [_redacted(i, known) for i in cassette.interactions]
-    with _locked(path):
-        return _merge_and_write(cassette, path, interactions, known, merge)
-
-
-@contextmanager
-def _locked(path: Path) -> Iterator[None]:
-    """Serialise read-merge-write of one cassette across processes (pytest-xdist workers)."""
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - not POSIX: writes stay atomic, merges unlocked
-        yield
-        return
-    digest = hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:16]
-    lock = Path(tempfile.gettempdir()) / f"foxcontract-cassette-{digest}.lock"
-    with lock.open("a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def _merge_and_write(
-    cassette: Cassette,
-    path: Path,
-    interactions: list[Interaction],
-    known: list[str | None],
-    merge: bool,
-) -> Path:
-    if path.exists():
-        if not is_cassette(path):
-            raise CassetteError.at(path, 1, "refusing to overwrite a file that is not a cassette")
-        if merge:
-            old = load_cassette(path)
-            new_names = {i.name for i in interactions}
-            interactions = [i for i in old.interactions if i.name not in new_names] + interactions
-    text = dump_cassette(replace(cassette, interactions=tuple(interactions)))
-    write_text_safely(path, text, known)
+    with folder_lock(path.parent):
+        if path.exists():
+            if not is_cassette(path):
+                raise CassetteError.at(
+                    path, 1, "refusing to overwrite a file that is not a cassette"
+                )
+            if merge:
+                old = load_cassette(path)
+                new_names = {i.name for i in interactions}
+                interactions = [
+                    i
+                    for i in old.interactions
+                    if i.name not in new_names and (keep is None or keep(i))
+                ] + interactions
+        merged = replace(cassette, interactions=tuple(interactions))
+        texts = {path: dump_cassette(merged)}
+        if companions is not None:
+            texts.update(companions(merged))
+        write_unit(path.parent, texts, known)
     return path
 
 

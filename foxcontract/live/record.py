@@ -5,7 +5,8 @@ Each process appends every exchange, redacted at once, to ``recorded-<pid>.jsonl
 run directory; at the end of the run the controller writes one cassette per contract,
 ``<contracts>/cassettes/<contract>.live.yaml`` (``source: live``, merged by interaction
 name), with the cassette writer that scans for secrets and refuses to write one, and the
-syrupy snapshot of each normalised answer beside it (``__snapshots__/<contract>.live.ambr``).
+syrupy snapshot of each normalised answer beside it (``__snapshots__/<contract>.live.ambr``),
+both in one unit (``foxcontract.replay._recording``).
 Requests that are not JSON (malformed-body probes) are not recorded: a cassette holds JSON.
 """
 
@@ -13,11 +14,11 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from foxcontract.cassette import Cassette, Interaction, write_cassette
+from foxcontract.cassette import Cassette, Interaction
 from foxcontract.cassette.write import now
 from foxcontract.contract.model import Contract
 from foxcontract.live.client import Answer
@@ -25,7 +26,8 @@ from foxcontract.live.key import WRONG_KEY, ApiKey
 from foxcontract.live.plan import PaidCreate
 from foxcontract.live.probes import FreeProbe
 from foxcontract.live.session import Recorder
-from foxcontract.redact import redact, redact_headers, redact_text, write_text_safely
+from foxcontract.redact import SecretLike, redact, redact_headers, redact_text
+from foxcontract.replay._recording import record_cassette
 from foxcontract.verdict import NO_BODY
 
 __all__ = ["interaction_name", "make_recorder", "write_recorded"]
@@ -37,10 +39,18 @@ def interaction_name(probe: str, poll: int | None = None) -> str:
     return name if poll is None else f"{name}-poll-{poll}"
 
 
+def _content_type(answer: Answer) -> dict[str, str]:
+    """The answer's Content-Type as received (judged again when the cassette is replayed)."""
+    if answer.headers is None:
+        return {"content-type": "application/json"}
+    value = answer.headers.get("content-type")
+    return {"content-type": value} if value is not None else {}
+
+
 def make_recorder(run_dir: Path, key: ApiKey) -> Recorder:
     """A recorder appending redacted exchanges to this process's file in ``run_dir``."""
     polls: dict[str, int] = {}
-    secrets = [key.reveal(), WRONG_KEY]
+    secrets: list[SecretLike] = [key, WRONG_KEY]
     target = run_dir / f"recorded-{os.getpid()}.jsonl"
 
     def record(
@@ -49,7 +59,12 @@ def make_recorder(run_dir: Path, key: ApiKey) -> Recorder:
         free = probe if isinstance(probe, FreeProbe) else None
         if free is not None and (free.raw is not None or free.content_type != "application/json"):
             return
-        has_body = body is not NO_BODY and probe.method == answer.method and body is not None
+        null_body = body is None and free is not None and free.kind == "rule"  # JSON null
+        has_body = (
+            body is not NO_BODY
+            and probe.method == answer.method
+            and (body is not None or null_body)
+        )
         poll = None
         if not has_body and isinstance(probe, PaidCreate):
             polls[probe.name] = poll = polls.get(probe.name, 0) + 1
@@ -66,7 +81,7 @@ def make_recorder(run_dir: Path, key: ApiKey) -> Recorder:
             "request_body": redact(body, secrets) if has_body else None,
             "has_body": has_body,
             "status": answer.status,
-            "response_headers": {"content-type": "application/json"},
+            "response_headers": _content_type(answer),
             "response_body": redact(answer.body, secrets),
         }
         with target.open("a", encoding="utf-8") as handle:
@@ -83,7 +98,7 @@ def _recorded(run_dir: Path) -> list[dict[str, Any]]:
 
 
 def write_recorded(
-    run_dir: Path, contracts: Iterable[Contract], base_url: str, secrets: list[str]
+    run_dir: Path, contracts: Iterable[Contract], base_url: str, secrets: Sequence[SecretLike]
 ) -> list[Path]:
     """Write the cassettes and snapshots of everything recorded in ``run_dir``."""
     by_name = {c.name: c for c in contracts}
@@ -105,48 +120,5 @@ def write_recorded(
             doc=f"Recorded by foxcontract --fox-mode record against {base_url}.",
             interactions=tuple(sorted(interactions, key=lambda i: i.name)),
         )
-        written.append(write_cassette(cassette, secrets))
-        written.append(_write_snapshots(contract, cassette, secrets))
+        written += record_cassette(cassette, contract, secrets)
     return written
-
-
-def _write_snapshots(contract: Contract, cassette: Cassette, secrets: list[str]) -> Path:
-    from syrupy.extensions.amber.serializer import AmberDataSerializer
-
-    from foxcontract.replay import replay
-
-    path = cassette.path.parent / "__snapshots__" / f"{cassette.path.stem}.ambr"
-    entries: dict[str, str] = _read_ambr(path)
-    for interaction in cassette.interactions:
-        normalised = replay(redact_interaction(interaction, secrets), contract).normalised
-        entries[interaction.name] = AmberDataSerializer.serialize(normalised)
-    lines = ["# serializer version: 1"]
-    for name in sorted(entries):
-        lines.append(f"# name: {name}")
-        lines += [f"  {line}" if line else "" for line in entries[name].split("\n")]
-        lines.append("# ---")
-    write_text_safely(path, "\n".join(lines) + "\n", secrets)
-    return path
-
-
-def redact_interaction(interaction: Interaction, secrets: list[str]) -> Interaction:
-    from dataclasses import replace
-
-    return replace(interaction, response_body=redact(interaction.response_body, secrets))
-
-
-def _read_ambr(path: Path) -> dict[str, str]:
-    if not path.is_file():
-        return {}
-    entries: dict[str, str] = {}
-    name: str | None = None
-    body: list[str] = []
-    for line in path.read_text("utf-8").splitlines():
-        if line.startswith("# name: "):
-            name, body = line[len("# name: ") :], []
-        elif line == "# ---" and name is not None:
-            entries[name] = "\n".join(body)
-            name = None
-        elif name is not None:
-            body.append(line[2:] if line.startswith("  ") else line)
-    return entries

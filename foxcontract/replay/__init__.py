@@ -2,7 +2,10 @@
 and the normalised answer that its snapshot holds (volatile paths masked).
 
 ``replay(interaction, contract)`` is pure and fast (no pytest, no I/O), so the replay items,
-the ``fox_replay`` fixture and ``benchmarks/bench_replay.py`` share it.
+the ``fox_replay`` fixture and ``benchmarks/bench_replay.py`` share it. The package's other
+modules: ``_sequence`` (answering requests in recorded order, any host), ``_snapshots``
+(syrupy's amber files, owned per cassette) and ``_recording`` (a cassette and its snapshots
+written as one unit).
 """
 
 from __future__ import annotations
@@ -20,7 +23,14 @@ from foxcontract.contract.loader import load_contract, shipped_contracts_dir
 from foxcontract.contract.model import Contract
 from foxcontract.verdict import NO_BODY, Problem, Verdict, judge
 
-__all__ = ["Replayed", "contract_for", "mask", "matches", "replay", "volatile_paths"]
+__all__ = [
+    "Replayed",
+    "contract_for",
+    "endpoint_contracts",
+    "mask",
+    "replay",
+    "volatile_paths",
+]
 
 
 def _mask_value(value: Any) -> str:
@@ -100,7 +110,9 @@ def replay(interaction: Interaction, contract: Contract) -> Replayed:
     body = interaction.request_body if contract.has_body and interaction.has_body else NO_BODY
     if contract.has_body and not interaction.has_body:
         problems.append(Problem("request", "the recorded request has no body"))
-    verdict = judge(contract, interaction.status, interaction.response_body, body)
+    # headers are judged when the cassette recorded any (a hand-written one may not)
+    headers = interaction.response_headers or None
+    verdict = judge(contract, interaction.status, interaction.response_body, body, headers)
     problems.extend(verdict.problems)
     normalised = {
         "status": interaction.status,
@@ -109,25 +121,26 @@ def replay(interaction: Interaction, contract: Contract) -> Replayed:
     return Replayed(interaction, verdict, tuple(problems), normalised)
 
 
-def matches(
-    interaction: Interaction, contract: Contract, method: str, path: str, body: Any
-) -> bool:
-    """Whether a request is the recorded one: same method, same endpoint (path parameters
-    such as task ids are volatile), same body."""
-    if method.upper() != interaction.method:
-        return False
-    if contract.params:
-        route = _route(contract.url_path)
-        if not (route.match(path.split("?", 1)[0]) and route.match(interaction.path)):
-            return False
-    elif path.split("?", 1)[0] != interaction.path.split("?", 1)[0]:
-        return False
-    return not contract.has_body or body == interaction.request_body
-
-
 def _contract_files(cassette_path: Path) -> list[Path]:
-    folders = [cassette_path.parent, cassette_path.parent.parent, shipped_contracts_dir()]
-    return [p for folder in folders for p in sorted(folder.glob("*.yaml")) if not is_cassette(p)]
+    return _contract_files_near(cassette_path.parent)
+
+
+def _contract_files_near(folder: Path) -> list[Path]:
+    folders = [folder, folder.parent, shipped_contracts_dir()]
+    return [p for f in folders for p in sorted(f.glob("*.yaml")) if not is_cassette(p)]
+
+
+def endpoint_contracts(folder: Path) -> list[Contract]:
+    """The endpoint contracts a cassette folder records for: beside it, in its parent
+    folder, or shipped (the first of each name); a broken file is left to its own run."""
+    found: dict[str, Contract] = {}
+    for path in _contract_files_near(folder):
+        try:
+            contract = _load(path.resolve())
+        except ContractError:
+            continue
+        found.setdefault(contract.name, contract)
+    return list(found.values())
 
 
 @cache
