@@ -60,6 +60,9 @@ class Option:
     choices: tuple[str, ...] | None = None
     env: str | None = None
     metavar: str | None = None
+    switch: bool = False
+    """A flag without a value on the command line (``--fox-strict``); ``true``/``false``
+    in the ini file."""
 
     @property
     def flag(self) -> str:
@@ -89,6 +92,15 @@ def _positive_int(text: str) -> int:
     if value < 1:
         raise ValueError(f"must be 1 or more, got {value}")
     return value
+
+
+def _boolean(text: str) -> bool:
+    value = text.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise ValueError("use true or false")
 
 
 def _paths(text: str) -> tuple[str, ...]:
@@ -125,7 +137,11 @@ OPTIONS: tuple[Option, ...] = (
         metavar="SECONDS",
     ),
     Option(
-        "report", "also write the rule-coverage report as JSON to this file", None, metavar="FILE"
+        "report",
+        "also write the run's report as JSON to this file: run metadata, budget and spend, "
+        "rule coverage, every live probe and its request, drift (foxcontract/_report.schema.json)",
+        None,
+        metavar="FILE",
     ),
     Option(
         "contracts",
@@ -152,6 +168,22 @@ OPTIONS: tuple[Option, ...] = (
         _positive_int,
         metavar="BYTES",
     ),
+    Option(
+        "summary",
+        "write the run's Markdown summary (verdict, money spent, drift, unreached rules, "
+        "coverage per model) to this file; it is also appended to $GITHUB_STEP_SUMMARY when "
+        "that is set",
+        None,
+        metavar="FILE",
+    ),
+    Option(
+        "require-coverage",
+        "fail the run (exit 1) when a rule of a collected contract was reached by no case "
+        "and no probe",
+        False,
+        _boolean,
+        switch=True,
+    ),
 )
 
 SETTINGS_FIELDS = {o.dest for o in OPTIONS}
@@ -169,6 +201,8 @@ class RunSettings:
     contracts: tuple[str, ...] = ()
     record_mode: RecordMode = RecordMode.NONE
     max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES
+    summary: str | None = None
+    require_coverage: bool = False
 
 
 SETTINGS = pytest.StashKey[RunSettings]()
@@ -177,6 +211,13 @@ SETTINGS = pytest.StashKey[RunSettings]()
 def add_options(parser: pytest.Parser) -> None:
     group = parser.getgroup("foxcontract", "foxcontract: FoxAPI contract testing")
     for o in OPTIONS:
+        if o.switch:
+            group.addoption(
+                o.flag, dest=o.dest, default=None, action="store_const", const="true",
+                help=f"{o.help} [ini: {o.dest} = true]",
+            )  # fmt: skip
+            parser.addini(o.dest, help=o.help, default=None)
+            continue
         group.addoption(
             o.flag,
             dest=o.dest,

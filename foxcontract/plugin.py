@@ -34,6 +34,9 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", replay_items.MARKER)
     config.addinivalue_line("markers", replay_fixture.MARKER)
     collect.configure(config)
+    from foxcontract import _results
+
+    _results.configure(config)
 
 
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> None:

@@ -12,13 +12,11 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from foxcontract.contract.model import Contract
-from foxcontract.options import SETTINGS
 from foxcontract.oracle import Violation, check
 from foxcontract.strategies._combos import exercised
 
@@ -144,16 +142,13 @@ def configure(config: pytest.Config) -> None:
 
 
 def finish(session: pytest.Session) -> None:
-    """On a worker, send the tally to the controller; elsewhere write ``--fox-report``."""
+    """On a worker, send the tally to the controller (whose ``--fox-report`` JSON holds it,
+    see :mod:`foxcontract._run_report`)."""
     config = session.config
     tally = tally_of(config)
     workeroutput = getattr(config, "workeroutput", None)
     if workeroutput is not None:
         workeroutput[_WORKER_KEY] = json.dumps(tally.to_json())
-        return
-    target = config.stash[SETTINGS].report if SETTINGS in config.stash else None
-    if target:
-        Path(target).write_text(json.dumps(tally.to_json(), indent=2) + "\n", encoding="utf-8")
 
 
 def _provider(c: RuleCount) -> str:
