@@ -11,6 +11,7 @@ page people read at a glance.
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -43,7 +44,8 @@ def _status(probe: Mapping[str, Any]) -> str:
     actual = probe.get("actual")
     if probe["outcome"] == "skipped" or not actual:
         return "not sent"
-    return str(actual).split(" ")[0]
+    found = re.match(r"\d{3}", str(actual))
+    return found.group(0) if found else str(actual)[:20]
 
 
 def _counts(outcomes: Mapping[str, int]) -> str:

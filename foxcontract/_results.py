@@ -191,11 +191,10 @@ def _record_live(item: Any, report: pytest.TestReport) -> None:
             auth=probe.auth if free else "key",
             has_body=contract.has_body,
         )
-    if paid or kind == "lifecycle":
-        expect: dict[str, Any] = {"paid": sorted(contract.paid)}
-    else:
+    expect: dict[str, Any] = {"paid": sorted(contract.paid)}
+    if not (paid or kind == "lifecycle"):
         e = probe.expect
-        expect = {"status": e.status, "name": e.name, "type": e.type, "code": e.code}
+        expect = {"status": e.status, "name": e.name, "type": e.type, "code": e.code, **expect}
     message = ""
     if not report.passed:
         longrepr = report.longrepr

@@ -34,6 +34,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "foxcontract.plan_cmd",
         "show what a live run would send and what it would cost, sending nothing",
     ),
+    "probe": (
+        "foxcontract.probe_cmd",
+        "send one live probe of a --fox-report file again, exactly as the run sent it",
+    ),
 }
 
 
