@@ -240,3 +240,29 @@ def test_probe_command_bad_input(
         "foxcontract probe: error: no probe 'rule-a[2]' in r.json (1 probes); did you mean "
         "c::rule-a[1]?\n"
     )
+
+
+def test_the_report_merges_xdist_workers(project: pytest.Pytester, fake: FakeAPI) -> None:
+    url = fake.base_url  # type: ignore[attr-defined]
+    result = project.runpytest(
+        "contracts", "--fox-mode", "live", "--fox-base-url", url, "-p", "no:cacheprovider",
+        "-m", "fox_live", "-n", "2", "-k", "lite-no-4k or auth", "--fox-report", "r.json",
+        "--fox-require-coverage",
+    )  # fmt: skip
+    outcomes = result.parseoutcomes()
+    assert outcomes.get("failed", 0) == 0
+    doc = json.loads(project.path.joinpath("r.json").read_text())
+    assert schema_problems(doc) == []
+    sent = len(fake.calls)
+    assert len(doc["probes"]) == outcomes["passed"] == sent
+    assert doc["run"]["outcomes"] == {"passed": sent}
+    assert [c["name"] for c in doc["run"]["contracts"]] == ["tasks-get", "videos-generations"]
+    assert doc["coverage"]["videos-generations"]["rules"]["lite-no-4k"]["provider"] == {
+        "422": len(_lite_4k(fake))
+    }
+    # the gate counts a rule probed live as reached; the others were not
+    assert result.ret == 1
+    assert {"contract": "videos-generations", "rule": "lite-no-4k"} not in [
+        {"contract": u["contract"], "rule": u["rule"]} for u in doc["unreached"]
+    ]
+    result.stdout.fnmatch_lines(["foxcontract: --fox-require-coverage: * rule(s) reached by*"])
