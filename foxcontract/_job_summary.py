@@ -29,7 +29,9 @@ def _cell(value: Any) -> str:
     return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").strip() or "-"
 
 
-def _table(head: Sequence[str], rows: Iterable[Sequence[Any]], right: Sequence[int] = ()) -> list[str]:
+def _table(
+    head: Sequence[str], rows: Iterable[Sequence[Any]], right: Sequence[int] = ()
+) -> list[str]:
     align = ["---:" if i in right else "---" for i in range(len(head))]
     out = ["| " + " | ".join(head) + " |", "| " + " | ".join(align) + " |"]
     out += ["| " + " | ".join(_cell(v) for v in row) + " |" for row in rows]

@@ -118,9 +118,9 @@ class ResultHooks:
         self, item: pytest.Item, call: pytest.CallInfo[None]
     ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
         report = yield
-        if hasattr(item, "probe") and _ours(item):
-            if report.when == "call" or (report.when == "setup" and not report.passed):
-                _record_live(item, report)
+        ran = report.when == "call" or (report.when == "setup" and not report.passed)
+        if ran and hasattr(item, "probe") and _ours(item):
+            _record_live(item, report)
         return report
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
@@ -298,16 +298,16 @@ def finish(session: pytest.Session) -> None:
         outcomes=outcomes or (),
         gate=results.gate,
     )
-    shown = config.invocation_params.dir
+    here = config.invocation_params.dir
     if settings.report:
-        _run_report.write_report(shown / settings.report, document, secrets)
+        _run_report.write_report(here / settings.report, document, secrets)
         results.written.append(f"foxcontract: report written to {settings.report}")
     if settings.summary or summary_env:
         from foxcontract._job_summary import markdown, write_summary
 
         text = markdown(document)
         if settings.summary:
-            write_summary(shown / settings.summary, text, secrets, append=False)
+            write_summary(here / settings.summary, text, secrets, append=False)
             results.written.append(f"foxcontract: summary written to {settings.summary}")
         if summary_env:
             write_summary(Path(summary_env), text, secrets, append=True)

@@ -210,6 +210,8 @@ def build_report(
     }
 
 
-def write_report(path: str | Path, document: Mapping[str, Any], secrets: Iterable[SecretLike]) -> None:
+def write_report(
+    path: str | Path, document: Mapping[str, Any], secrets: Iterable[SecretLike]
+) -> None:
     """Write the report atomically; a secret in it is refused (nothing written)."""
     write_text_safely(path, json.dumps(document, indent=2) + "\n", secrets)

@@ -67,7 +67,7 @@ def read_report(path: str | Path) -> dict[str, Any]:
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         raise UsageError(f"{path}: not a readable JSON report: {exc}") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise UsageError(f"{path}: not a foxcontract report (no \"format\": \"{FORMAT}\")")
+        raise UsageError(f'{path}: not a foxcontract report (no "format": "{FORMAT}")')
     if data.get("version") != VERSION:
         raise UsageError(
             f"{path}: report version {data.get('version')!r}; this foxcontract reads "
@@ -88,8 +88,8 @@ def find_probe(report: dict[str, Any], item: str, where: str) -> dict[str, Any]:
         if len(found) == 1:
             return found[0]
         if len(found) > 1:
-            names = ", ".join(f"{p['contract']}::{p['probe']}" for p in found)
-            raise UsageError(f"{item!r} names {len(found)} probes in {where}: {names}")
+            both = ", ".join(f"{p['contract']}::{p['probe']}" for p in found)
+            raise UsageError(f"{item!r} names {len(found)} probes in {where}: {both}")
     if not probes:
         raise UsageError(f"{where} holds no live probe (it is the report of a replay run)")
     names = [f"{p['contract']}::{p['probe']}" for p in probes]

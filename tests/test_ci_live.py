@@ -102,9 +102,9 @@ def test_a_failing_live_run_reported_summarised_and_reproduced(
                              "left": 4 - n}  # fmt: skip
     probes = {p["probe"]: p for p in doc["probes"]}
     failing = probes["rule-lite-no-4k[1]"]
-    rule_line = load_contract(project.path / "contracts/videos-generations.yaml").rule(
-        "lite-no-4k"
-    ).line
+    rule_line = (
+        load_contract(project.path / "contracts/videos-generations.yaml").rule("lite-no-4k").line
+    )
     assert failing["outcome"] == "failed"
     assert failing["location"] == f"videos-generations.yaml:{rule_line}"
     assert (failing["kind"], failing["rule"], failing["paid"]) == ("rule", "lite-no-4k", False)

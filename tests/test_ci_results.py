@@ -38,10 +38,11 @@ def test_the_report_of_a_replay_run_validates_and_keeps_the_tally(
     assert run["contracts"][0]["name"] == "mini"
     assert len(run["contracts"][0]["sha256"]) == 64
     assert doc["budget"] is None
-    assert doc["probes"] == [] and doc["drift"] == [] and doc["unreached"] == []
+    assert (doc["probes"], doc["drift"], doc["unreached"]) == ([], [], [])
     rule = doc["coverage"]["mini"]["rules"]["small-size-1"]
     assert rule["line"] == "mini.yaml:23"
-    assert rule["accepted"] > 0 and rule["violated"] > 0
+    assert rule["accepted"] > 0
+    assert rule["violated"] > 0
     assert rule["provider"] == {"422": 1}
 
 
@@ -75,9 +76,7 @@ def test_an_unreached_rule_fails_the_run_under_the_gate(pytester: pytest.Pyteste
     doc = json.loads(pytester.path.joinpath("r.json").read_text())
     assert doc["run"]["verdict"] == "failed"
     assert doc["run"]["exit_status"] == 1
-    assert {"contract": "mini", "rule": "small-size-1", "line": "mini.yaml:23"} in doc[
-        "unreached"
-    ]
+    assert {"contract": "mini", "rule": "small-size-1", "line": "mini.yaml:23"} in doc["unreached"]
 
 
 def test_the_gate_from_the_ini_file_and_a_run_that_reaches_every_rule(

@@ -39,7 +39,8 @@ def pytest_unconfigure(config):
 
 
 def _requests(pytester: pytest.Pytester, *args: str, fresh: bool = True) -> dict[str, object]:
-    """The rule coverage of the JSON report of a run, by default in a fresh process as a rerun from the shell."""
+    """The rule coverage of the JSON report of a run, by default in a fresh process as a rerun
+    from the shell."""
     run = pytester.runpytest_subprocess if fresh else pytester.runpytest
     run("--fox-report", "out.json", *args).assert_outcomes(passed=20)
     data: dict[str, object] = json.loads(pytester.path.joinpath("out.json").read_text())
