@@ -169,6 +169,29 @@ OPTIONS: tuple[Option, ...] = (
         metavar="BYTES",
     ),
     Option(
+        "strict",
+        "live: fail on an assumption of the contract that the provider disproves (by default "
+        "it is reported with the YAML change that adopts it)",
+        False,
+        _boolean,
+        switch=True,
+    ),
+    Option(
+        "baseline",
+        "live: a YAML or JSON file of accepted drift (rule or probe, reason, date): known "
+        "disagreements are reported without failing, fixed ones reported as stale",
+        None,
+        metavar="FILE",
+    ),
+    Option(
+        "max-free-probes",
+        "live: the most free probes (requests the contract says are refused) a run sends; "
+        "each rule gets its first probes before any gets more",
+        400,
+        _non_negative_int,
+        metavar="N",
+    ),
+    Option(
         "summary",
         "write the run's Markdown summary (verdict, money spent, drift, unreached rules, "
         "coverage per model) to this file; it is also appended to $GITHUB_STEP_SUMMARY when "
@@ -201,6 +224,9 @@ class RunSettings:
     contracts: tuple[str, ...] = ()
     record_mode: RecordMode = RecordMode.NONE
     max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES
+    strict: bool = False
+    baseline: str | None = None
+    max_free_probes: int = 400
     summary: str | None = None
     require_coverage: bool = False
 

@@ -94,6 +94,7 @@ class Answer:
     retry_log: tuple[str, ...] = ()
     reason: str = ""
     headers: Mapping[str, str] = field(default_factory=dict)
+    """The answer's headers, names in lower case, redacted."""
 
     def summary(self) -> str:
         err = self.body.get("error") if isinstance(self.body, dict) else None

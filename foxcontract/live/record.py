@@ -39,6 +39,14 @@ def interaction_name(probe: str, poll: int | None = None) -> str:
     return name if poll is None else f"{name}-poll-{poll}"
 
 
+def _content_type(answer: Answer) -> dict[str, str]:
+    """The answer's Content-Type as received (judged again when the cassette is replayed)."""
+    if answer.headers is None:
+        return {"content-type": "application/json"}
+    value = answer.headers.get("content-type")
+    return {"content-type": value} if value is not None else {}
+
+
 def make_recorder(run_dir: Path, key: ApiKey) -> Recorder:
     """A recorder appending redacted exchanges to this process's file in ``run_dir``."""
     polls: dict[str, int] = {}
@@ -51,7 +59,12 @@ def make_recorder(run_dir: Path, key: ApiKey) -> Recorder:
         free = probe if isinstance(probe, FreeProbe) else None
         if free is not None and (free.raw is not None or free.content_type != "application/json"):
             return
-        has_body = body is not NO_BODY and probe.method == answer.method and body is not None
+        null_body = body is None and free is not None and free.kind == "rule"  # JSON null
+        has_body = (
+            body is not NO_BODY
+            and probe.method == answer.method
+            and (body is not None or null_body)
+        )
         poll = None
         if not has_body and isinstance(probe, PaidCreate):
             polls[probe.name] = poll = polls.get(probe.name, 0) + 1
@@ -68,7 +81,7 @@ def make_recorder(run_dir: Path, key: ApiKey) -> Recorder:
             "request_body": redact(body, secrets) if has_body else None,
             "has_body": has_body,
             "status": answer.status,
-            "response_headers": {"content-type": "application/json"},
+            "response_headers": _content_type(answer),
             "response_body": redact(answer.body, secrets),
         }
         with target.open("a", encoding="utf-8") as handle:
