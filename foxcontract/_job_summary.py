@@ -108,7 +108,7 @@ def _drift(doc: Mapping[str, Any]) -> list[str]:
         return [*lines, "None: every probe sent agrees with the contract."]
     kinds = (
         ("drift", "Documented facts broken (these fail the run)"),
-        ("disproved", "Assumptions of the contract disproved (reported, not failing)"),
+        ("disproved", "Assumptions of the contract disproved (failing only under --fox-strict)"),
         ("known", "Known drift (accepted in the baseline)"),
     )
     for settled, title in kinds:
@@ -121,7 +121,7 @@ def _drift(doc: Mapping[str, Any]) -> list[str]:
             ["contract", "probe", "rule", "the contract expects", "the provider answered",
              "problem", last],
             [[d["contract"], d["probe"], d["rule"], d["expected"], d["actual"], d["problem"],
-              d[last] if settled != "drift" else d["fact"] or d["provenance"]] for d in rows],
+              d[last] if settled != "drift" else d["fact"] or "(no single fact)"] for d in rows],
         )  # fmt: skip
         lines.append("")
     return lines[:-1]

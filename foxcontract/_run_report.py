@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from foxcontract._probe_record import ProbeRecord
+from foxcontract.contract.model import UNSTATED as UNSTATED_FACT
 from foxcontract.redact import SecretLike, write_text_safely
 
 __all__ = [
@@ -42,7 +43,10 @@ VERSION = 2
 """Version 1 was the rule tally alone (contract names at the top level, now ``coverage``)."""
 
 UNSTATED = "unstated"
-"""The provenance of a disagreement when the contract states none for the fact."""
+"""The provenance of a disproved fact the contract gave no provenance for (an assumption)."""
+
+_NO_PROVENANCE = UNSTATED_FACT.describe()
+"""How a disproved fact without provenance describes its provenance."""
 
 
 @dataclass(frozen=True)
@@ -115,11 +119,12 @@ def _verdict(facts: RunFacts, gate: list[str]) -> str:
 
 
 def _drift(outcomes: Iterable[Any]) -> list[dict[str, Any]]:
-    """Every disagreement of the live run: ``settled`` says what it means (``drift``: a
-    documented fact broken, or no single fact; ``disproved``: an assumption of the contract
-    that the provider disproves; ``known``: accepted in the baseline), ``provenance`` where
-    the fact comes from (``documented``, ``assumed``, or ``unstated`` when the contract
-    gives no provenance)."""
+    """Every disagreement of the live run (``foxcontract.live.drift.Outcome``), one entry per
+    problem: ``settled`` says what it means (``drift``: a documented fact broken, or no
+    single fact at stake, failing; ``disproved``: an assumption of the contract that the
+    provider disproves; ``known``: accepted in the baseline), ``provenance`` where the fact
+    comes from (``documented``, ``assumed``, ``unstated`` when the contract gives none, and
+    ``null`` when no single fact is at stake)."""
     out: list[dict[str, Any]] = []
     for o in outcomes:
         base = {
@@ -129,23 +134,24 @@ def _drift(outcomes: Iterable[Any]) -> list[dict[str, Any]]:
             "expected": o.expected,
             "actual": o.actual,
         }
-        facts = tuple(getattr(o, "facts", ()))
+        facts = tuple(o.facts)
         for i, problem in enumerate(o.problems):
             fact = facts[i] if i < len(facts) and facts[i] else None
-            provenance = "documented" if fact else UNSTATED
+            provenance = "documented" if fact else None
             out.append(
                 {**base, "settled": "drift", "provenance": provenance, "problem": problem}
                 | {"fact": fact, "adopt": None, "baseline": None}
             )
-        for d in getattr(o, "disproved", ()):
+        for d in o.disproved:
+            provenance = UNSTATED if d.assumed.startswith(_NO_PROVENANCE) else "assumed"
             out.append(
-                {**base, "settled": "disproved", "provenance": "assumed", "problem": d.problem}
+                {**base, "settled": "disproved", "provenance": provenance, "problem": d.problem}
                 | {"fact": d.assumed, "adopt": d.adopt, "baseline": None}
             )
-        for problem in getattr(o, "known", ()):
+        for problem in o.known:
             out.append(
-                {**base, "settled": "known", "provenance": UNSTATED, "problem": problem}
-                | {"fact": None, "adopt": None, "baseline": getattr(o, "baseline", "") or None}
+                {**base, "settled": "known", "provenance": None, "problem": problem}
+                | {"fact": None, "adopt": None, "baseline": o.baseline or None}
             )
     return out
 

@@ -25,6 +25,9 @@ pytest_plugins = ["pytester"]
 
 KEY = "sk-ci-report-canary-key-0042"
 LITE = "veo-3.1-lite-image-to-video"
+BUDGET = 40
+"""Enough for the one create and every lite-no-4k probe the mutated fake accepts (each is
+charged, as an accepted refusal costs a create)."""
 
 
 @pytest.fixture
@@ -65,7 +68,7 @@ def test_a_failing_live_run_reported_summarised_and_reproduced(
     url = fake.base_url  # type: ignore[attr-defined]
     result = project.runpytest(
         "contracts", "--fox-mode", "live", "--fox-base-url", url, "-p", "no:cacheprovider",
-        "-m", "fox_live", "--fox-budget", "5", "-k", "lite-no-4k or paid-01 or auth-wrong",
+        "-m", "fox_live", "--fox-budget", str(BUDGET), "-k", "lite-no-4k or paid-01 or auth-wrong",
         "--fox-report", "r.json", "--fox-summary", "s.md", "--junitxml", "j.xml",
     )  # fmt: skip
     sent = _lite_4k(fake)
@@ -98,8 +101,8 @@ def test_a_failing_live_run_reported_summarised_and_reproduced(
     assert schema_problems(doc) == []
     assert (doc["run"]["mode"], doc["run"]["base_url"]) == ("live", url)
     assert doc["run"]["verdict"] == "failed"
-    assert doc["budget"] == {"budget": 5, "spent": n + 1, "unexpected": n, "refused": 0,
-                             "left": 4 - n}  # fmt: skip
+    assert doc["budget"] == {"budget": BUDGET, "spent": n + 1, "unexpected": n, "refused": 0,
+                             "left": BUDGET - 1 - n}  # fmt: skip
     probes = {p["probe"]: p for p in doc["probes"]}
     failing = probes["rule-lite-no-4k[1]"]
     rule_line = (
@@ -115,7 +118,8 @@ def test_a_failing_live_run_reported_summarised_and_reproduced(
     assert probes["auth-wrong-key"]["outcome"] == "passed"
     drift = [d for d in doc["drift"] if d["probe"] == "rule-lite-no-4k[1]"]
     assert [(d["settled"], d["actual"]) for d in drift] == [("drift", "200")]
-    assert drift[0]["provenance"] in ("documented", "unstated")
+    assert drift[0]["provenance"] == "documented"
+    assert drift[0]["fact"].startswith('documented: ')
 
     # the summary: the verdict first, then its tables
     lines = summary.splitlines()
@@ -128,7 +132,7 @@ def test_a_failing_live_run_reported_summarised_and_reproduced(
     assert lines[money + 2 : money + 5] == [
         "| budget | spent | of which unexpected | not sent (budget spent) | left |",
         "| ---: | ---: | ---: | ---: | ---: |",
-        f"| 5 | {n + 1} | {n} | 0 | {4 - n} |",
+        f"| {BUDGET} | {n + 1} | {n} | 0 | {BUDGET - 1 - n} |",
     ]
     documented = lines.index("### Documented facts broken (these fail the run)")
     assert lines[documented + 2] == (
