@@ -119,7 +119,7 @@ def test_a_failing_live_run_reported_summarised_and_reproduced(
     drift = [d for d in doc["drift"] if d["probe"] == "rule-lite-no-4k[1]"]
     assert [(d["settled"], d["actual"]) for d in drift] == [("drift", "200")]
     assert drift[0]["provenance"] == "documented"
-    assert drift[0]["fact"].startswith('documented: ')
+    assert drift[0]["fact"].startswith("documented: ")
 
     # the summary: the verdict first, then its tables
     lines = summary.splitlines()
@@ -270,3 +270,49 @@ def test_the_report_merges_xdist_workers(project: pytest.Pytester, fake: FakeAPI
         {"contract": u["contract"], "rule": u["rule"]} for u in doc["unreached"]
     ]
     result.stdout.fnmatch_lines(["foxcontract: --fox-require-coverage: * rule(s) reached by*"])
+
+
+def test_disproved_assumptions_apart_from_documented_drift(
+    project: pytest.Pytester, fake: FakeAPI
+) -> None:
+    fake.configure(mutations=Mutations(answer_rules={"body.type": "malformed_request"}))
+    url = fake.base_url  # type: ignore[attr-defined]
+    result = project.runpytest(
+        "contracts", "--fox-mode", "live", "--fox-base-url", url, "-p", "no:cacheprovider",
+        "-m", "fox_live", "-k", "body.type and rule", "--fox-report", "r.json",
+        "--fox-summary", "s.md",
+    )  # fmt: skip
+    n = result.parseoutcomes()["passed"]
+    assert result.ret == 0
+    doc = json.loads(project.path.joinpath("r.json").read_text())
+    assert schema_problems(doc) == []
+    assert doc["run"]["verdict"] == "passed"
+    assert {(d["settled"], d["provenance"]) for d in doc["drift"]} == {("disproved", "assumed")}
+    assert len(doc["drift"]) == n
+    first = doc["drift"][0]
+    assert first["fact"].startswith("assumed: stance 6: ")
+    assert first["adopt"].endswith(
+        ': under settings:, add answers: {"body.type": "malformed_request"}'
+    )
+    lines = project.path.joinpath("s.md").read_text().splitlines()
+    assert lines[0] == "# foxcontract: PASSED"
+    assert lines[4] == (
+        f"- 0 probe(s) with drift, {n} with an assumption disproved, 0 with known drift "
+        f"(baseline), of {n} live item(s)"
+    )
+    assert "### Documented facts broken (these fail the run)" not in lines
+    title = lines.index(
+        "### Assumptions of the contract disproved (failing only under --fox-strict)"
+    )
+    assert lines[title + 2] == (
+        "| contract | probe | rule | the contract expects | the provider answered | problem "
+        "| adopt |"
+    )
+    adopt = first["adopt"].replace("|", "\\|")
+    assert lines[title + 4] == (
+        "| videos-generations | rule-body.type[1] | body.type | 422 validation type "
+        "invalid_request_error | 400 (type 'invalid_request_error') | status: expected 422 "
+        "validation type invalid_request_error, got 400 type invalid_request_error code None "
+        f"| {adopt} |"
+    )
+    assert len([line for line in lines if line.startswith("| videos-generations | rule-")]) == n
