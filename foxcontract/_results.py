@@ -42,6 +42,7 @@ class RunResults:
     contracts: dict[str, Any] = field(default_factory=dict)
     """name -> the Contract (collected here) or its report entry (sent by a worker)."""
     gate: list[str] = field(default_factory=list)
+    """Why foxcontract failed the run beyond its tests: a gate, or a report not written."""
     written: list[str] = field(default_factory=list)
 
 
@@ -299,15 +300,24 @@ def finish(session: pytest.Session) -> None:
         gate=results.gate,
     )
     here = config.invocation_params.dir
-    if settings.report:
-        _run_report.write_report(here / settings.report, document, secrets)
-        results.written.append(f"foxcontract: report written to {settings.report}")
-    if settings.summary or summary_env:
-        from foxcontract._job_summary import markdown, write_summary
+    try:
+        if settings.report:
+            where = f"--fox-report {settings.report}"
+            _run_report.write_report(here / settings.report, document, secrets)
+            results.written.append(f"foxcontract: report written to {settings.report}")
+        if settings.summary or summary_env:
+            from foxcontract._job_summary import markdown, write_summary
 
-        text = markdown(document)
-        if settings.summary:
-            write_summary(here / settings.summary, text, secrets, append=False)
-            results.written.append(f"foxcontract: summary written to {settings.summary}")
-        if summary_env:
-            write_summary(Path(summary_env), text, secrets, append=True)
+            text = markdown(document)
+            if settings.summary:
+                where = f"--fox-summary {settings.summary}"
+                write_summary(here / settings.summary, text, secrets, append=False)
+                results.written.append(f"foxcontract: summary written to {settings.summary}")
+            if summary_env:
+                where = f"{SUMMARY_ENV} {summary_env}"
+                write_summary(Path(summary_env), text, secrets, append=True)
+    except (OSError, ValueError) as exc:  # unwritable, or a secret refused (SecretLeakError)
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        results.gate.append(f"foxcontract: {where}: not written: {reason}")
+        if session.exitstatus == pytest.ExitCode.OK:
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED

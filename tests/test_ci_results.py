@@ -183,3 +183,13 @@ def test_junit_properties_per_item(pytester: pytest.Pytester) -> None:
         ("foxcontract.kind", "consistency"),
         ("foxcontract.cost", "free"),
     ]
+
+
+def test_an_unwritable_report_fails_the_run_saying_why(pytester: pytest.Pytester) -> None:
+    write_mini(pytester)
+    pytester.path.joinpath("taken").write_text("a file, not a folder\n")
+    result = pytester.runpytest("-k", "consistency", "--fox-report", "taken/r.json")
+    result.assert_outcomes(passed=1)
+    assert result.ret == 1
+    result.stdout.fnmatch_lines(["foxcontract: --fox-report taken/r.json: not written: *"])
+    assert pytester.path.joinpath("taken").read_text() == "a file, not a folder\n"
