@@ -52,7 +52,10 @@ def _lite_4k(fake: FakeAPI) -> list[bytes]:
     """The bodies of the lite-no-4k probes the fake received."""
     out = []
     for call in fake.calls:
-        body = json.loads(call.request.body or b"null")
+        try:
+            body = json.loads(call.request.body or b"null")
+        except ValueError:  # the malformed-JSON probe
+            continue
         if isinstance(body, dict) and body.get("model") == LITE and body.get("resolution") == "4k":
             out.append(call.request.body)
     return out
@@ -68,7 +71,8 @@ def test_a_failing_live_run_reported_summarised_and_reproduced(
     url = fake.base_url  # type: ignore[attr-defined]
     result = project.runpytest(
         "contracts", "--fox-mode", "live", "--fox-base-url", url, "-p", "no:cacheprovider",
-        "-m", "fox_live", "--fox-budget", str(BUDGET), "-k", "lite-no-4k or paid-01 or auth-wrong",
+        "-m", "fox_live", "--fox-budget", str(BUDGET), "-k",
+        "lite-no-4k or paid-01 or auth-wrong or malformed-json",
         "--fox-report", "r.json", "--fox-summary", "s.md", "--junitxml", "j.xml",
     )  # fmt: skip
     sent = _lite_4k(fake)
@@ -205,6 +209,22 @@ def test_a_failing_live_run_reported_summarised_and_reproduced(
         "not reproduced: videos-generations::rule-lite-no-4k[1]: the answer agrees with the "
         "contract now"
     )
+
+    # a body that is not JSON, and the wrong-key probe, are sent again byte for byte
+    assert cli.main(["probe", "r.json", "videos-generations::malformed-json"]) == 0
+    assert fake.calls[-1].request.body == b'{"model": "veo", "prompt": '
+    wrong = probes["auth-wrong-key"]["curl"]
+    assert (
+        "$FOXCONTRACT_WRONG_KEY" in probes["auth-wrong-key"]["request"]["headers"]["Authorization"]
+    )
+    done = subprocess.run(
+        ["bash", "-c", wrong], capture_output=True, text=True, env=env, timeout=30, check=False
+    )
+    assert json.loads(done.stdout)["error"]["type"] == "authentication_error"
+    assert fake.calls[-1].request.headers["authorization"] == (
+        "Bearer sk-foxcontract-wrong-key-0000000000"
+    )
+    capsys.readouterr()
 
     # a paid create is sent again only within a budget, through the ledger
     paid = fake.paid
