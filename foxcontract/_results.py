@@ -111,6 +111,8 @@ class ResultHooks:
             props = item_properties(item)
             item.user_properties.extend(props)
             contract = getattr(item, "contract", None)
+            if contract is None and hasattr(item, "probe") and _ours(item):
+                contract = _live_contract(item)
             if contract is not None and hasattr(contract, "version"):
                 self.results.contracts.setdefault(contract.name, contract)
 
@@ -169,6 +171,13 @@ class _XdistResults:
                 self.config.stash[RESULTS].contracts.setdefault(name, entry)
 
 
+def _live_contract(item: Any) -> Any:
+    """The contract of a live item (``foxcontract.contract.Contract``)."""
+    from foxcontract.live.run import LIVE
+
+    return item.config.stash[LIVE].session(item.path.parent).contract(item.probe.contract)
+
+
 def _record_live(item: Any, report: pytest.TestReport) -> None:
     """Append the live item's record (and, when it failed, show the ``curl`` line)."""
     from foxcontract._probe_record import ProbeRecord, append_record, request_of
@@ -177,7 +186,7 @@ def _record_live(item: Any, report: pytest.TestReport) -> None:
 
     run = item.config.stash[LIVE]
     probe = item.probe
-    contract = run.session(item.path.parent).contract(probe.contract)
+    contract = _live_contract(item)
     rule, kind, paid = _live_kind(item)
     request = None
     if kind != "lifecycle":

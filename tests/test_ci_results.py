@@ -4,6 +4,7 @@ the Markdown summary, the coverage gate and the JUnit properties of each item.""
 from __future__ import annotations
 
 import json
+import subprocess
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -193,3 +194,35 @@ def test_an_unwritable_report_fails_the_run_saying_why(pytester: pytest.Pytester
     assert result.ret == 1
     result.stdout.fnmatch_lines(["foxcontract: --fox-report taken/r.json: not written: *"])
     assert pytester.path.joinpath("taken").read_text() == "a file, not a folder\n"
+
+
+def test_a_curl_line_is_read_by_the_shell_as_the_request_sent() -> None:
+    import shlex
+
+    from foxcontract._probe_record import SentRequest, request_of
+    from foxcontract.live.key import WRONG_KEY
+    from foxcontract.redact import KEY_PATTERN
+
+    body = {"prompt": 'it\'s a "quoted" $HOME `x` prompt'}
+    sent = request_of(method="POST", base_url="http://127.0.0.1:9", path="/v1/x", body=body)
+    words = shlex.split(sent.curl())
+    assert words[words.index("--data-binary") + 1] == json.dumps(body)
+    assert "Authorization: Bearer $FOXAPI_API_KEY" in words  # expanded by the shell, not here
+    assert SentRequest.from_json(json.loads(json.dumps(sent.to_json()))) == sent
+
+    wrong = request_of(method="GET", base_url="http://h", path="/t", auth="wrong", has_body=False)
+    assert wrong.content() is None
+    assert f"Authorization: Bearer {WRONG_KEY}" in shlex.split(wrong.curl())
+    assert not KEY_PATTERN.search(wrong.curl())
+    assert not KEY_PATTERN.search(json.dumps(wrong.to_json()))
+
+    raw = b"\xff\xfe not utf-8"
+    binary = request_of(method="POST", base_url="http://h", path="/v", raw=raw, auth="none")
+    assert (binary.body, binary.content()) == (None, raw)
+    feed, _, rest = binary.curl().partition(" | curl ")
+    assert rest.startswith("-sS -X POST http://h/v ")
+    assert rest.endswith(" --data-binary @-")
+    made = subprocess.run(["bash", "-c", feed], capture_output=True, timeout=30, check=True)
+    assert made.stdout == raw
+    assert "Authorization" not in binary.curl()
+    assert request_of(method="POST", base_url="http://h", path="/v").body == "null"
