@@ -151,14 +151,19 @@ def _model(probe: Mapping[str, Any]) -> str:
 
 
 def _per_model(doc: Mapping[str, Any]) -> list[str]:
-    models: dict[str, list[Mapping[str, Any]]] = {}
+    """Per model the contracts allow: the paid creates' values and combinations, and the
+    rules the free probes broke for it (a probe sending a model no contract allows, or
+    none, is in the rule table only)."""
+    allowed = [m for c in doc["run"]["contracts"] for m in c["models"]]
+    models: dict[str, list[Mapping[str, Any]]] = {m: [] for m in dict.fromkeys(allowed)}
     for p in doc["probes"]:
-        if p["kind"] in ("paid", "rule"):
-            models.setdefault(_model(p), []).append(p)
+        if p["kind"] in ("paid", "rule") and _model(p) in models:
+            models[_model(p)].append(p)
+    models = {m: found for m, found in models.items() if found}
     if not models:
         return []
     lines = ["## Covered per model", ""]
-    for model in sorted(models):
+    for model in models:
         lines += [f"### `{model}`", ""]
         sent: dict[str, tuple[int, Counter[str]]] = {}
         refused: dict[str, Counter[str]] = {}

@@ -42,6 +42,9 @@ FORMAT = "foxcontract-report"
 VERSION = 2
 """Version 1 was the rule tally alone (contract names at the top level, now ``coverage``)."""
 
+MODEL_FIELD = "model"
+"""The body field that picks the request shape (FAMILY.md: one endpoint, several models)."""
+
 UNSTATED = "unstated"
 """The provenance of a disproved fact the contract gave no provenance for (an assumption)."""
 
@@ -104,11 +107,13 @@ def contract_entry(contract: Any) -> dict[str, Any]:
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError:
         digest = None
+    models = next((f.enum for f in contract.fields if f.name == MODEL_FIELD), None) or ()
     return {
         "name": contract.name,
         "file": path.name,
         "version": contract.version,
         "sha256": digest,
+        "models": [m for m in models if isinstance(m, str)],
     }
 
 
