@@ -171,20 +171,25 @@ class _XdistResults:
                 self.config.stash[RESULTS].contracts.setdefault(name, entry)
 
 
+def _live_run(config: pytest.Config) -> Any:
+    """The live run (``foxcontract.live.run.LiveRun``), or ``None``. Its key is read where
+    the plugin's hooks read it (``foxcontract.live.hooks``), so both always agree."""
+    from foxcontract.live import hooks
+
+    return config.stash.get(hooks.LIVE, None)
+
+
 def _live_contract(item: Any) -> Any:
     """The contract of a live item (``foxcontract.contract.Contract``)."""
-    from foxcontract.live.run import LIVE
-
-    return item.config.stash[LIVE].session(item.path.parent).contract(item.probe.contract)
+    return _live_run(item.config).session(item.path.parent).contract(item.probe.contract)
 
 
 def _record_live(item: Any, report: pytest.TestReport) -> None:
     """Append the live item's record (and, when it failed, show the ``curl`` line)."""
     from foxcontract._probe_record import ProbeRecord, append_record, request_of
-    from foxcontract.live.run import LIVE
     from foxcontract.redact import redact_text
 
-    run = item.config.stash[LIVE]
+    run = _live_run(item.config)
     probe = item.probe
     contract = _live_contract(item)
     rule, kind, paid = _live_kind(item)
@@ -279,9 +284,8 @@ def finish(session: pytest.Session) -> None:
     if settings.mode.networked:
         from foxcontract._probe_record import read_records
         from foxcontract.live.drift import read_outcomes
-        from foxcontract.live.run import LIVE
 
-        run = config.stash.get(LIVE, None)
+        run = _live_run(config)
         if run is not None:
             ledger = run.ledger.state()
             records = read_records(run.run_dir)
