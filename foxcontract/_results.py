@@ -292,7 +292,9 @@ def finish(session: pytest.Session) -> None:
             outcomes = read_outcomes(run.run_dir)
             secrets = [run.key]
     if not coverage and not records and not results.contracts:
-        return  # nothing of foxcontract's ran: no summary in another project's job
+        summary_env = ""  # nothing of foxcontract's ran: no summary in another project's job
+        if not (settings.report or settings.summary):
+            return
     facts = _run_report.RunFacts(
         mode=settings.mode.value,
         base_url=settings.base_url if settings.mode.networked else None,

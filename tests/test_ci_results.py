@@ -226,3 +226,23 @@ def test_a_curl_line_is_read_by_the_shell_as_the_request_sent() -> None:
     assert made.stdout == raw
     assert "Authorization" not in binary.curl()
     assert request_of(method="POST", base_url="http://h", path="/v").body == "null"
+
+
+def test_a_run_without_contracts_writes_what_was_asked_and_no_job_summary(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytester.makepyfile(test_theirs="def test_one():\n    assert True\n")
+    job = pytester.path / "job-summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(job))
+    assert pytester.runpytest().ret == 0
+    assert not job.exists()
+    result = pytester.runpytest("--fox-report", "r.json", "--fox-summary", "s.md")
+    assert result.ret == 0
+    assert not job.exists()
+    doc = json.loads(pytester.path.joinpath("r.json").read_text())
+    assert schema_problems(doc) == []
+    assert (doc["coverage"], doc["run"]["outcomes"]) == ({}, {"passed": 1})
+    assert pytester.path.joinpath("s.md").read_text().splitlines()[0] == "# foxcontract: PASSED"
+    # their tests carry no foxcontract properties
+    pytester.runpytest("--junitxml", "j.xml")
+    assert "foxcontract." not in pytester.path.joinpath("j.xml").read_text()
