@@ -141,6 +141,8 @@ class ResultHooks:
         config = self.config
         workeroutput = getattr(config, "workeroutput", None)
         if workeroutput is not None:
+            if not _wanted(config):
+                return
             from foxcontract._run_report import contract_entry
 
             entries = {n: contract_entry(c) for n, c in self.results.contracts.items()}
@@ -253,6 +255,13 @@ def _seed(config: pytest.Config) -> int | None:
     return config.stash.get(profiles.SEED, None)
 
 
+def _wanted(config: pytest.Config) -> bool:
+    """Whether the run asked for anything at its end: a report, a summary, the gate."""
+    settings = config.stash[SETTINGS]
+    summary = os.environ.get(SUMMARY_ENV, "").strip()
+    return bool(settings.report or settings.summary or summary or settings.require_coverage)
+
+
 def finish(session: pytest.Session) -> None:
     """At the end of the run (the controller under xdist): the gate, the report, the
     summary."""
@@ -260,8 +269,7 @@ def finish(session: pytest.Session) -> None:
     settings = config.stash[SETTINGS]
     results = config.stash[RESULTS]
     summary_env = os.environ.get(SUMMARY_ENV, "").strip()
-    wanted = settings.report or settings.summary or summary_env or settings.require_coverage
-    if not wanted:
+    if not _wanted(config):
         return
     from foxcontract import _run_report
     from foxcontract.report import tally_of
