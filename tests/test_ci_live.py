@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import shutil
 import subprocess
 import xml.etree.ElementTree as ET
@@ -81,19 +82,20 @@ def test_a_failing_live_run_reported_summarised_and_reproduced(
     assert result.parseoutcomes()["failed"] == n
     assert result.ret == 1
     body = sent[0].decode()
-    result.stdout.fnmatch_lines(
-        [
-            "videos-generations::rule-lite-no-4k[[]1]: the provider disagrees with the contract",
-            "*",
-            "*- foxcontract: send this probe again -*",
-            f"curl -sS -X POST {url}/v1/videos/generations -H 'Accept-Encoding: identity' "
-            "-H 'Content-Type: application/json' -H \"Authorization: Bearer $FOXAPI_API_KEY\" "
-            f"--data-binary '{body}'",
-            "or: foxcontract probe REPORT "
-            "'contracts/videos-generations.yaml::rule-lite-no-4k[[]1]'  "
-            "(REPORT: the --fox-report file)",
-        ]
+    out = result.stdout.lines
+    failure = out.index(
+        "videos-generations::rule-lite-no-4k[1]: the provider disagrees with the contract"
     )
+    section = next(i for i, line in enumerate(out) if i > failure and "foxcontract: send" in line)
+    assert out[section].strip("-").strip() == "foxcontract: send this probe again"
+    assert not [line for line in out[failure:section] if line.startswith("____")]
+    assert out[section + 1 : section + 3] == [
+        f"curl -sS -X POST {url}/v1/videos/generations -H 'Accept-Encoding: identity' "
+        "-H 'Content-Type: application/json' -H \"Authorization: Bearer $FOXAPI_API_KEY\" "
+        f"--data-binary {shlex.quote(body)}",
+        "or: foxcontract probe REPORT 'contracts/videos-generations.yaml::rule-lite-no-4k[1]'"
+        "  (REPORT: the --fox-report file)",
+    ]
     report_text = project.path.joinpath("r.json").read_text()
     summary = project.path.joinpath("s.md").read_text()
     junit = project.path.joinpath("j.xml").read_text()
