@@ -121,6 +121,8 @@ def test_a_failing_live_run_reported_summarised_and_reproduced(
     assert failing["request"]["headers"]["Authorization"] == "Bearer $FOXAPI_API_KEY"
     assert failing["message"].startswith("videos-generations::rule-lite-no-4k[1]: the provider")
     assert probes["paid-01"]["paid"] is True
+    follow = probes["lifecycle[paid-01]"]
+    assert (follow["kind"], follow["paid"], follow["request"]) == ("lifecycle", False, None)
     assert probes["auth-wrong-key"]["outcome"] == "passed"
     drift = [d for d in doc["drift"] if d["probe"] == "rule-lite-no-4k[1]"]
     assert [(d["settled"], d["actual"]) for d in drift] == [("drift", "200")]
@@ -227,6 +229,12 @@ def test_a_failing_live_run_reported_summarised_and_reproduced(
         "Bearer sk-foxcontract-wrong-key-0000000000"
     )
     capsys.readouterr()
+
+    assert cli.main(["probe", "r.json", "lifecycle[paid-01]"]) == 2
+    assert capsys.readouterr().err == (
+        "foxcontract probe: error: videos-generations::lifecycle[paid-01] sends no request of "
+        "its own (a lifecycle item): send its create again\n"
+    )
 
     # a paid create is sent again only within a budget, through the ledger
     paid = fake.paid
