@@ -337,12 +337,14 @@ def _covered_lines(copy_root: Path, target: Target) -> tuple[set[int], float]:
     import coverage
 
     data_file = copy_root / ".mutation-coverage"
+    rcfile = copy_root / ".mutation-coveragerc"  # not the project's: one data file, no suffix
+    rcfile.write_text("[run]\n")
     module = copy_root / target.path
     env = {**os.environ, "PYTHONPATH": str(copy_root)}
     env.pop("COVERAGE_PROCESS_START", None)
     start = time.monotonic()
     run = subprocess.run(
-        [sys.executable, "-m", "coverage", "run", f"--data-file={data_file}",
+        [sys.executable, "-m", "coverage", "run", f"--rcfile={rcfile}", f"--data-file={data_file}",
          f"--include={module}", "-m", "pytest", *PYTEST_ARGS, *target.tests],
         cwd=copy_root, env=env, capture_output=True, text=True,
     )  # fmt: skip

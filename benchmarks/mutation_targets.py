@@ -29,6 +29,7 @@ TARGETS = (
         "oracle",
         "foxcontract/oracle.py",
         (
+            "tests/test_oracle_exact.py",
             "tests/test_oracle_messages.py",
             "tests/test_oracle_table.py",
             "tests/test_contract_settings.py",
@@ -44,6 +45,7 @@ TARGETS = (
             "tests/test_fieldcheck.py::test_the_first_broken_keyword_is_reported",
             "tests/test_fieldcheck.py::test_the_fallback_reports_the_first_keyword_in_order",
             "tests/test_fieldcheck.py::test_values_are_shown_readably",
+            "tests/test_fieldcheck_exact.py",
         ),
     ),
     Target(
