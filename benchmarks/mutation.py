@@ -115,7 +115,10 @@ def _boolop(node: ast.AST) -> ast.AST:
     return ast.BoolOp(ast.Or() if isinstance(node.op, ast.And) else ast.And(), node.values)
 
 
-def _constant(value: object) -> Replace:
+Literal = bool | int | float | str
+
+
+def _constant(value: Literal) -> Replace:
     return lambda node: ast.Constant(value)
 
 
@@ -147,7 +150,7 @@ def _delete(node: ast.AST) -> ast.AST:
     return ast.Pass()
 
 
-def _changed_constant(value: object) -> object | None:
+def _changed_constant(value: object) -> Literal | None:
     """The replacement of a literal, or ``None`` when it has none."""
     if isinstance(value, bool):
         return not value
@@ -178,9 +181,9 @@ def _changes(node: ast.AST, parent: ast.AST | None) -> Iterator[Replace]:
         for i, part in enumerate(node.values):
             if isinstance(part, ast.Constant) and part.value:
                 yield _drop_part(i)
-    if isinstance(node, ast.Return) and node.value is not None:
-        if not isinstance(node.value, ast.Constant):  # a literal is changed as a literal
-            yield _return_none
+    returned = node.value if isinstance(node, ast.Return) else None
+    if returned is not None and not isinstance(returned, ast.Constant):  # literals: above
+        yield _return_none
     if isinstance(node, _DELETABLE) and not _is_docstring(node):
         yield _delete
     tests = isinstance(parent, ast.If | ast.While | ast.IfExp) and getattr(parent, "test", None)
@@ -227,8 +230,8 @@ def find_mutants(source: str) -> list[Mutant]:
     def visit(node: ast.AST, parent: ast.AST | None, stmt: int, function: str) -> None:
         if _skipped(node, lines):
             if isinstance(node, ast.If):  # the clause coverage skips; the ``else`` is run
-                for child in node.orelse:
-                    visit(child, node, child.lineno, function)
+                for branch in node.orelse:
+                    visit(branch, node, branch.lineno, function)
             return
         if isinstance(node, ast.stmt):
             stmt = node.lineno
@@ -260,7 +263,7 @@ def _replaced(tree: ast.AST, node: ast.AST, replace: Replace) -> ast.AST:
     """A copy of ``tree`` with its descendant ``node`` (or itself) changed by ``replace``."""
     if tree is node:
         return replace(copy.deepcopy(node))
-    at = [i for i, n in enumerate(ast.walk(tree)) if n is node][0]
+    at = next(i for i, n in enumerate(ast.walk(tree)) if n is node)
     new = copy.deepcopy(tree)
     target = list(ast.walk(new))[at]
     for holder in ast.walk(new):

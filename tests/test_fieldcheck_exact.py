@@ -65,11 +65,27 @@ CASES: list[Case] = [
     ({"maximum": 6}, 7, ("maximum", "f: 7 is more than the maximum 6")),
     ({"maximum": 6}, True, None),
     ({"exclusiveMinimum": 0}, 0.001, None),
-    ({"exclusiveMinimum": 0}, 0, ("exclusiveMinimum", "f: 0 is not more than the exclusive minimum 0")),
-    ({"exclusiveMinimum": 0}, -1, ("exclusiveMinimum", "f: -1 is not more than the exclusive minimum 0")),
+    (
+        {"exclusiveMinimum": 0},
+        0,
+        ("exclusiveMinimum", "f: 0 is not more than the exclusive minimum 0"),
+    ),
+    (
+        {"exclusiveMinimum": 0},
+        -1,
+        ("exclusiveMinimum", "f: -1 is not more than the exclusive minimum 0"),
+    ),
     ({"exclusiveMaximum": 10}, 9.5, None),
-    ({"exclusiveMaximum": 10}, 10, ("exclusiveMaximum", "f: 10 is not less than the exclusive maximum 10")),
-    ({"exclusiveMaximum": 10}, 11, ("exclusiveMaximum", "f: 11 is not less than the exclusive maximum 10")),
+    (
+        {"exclusiveMaximum": 10},
+        10,
+        ("exclusiveMaximum", "f: 10 is not less than the exclusive maximum 10"),
+    ),
+    (
+        {"exclusiveMaximum": 10},
+        11,
+        ("exclusiveMaximum", "f: 11 is not less than the exclusive maximum 10"),
+    ),
     # lengths and patterns apply to strings only
     ({"minLength": 2}, "ab", None),
     ({"minLength": 2}, "a", ("minLength", 'f: "a" is shorter than 2 character(s)')),
@@ -89,11 +105,23 @@ CASES: list[Case] = [
         3,
         ("exclusiveMinimum", "f: 3 is not more than the exclusive minimum 5"),
     ),
-    ({"minLength": 3, "maxLength": 1}, "ab", ("minLength", 'f: "ab" is shorter than 3 character(s)')),
-    ({"maxLength": 1, "pattern": "^a"}, "bb", ("maxLength", 'f: "bb" is longer than 1 character(s)')),
+    (
+        {"minLength": 3, "maxLength": 1},
+        "ab",
+        ("minLength", 'f: "ab" is shorter than 3 character(s)'),
+    ),
+    (
+        {"maxLength": 1, "pattern": "^a"},
+        "bb",
+        ("maxLength", 'f: "bb" is longer than 1 character(s)'),
+    ),
     # keywords judged by jsonschema itself, in its words
     ({"type": "string", "format": "ipv4"}, "1.2.3.4", None),
-    ({"type": "string", "format": "ipv4"}, "999.1.1.1", ("format", "f: '999.1.1.1' is not a 'ipv4'")),
+    (
+        {"type": "string", "format": "ipv4"},
+        "999.1.1.1",
+        ("format", "f: '999.1.1.1' is not a 'ipv4'"),
+    ),
     ({"items": {"type": "integer"}}, [1], None),
     ({"items": {"type": "integer"}}, ["x"], ("items", "f: 'x' is not of type 'integer'")),
     ({"minItems": 1}, [], ("minItems", "f: [] should be non-empty")),

@@ -70,9 +70,7 @@ def test_missing_required_fields() -> None:
 
 
 def test_unknown_fields_in_a_closed_contract(tmp_path: Path) -> None:
-    closed = contract_with(
-        tmp_path, ("additionalProperties: true", "additionalProperties: false")
-    )
+    closed = contract_with(tmp_path, ("additionalProperties: true", "additionalProperties: false"))
     says = "unknown field (this contract rejects unknown fields)"
     assert check({**VALID, "zeta": 1, "seed": 3, "alpha": 2}, closed) == [
         Violation("body.additionalProperties", "alpha", f"alpha: {says}"),
@@ -134,9 +132,7 @@ def test_a_value_rule_on_a_field_neither_sent_nor_defaulted(tmp_path: Path) -> N
 def test_a_rule_reading_a_broken_field_is_not_judged(extra: Contract) -> None:
     # model missing: its own violation only, though not_in would hold on a missing value
     body = {"prompt": "a fox", "image_url": "https://example.com/fox.jpg", "generate_audio": True}
-    assert [v.rule for v in check({**body, "negative_prompt": "blur"}, extra)] == [
-        "model.required"
-    ]
+    assert [v.rule for v in check({**body, "negative_prompt": "blur"}, extra)] == ["model.required"]
     # seed broken: the rules reading seed are skipped (as JSON, "9" is none of 1, 9)
     body = {**VALID, "seed": "9", "person_generation": "dont_allow"}
     assert [v.rule for v in check(body, extra)] == ["seed.type"]
