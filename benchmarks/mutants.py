@@ -117,7 +117,7 @@ def falling_progress() -> ResponseRewrite:
 
 
 SLOW_FLAKY = (  # the first requests meet a burst of 429, two 503, slow answers and drops
-    Fault(kind="rate_limit", times=3, retry_after=0.2),
+    Fault(kind="rate_limit", times=3, retry_after=0),
     Fault(status=503, times=2, method="POST"),
     Fault(delay=0.3, times=3),
     Fault(drop=True, times=1, method="POST"),

@@ -12,45 +12,85 @@ contract-valid and scriptable::
         ...
         assert [c.response.status for c in fox_api.calls] == [429, 200, 200, 200]
 
-Options per test: ``@pytest.mark.fox_api(base_url=..., key=..., strict=False, **FakeConfig)``.
-For a client that does not use httpx (requests, aiohttp, another language), serve the fake
-on loopback instead (``python -m foxcontract serve``, or :class:`foxcontract.fake.FakeServer`).
+Options per test: ``@pytest.mark.fox_api(base_url=..., key=..., strict=False,
+check_client=True, **FakeConfig)``.
+
+``fox_server`` is the same fake served over real HTTP on 127.0.0.1 (a free port, a thread of
+the test process), for clients that do not use httpx (requests, urllib, aiohttp, a subprocess
+in another language). It has the same API (:class:`FoxAPIMock`); ``fox_server.base_url`` is
+the address, also set as ``FOXAPI_BASE_URL`` for the test. A request breaking the contract
+gets the provider's answer, and the test fails at teardown naming the rule. Options:
+``@pytest.mark.fox_server(key=..., strict=..., check_client=..., **FakeConfig)``.
+
+``check_client=True`` (or a list of check names, or ``fox_api.check_client = True`` in the
+test) also judges how the client behaved (:mod:`foxcontract.fake.behaviour`): Retry-After
+honoured, no poll of a task already finished, no accepted create sent again. A client that
+did any of these fails the test at teardown with :class:`ClientMisbehaviourError`.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import fields
 from typing import Any
 
 import pytest
 import respx
 
-from foxcontract.fake import TEST_KEY, Call, FakeAPI, FakeConfig, FakeRequest, Fault, TaskScript
+from foxcontract.fake import (
+    TEST_KEY,
+    Call,
+    FakeAPI,
+    FakeConfig,
+    FakeConfigError,
+    FakeRequest,
+    FakeServer,
+    Fault,
+    TaskScript,
+)
+from foxcontract.fake.behaviour import CHECKS, check_calls, explain
 from foxcontract.fake.mount import DEFAULT_BASE_URL, from_httpx, to_httpx
 from foxcontract.offline import Unchained
 from foxcontract.redact import redact, redact_headers
 
-__all__ = ["MARKER_HELP", "ContractViolationError", "FoxAPIMock", "fox_api", "remember_outcome"]
+__all__ = [
+    "MARKER_HELP",
+    "SERVER_MARKER_HELP",
+    "ClientMisbehaviourError",
+    "ContractViolationError",
+    "FoxAPIMock",
+    "FoxServerMock",
+    "fox_api",
+    "fox_server",
+    "remember_outcome",
+]
 
 MARKER = "fox_api"
 MARKER_HELP = (
-    "fox_api(base_url=..., key=..., strict=True, **fake_config): how the fox_api fixture's "
-    "fake FoxAPI behaves in this test"
+    "fox_api(base_url=..., key=..., strict=True, check_client=False, **fake_config): how the "
+    "fox_api fixture's fake FoxAPI behaves in this test"
 )
+SERVER_MARKER = "fox_server"
+SERVER_MARKER_HELP = (
+    "fox_server(key=..., strict=True, check_client=False, **fake_config): how the fox_server "
+    "fixture's served fake FoxAPI behaves in this test"
+)
+CheckClient = bool | Collection[str]
 
 
 class ContractViolationError(Unchained):
     """A request the FoxAPI contract does not allow. ``call`` is the offending request."""
 
-    def __init__(self, call: Call, base_url: str, contract_path: str | None) -> None:
+    def __init__(
+        self, call: Call, base_url: str, contract_path: str | None, fixture: str = "fox_api"
+    ) -> None:
         self.call = call
         self.violations = call.violations
-        super().__init__(_explain(call, base_url, contract_path))
+        super().__init__(_explain(call, base_url, contract_path, fixture))
 
 
-def _explain(call: Call, base_url: str, contract_path: str | None) -> str:
+def _explain(call: Call, base_url: str, contract_path: str | None, fixture: str) -> str:
     first = call.violations[0]
     request = call.request
     lines = [f"FoxAPI request breaks rule {first.rule} (field {first.field})", ""]
@@ -71,9 +111,14 @@ def _explain(call: Call, base_url: str, contract_path: str | None) -> str:
         lines.append(f"Contract: {contract_path}")
     lines.append(
         "To test how your code handles this answer on purpose, script it: "
-        "fox_api.fault(kind=...); to let such requests through, fox_api.strict = False."
+        f"{fixture}.fault(kind=...); to let such requests through, {fixture}.strict = False."
     )
     return "\n".join(lines)
+
+
+class ClientMisbehaviourError(AssertionError):
+    """The client under test ignored Retry-After, polled a finished task, or sent an accepted
+    (paid) create again (checked with ``check_client``)."""
 
 
 def _show_body(request: FakeRequest) -> str:
@@ -86,13 +131,23 @@ def _show_body(request: FakeRequest) -> str:
 class FoxAPIMock:
     """The fake FoxAPI as the ``fox_api`` fixture hands it to a test."""
 
+    name = "fox_api"
+
     def __init__(
-        self, fake: FakeAPI, base_url: str = DEFAULT_BASE_URL, strict: bool = True
+        self,
+        fake: FakeAPI,
+        base_url: str = DEFAULT_BASE_URL,
+        strict: bool = True,
+        check_client: CheckClient = False,
     ) -> None:
         self.fake = fake
         self.base_url = base_url.rstrip("/")
         self.strict = strict
+        """A request breaking the contract fails the test (``False``: it is only answered)."""
+        self.check_client: CheckClient = check_client
+        """Judge the client's behaviour at teardown: ``True`` (every check), or check names."""
         self.raised: list[ContractViolationError] = []
+        fake.observers.append(self._observe)
 
     @property
     def key(self) -> str:
@@ -125,7 +180,7 @@ class FoxAPIMock:
         kind: str | None = None,
         *,
         status: int | None = None,
-        retry_after: float | None = None,
+        retry_after: int | str | None = None,
         delay: float = 0.0,
         drop: bool = False,
         times: int | None = 1,
@@ -134,7 +189,8 @@ class FoxAPIMock:
     ) -> None:
         """Answer the next ``times`` matching requests with an error kind (``rate_limit``,
         ``insufficient_quota``, ``server``, ``unavailable``, ...) or ``status``; or answer
-        slowly (``delay``), or drop the connection (``drop``)."""
+        slowly (``delay``), or drop the connection (``drop``). ``retry_after``: whole seconds
+        or an HTTP date, sent as the answer's ``Retry-After``."""
         self.fake.add_fault(Fault(kind, status, retry_after, delay, drop, times, method, path))
 
     def script_task(
@@ -154,33 +210,116 @@ class FoxAPIMock:
         """Change the fake's :class:`FakeConfig` (e.g. ``credits=1``, ``task=TaskScript(...)``)."""
         self.fake.configure(**changes)
 
-    # --- the transport -----------------------------------------------------------
+    # --- judging -----------------------------------------------------------------
+    def _observe(self, call: Call) -> None:
+        if self.strict and call.violations:
+            path = str(self.fake.create_contract.path)
+            self.raised.append(ContractViolationError(call, self.base_url, path, self.name))
+
+    def verify(self, failed_with: BaseException | None = None) -> None:
+        """Fail for a contract violation the test did not already fail with, then for the
+        client's misbehaviour when ``check_client`` is on (called at teardown)."""
+        __tracebackhide__ = True
+        if self.raised and not _reported(failed_with, self.raised):
+            raise self.raised[0]  # swallowed by the code under test, or sent over HTTP
+        try:
+            checks = _checks(self.check_client)
+        except ValueError as exc:
+            pytest.fail(f"{self.name}.{exc}", pytrace=False)
+        if checks:
+            calls = self.calls
+            problems = check_calls(calls, self.fake, checks)
+            if problems:
+                raise ClientMisbehaviourError(explain(problems, calls))
+
+    # --- the transport (fox_api: respx) -------------------------------------------
     def _answer(self, request: Any) -> Any:
         __tracebackhide__ = True
+        raised = len(self.raised)
         response = self.fake.handle(from_httpx(request))
-        call = self.fake.calls[-1]
-        if self.strict and call.violations:
-            error = ContractViolationError(call, self.base_url, str(self.fake.create_contract.path))
-            self.raised.append(error)
-            raise error
+        if len(self.raised) > raised:
+            raise self.raised[-1]
         return to_httpx(response, request)
 
 
-def _options(node: pytest.Item) -> tuple[dict[str, Any], dict[str, Any]]:
-    marker = node.get_closest_marker(MARKER)
+class FoxServerMock(FoxAPIMock):
+    """The fake FoxAPI as the ``fox_server`` fixture hands it to a test: the same API, served
+    on ``base_url`` (``http://127.0.0.1:<port>``)."""
+
+    name = "fox_server"
+
+    def __init__(
+        self, server: FakeServer, strict: bool = True, check_client: CheckClient = False
+    ) -> None:
+        super().__init__(server.fake, server.base_url, strict, check_client)
+        self.server = server
+
+    @property
+    def port(self) -> int:
+        return self.server.port
+
+
+def _reported(failed_with: BaseException | None, raised: list[ContractViolationError]) -> bool:
+    """Whether the test already failed with one of ``raised`` (or with an error raised while
+    handling one)."""
+    seen = 0
+    while failed_with is not None and seen < 20:
+        if any(failed_with is error for error in raised):
+            return True
+        failed_with = failed_with.__cause__ or failed_with.__context__
+        seen += 1
+    return False
+
+
+def _checks(check_client: CheckClient) -> tuple[str, ...]:
+    """The check names ``check_client`` turns on; ``ValueError`` for an unknown one."""
+    if check_client is True:
+        return tuple(CHECKS)
+    if check_client is False:
+        return ()
+    names = (check_client,) if isinstance(check_client, str) else tuple(check_client)
+    for name in names:
+        if name not in CHECKS:
+            from foxcontract.contract.errors import did_you_mean
+
+            raise ValueError(
+                f"check_client: unknown check {name!r}{did_you_mean(name, CHECKS)} "
+                f"(checks: {', '.join(CHECKS)})"
+            )
+    return names
+
+
+def _options(
+    node: pytest.Item, marker_name: str, own: tuple[str, ...]
+) -> tuple[dict[str, Any], FakeConfig]:
+    """The fixture's own options (``own``) and the fake's config, from the test's marker."""
+    marker = node.get_closest_marker(marker_name)
     given = dict(marker.kwargs) if marker is not None else {}
-    mine: dict[str, Any] = {k: given.pop(k) for k in ("base_url", "strict") if k in given}
+    mine: dict[str, Any] = {k: given.pop(k) for k in own if k in given}
     known = {f.name for f in fields(FakeConfig)}
+    where = f"@pytest.mark.{marker_name}"
     for key in given:
         if key not in known:
             from foxcontract.contract.errors import did_you_mean
 
             pytest.fail(
-                f"@pytest.mark.fox_api: unknown option {key!r}"
-                f"{did_you_mean(key, [*known, 'base_url', 'strict'])}",
+                f"{where}: unknown option {key!r}{did_you_mean(key, [*known, *own])}",
                 pytrace=False,
             )
-    return mine, given
+    try:
+        mine["check_client"] = _checks(mine.get("check_client", False))
+    except ValueError as exc:
+        pytest.fail(f"{where}: {exc}", pytrace=False)
+    given.setdefault("key", TEST_KEY)
+    try:
+        config = FakeConfig(**given)
+    except FakeConfigError as exc:
+        pytest.fail(f"{where}: {exc}", pytrace=False)
+    return mine, config
+
+
+def _failed_with(node: pytest.Item) -> BaseException | None:
+    return node.stash.get(_FAILED_WITH, None)
 
 
 @pytest.fixture
@@ -188,19 +327,38 @@ def fox_api(
     request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[FoxAPIMock]:
     """The fake FoxAPI for httpx clients in this test (see :mod:`foxcontract.fixtures`)."""
-    mine, config = _options(request.node)
-    config.setdefault("key", TEST_KEY)
+    __tracebackhide__ = True  # a failure at teardown shows its message, not this code
+    mine, config = _options(request.node, MARKER, ("base_url", "strict", "check_client"))
     mock = FoxAPIMock(
-        FakeAPI(FakeConfig(**config)),
+        FakeAPI(config),
         mine.get("base_url", DEFAULT_BASE_URL),
         mine.get("strict", True),
+        mine.get("check_client", False),
     )
     monkeypatch.setenv("FOXAPI_API_KEY", mock.key)
     with respx.mock(assert_all_called=False, assert_all_mocked=True) as router:
         router.route(url__startswith=mock.base_url + "/").mock(side_effect=mock._answer)
         yield mock
-    if mock.raised and not isinstance(request.node.stash.get(_FAILED_WITH, None), AssertionError):
-        raise mock.raised[0]  # the code under test swallowed the violation
+    mock.verify(_failed_with(request.node))
+
+
+@pytest.fixture
+def fox_server(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[FoxServerMock]:
+    """The fake FoxAPI served on 127.0.0.1 for any HTTP client in this test (see
+    :mod:`foxcontract.fixtures`)."""
+    __tracebackhide__ = True
+    mine, config = _options(request.node, SERVER_MARKER, ("strict", "check_client"))
+    server = FakeServer(FakeAPI(config)).start()
+    try:
+        mock = FoxServerMock(server, mine.get("strict", True), mine.get("check_client", False))
+        monkeypatch.setenv("FOXAPI_API_KEY", mock.key)
+        monkeypatch.setenv("FOXAPI_BASE_URL", mock.base_url)
+        yield mock
+    finally:
+        server.stop()
+    mock.verify(_failed_with(request.node))
 
 
 _FAILED_WITH = pytest.StashKey[BaseException]()

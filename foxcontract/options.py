@@ -13,6 +13,7 @@ import pytest
 
 __all__ = [
     "DEFAULT_BASE_URL",
+    "DEFAULT_MAX_ANSWER_BYTES",
     "OPTIONS",
     "SETTINGS",
     "Mode",
@@ -25,6 +26,9 @@ __all__ = [
 
 DEFAULT_BASE_URL = "https://api.foxapi.cc"
 """The public FoxAPI, where live and record modes go unless told otherwise."""
+
+DEFAULT_MAX_ANSWER_BYTES = 16 * 1024 * 1024
+"""The most bytes a live answer may have (16 MiB): a larger one is reported, not read."""
 
 
 class Mode(StrEnum):
@@ -56,6 +60,9 @@ class Option:
     choices: tuple[str, ...] | None = None
     env: str | None = None
     metavar: str | None = None
+    switch: bool = False
+    """A flag without a value on the command line (``--fox-strict``); ``true``/``false``
+    in the ini file."""
 
     @property
     def flag(self) -> str:
@@ -78,6 +85,22 @@ def _non_negative_float(text: str) -> float:
     if value < 0:
         raise ValueError(f"must be 0 or more, got {value}")
     return value
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise ValueError(f"must be 1 or more, got {value}")
+    return value
+
+
+def _boolean(text: str) -> bool:
+    value = text.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise ValueError("use true or false")
 
 
 def _paths(text: str) -> tuple[str, ...]:
@@ -133,6 +156,37 @@ OPTIONS: tuple[Option, ...] = (
         None,
         choices=("none", "new", "all"),
     ),
+    Option(
+        "max-answer-bytes",
+        f"the most bytes a live answer may have (default {DEFAULT_MAX_ANSWER_BYTES}, 16 MiB); "
+        "a larger answer fails its probe and is not read past the limit",
+        DEFAULT_MAX_ANSWER_BYTES,
+        _positive_int,
+        metavar="BYTES",
+    ),
+    Option(
+        "strict",
+        "live: fail on an assumption of the contract that the provider disproves (by default "
+        "it is reported with the YAML change that adopts it)",
+        False,
+        _boolean,
+        switch=True,
+    ),
+    Option(
+        "baseline",
+        "live: a YAML or JSON file of accepted drift (rule or probe, reason, date): known "
+        "disagreements are reported without failing, fixed ones reported as stale",
+        None,
+        metavar="FILE",
+    ),
+    Option(
+        "max-free-probes",
+        "live: the most free probes (requests the contract says are refused) a run sends; "
+        "each rule gets its first probes before any gets more",
+        400,
+        _non_negative_int,
+        metavar="N",
+    ),
 )
 
 SETTINGS_FIELDS = {o.dest for o in OPTIONS}
@@ -149,6 +203,10 @@ class RunSettings:
     report: str | None
     contracts: tuple[str, ...] = ()
     record_mode: RecordMode = RecordMode.NONE
+    max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES
+    strict: bool = False
+    baseline: str | None = None
+    max_free_probes: int = 400
 
 
 SETTINGS = pytest.StashKey[RunSettings]()
@@ -157,6 +215,13 @@ SETTINGS = pytest.StashKey[RunSettings]()
 def add_options(parser: pytest.Parser) -> None:
     group = parser.getgroup("foxcontract", "foxcontract: FoxAPI contract testing")
     for o in OPTIONS:
+        if o.switch:
+            group.addoption(
+                o.flag, dest=o.dest, default=None, action="store_const", const="true",
+                help=f"{o.help} [ini: {o.dest} = true]",
+            )  # fmt: skip
+            parser.addini(o.dest, help=o.help, default=None)
+            continue
         group.addoption(
             o.flag,
             dest=o.dest,

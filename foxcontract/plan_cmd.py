@@ -15,6 +15,7 @@ import sys
 from foxcontract.cmdline import UsageError, add_paths_argument, contract_files
 from foxcontract.contract import ContractError
 from foxcontract.live import build_plan, format_plan
+from foxcontract.live.probes import DEFAULT_MAX_FREE_PROBES
 from foxcontract.options import DEFAULT_BASE_URL
 from foxcontract.validate_cmd import check_file
 
@@ -47,6 +48,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help=f"the API the run would call (default FOXAPI_BASE_URL or {DEFAULT_BASE_URL})",
     )
     parser.add_argument(
+        "--max-free-probes",
+        type=_budget,
+        default=DEFAULT_MAX_FREE_PROBES,
+        metavar="N",
+        help="the most free probes the run may send, as --fox-max-free-probes "
+        f"(default {DEFAULT_MAX_FREE_PROBES})",
+    )
+    parser.add_argument(
         "--verbose", "-v", action="store_true", help="list every probe and every unsent value"
     )
 
@@ -61,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
     if not contracts:
         raise UsageError(f"no endpoint contracts among: {', '.join(str(p) for p in paths)}")
     base_url = args.base_url or os.environ.get("FOXAPI_BASE_URL") or DEFAULT_BASE_URL
-    plan = build_plan(contracts, args.budget)
+    plan = build_plan(contracts, args.budget, args.max_free_probes)
     for line in format_plan(plan, base_url, verbose=args.verbose):
         print(line)
     return 0

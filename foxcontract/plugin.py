@@ -1,7 +1,7 @@
 """foxcontract's pytest hooks. Hooks only: each hands off to the module that does the work.
 
 The modules behind the hooks are imported inside them, on first use, so importing the plugin
-stays cheap; the two fixtures are imported here because pytest finds fixtures on the plugin.
+stays cheap; the fixtures are imported here because pytest finds fixtures on the plugin.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from foxcontract import fixtures, options, replay_fixture
-from foxcontract.fixtures import fox_api  # noqa: F401  (registers the fixture)
+from foxcontract.fixtures import fox_api, fox_server  # noqa: F401  (registers the fixtures)
 from foxcontract.replay_fixture import fox_replay  # noqa: F401  (registers the fixture)
 
 __all__: list[str] = []
@@ -30,6 +30,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[options.SETTINGS] = options.resolve(config)
     live.configure(config)
     config.addinivalue_line("markers", fixtures.MARKER_HELP)
+    config.addinivalue_line("markers", fixtures.SERVER_MARKER_HELP)
     config.addinivalue_line("markers", replay_items.MARKER)
     config.addinivalue_line("markers", replay_fixture.MARKER)
     collect.configure(config)

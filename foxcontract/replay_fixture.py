@@ -38,7 +38,7 @@ from foxcontract.cassette.write import now
 from foxcontract.contract.model import Contract
 from foxcontract.offline import HOW_TO_RECORD, Unchained, blocked_network
 from foxcontract.options import SETTINGS, Mode, RecordMode, RunSettings
-from foxcontract.redact import redact
+from foxcontract.redact import SecretLike, redact
 from foxcontract.replay import contract_for, endpoint_contracts
 from foxcontract.replay._sequence import (
     Recorded,
@@ -257,7 +257,7 @@ class _Recorder:
         self.replay.calls.append((request, interaction))
         return response
 
-    def write(self, folder: Path, test: str, secrets: list[str | None]) -> list[Path]:
+    def write(self, folder: Path, test: str, secrets: list[SecretLike]) -> list[Path]:
         from foxcontract.replay._recording import record_cassette
 
         rewrite = self.settings.record_mode is RecordMode.ALL
@@ -345,4 +345,4 @@ def fox_replay(request: pytest.FixtureRequest) -> Iterator[FoxReplay]:
         router.route().mock(side_effect=recorder)
         yield replay
     if recording and recorder.sent:
-        recorder.write(folder, test, [run.key.reveal()])
+        recorder.write(folder, test, [run.key])

@@ -6,7 +6,13 @@ request_body=...)`` re-runs the oracle on the exact body sent, then compares:
 - a body that breaks a rule must get that rule's error kind (status, and type and code where
   the contract names them); an allowed body must get a 2xx;
 - the response must satisfy the contract: ``responses[status].schema``, or the errors
-  contract's body for an error status listed in the endpoint's ``errors``.
+  contract's body for an error status listed in the endpoint's ``errors``;
+- when the answer's headers are known, its Content-Type must be the one the contract
+  declares (``responses[status].content_type``, or the errors file's ``content_type``), and
+  every header of ``responses[status].headers`` must be there and match its schema.
+
+Each problem names the fact of the contract it contradicts (:class:`Fact`), with that
+fact's provenance: live mode tells a documented fact broken from an assumption disproved.
 
 An answer that does not judge the body (401, 402, 404, 429, 5xx: error kinds no rule or
 setting names) is *inconclusive* for the rules, but its body is still checked.
@@ -16,27 +22,64 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 from weakref import WeakKeyDictionary
 
 from jsonschema import Draft202012Validator
 
-from foxcontract.contract.model import Contract, ErrorKind
+from foxcontract.contract._provenance import schema_fact
+from foxcontract.contract.model import UNSTATED, Contract, ErrorKind, Provenance
 from foxcontract.oracle import Violation, check
 
-__all__ = ["NO_BODY", "Expected", "Problem", "Verdict", "expect", "judge", "response_problems"]
+__all__ = [
+    "NO_BODY",
+    "Expected",
+    "Fact",
+    "Problem",
+    "Verdict",
+    "expect",
+    "header_problems",
+    "judge",
+    "media_type",
+    "response_problems",
+]
 
 NO_BODY: Any = object()
 """``request_body`` for a request without one (a GET): the rules are not judged."""
 
 
+FactPart = Literal["rule", "answer", "response", "header", "error", "setting"]
+
+
+@dataclass(frozen=True)
+class Fact:
+    """The fact of a contract an answer contradicts, and where that fact comes from.
+
+    ``part``: ``rule`` (a body breaking ``rule`` was accepted), ``answer`` (it was refused
+    with another answer than the rule's ``expect``), ``response`` (the response schema at
+    ``key``), ``header`` (the header ``key``), ``error`` (the error kind ``key``) or
+    ``setting`` (the setting ``key``)."""
+
+    part: FactPart
+    provenance: Provenance
+    rule: str | None = None
+    key: str = ""
+    status: str = ""
+
+    @property
+    def documented(self) -> bool:
+        return self.provenance.documented
+
+
 @dataclass(frozen=True)
 class Problem:
     """One way the answer differs from the contract. ``check``: ``status``, ``error`` (the
-    error's type or code), ``schema`` or ``lifecycle``."""
+    error's type or code), ``schema``, ``header`` or ``lifecycle``. ``fact``: the fact it
+    contradicts (``None``: no single fact, e.g. an allowed body refused)."""
 
     check: str
     message: str
+    fact: Fact | None = None
 
     def __str__(self) -> str:
         return f"{self.check}: {self.message}"
@@ -127,11 +170,19 @@ def _error_matches(kind: ErrorKind, status: int, body: Any) -> bool:
     return kind.code is None or error.get("code") == kind.code
 
 
-def judge(contract: Contract, status: int, body: Any, request_body: Any = NO_BODY) -> Verdict:
-    """Compare an answer (``status``, JSON ``body``) with what ``contract`` expects for
-    ``request_body``; every difference is a :class:`Problem`."""
+def judge(
+    contract: Contract,
+    status: int,
+    body: Any,
+    request_body: Any = NO_BODY,
+    headers: Mapping[str, str] | None = None,
+) -> Verdict:
+    """Compare an answer (``status``, JSON ``body``, and ``headers`` when known) with what
+    ``contract`` expects for ``request_body``; every difference is a :class:`Problem`."""
     expected = expect(contract, request_body)
     problems = response_problems(contract, status, body)
+    if headers is not None:
+        problems += header_problems(contract, status, headers)
     inconclusive: str | None = None
     listed = {contract.error_kinds[n].status: n for n in contract.errors}
     if expected.judged and not 200 <= status < 300:
@@ -146,9 +197,9 @@ def judge(contract: Contract, status: int, body: Any, request_body: Any = NO_BOD
             problems.insert(0, Problem("status", f"an allowed body was rejected with {status}"))
     elif 200 <= status < 300:
         rule = expected.violations[0]
-        problems.insert(
-            0, Problem("status", f"a body breaking rule {rule.rule} was accepted with {status}")
-        )
+        fact = Fact("rule", contract.rule(rule.rule).provenance, rule=rule.rule)
+        message = f"a body breaking rule {rule.rule} was accepted with {status}"
+        problems.insert(0, Problem("status", message, fact))
     elif not any(_error_matches(k, status, body) for k in expected.kinds):
         wanted = " or ".join(_describe_kind(k) for k in expected.kinds)
         error = body.get("error") if isinstance(body, Mapping) else None
@@ -158,7 +209,9 @@ def judge(contract: Contract, status: int, body: Any, request_body: Any = NO_BOD
             else str(status)
         )
         check_name = "status" if all(k.status != status for k in expected.kinds) else "error"
-        problems.insert(0, Problem(check_name, f"expected {wanted}, got {got}"))
+        broken = expected.violations[0].rule
+        fact = Fact("answer", contract.rule(broken).answer, rule=broken)
+        problems.insert(0, Problem(check_name, f"expected {wanted}, got {got}", fact))
     return Verdict(expected, status, tuple(problems), None)
 
 
@@ -176,10 +229,13 @@ def _validator(contract: Contract, key: str, schema: Mapping[str, Any]) -> Draft
 def response_problems(contract: Contract, status: int, body: Any) -> list[Problem]:
     """How a response breaks ``contract``'s response side (schema, listed statuses)."""
     spec = contract.responses.get(str(status))
+    facts: Mapping[str, Provenance]
     if spec is not None:
         validator = _validator(contract, str(status), spec.schema)
         where = f"responses.{status}.schema"
+        facts = spec.provenance
     else:
+        facts = contract.error_provenance
         kinds = [contract.error_kinds[n] for n in contract.errors]
         of_status = [k for k in kinds if k.status == status]
         if not of_status:
@@ -195,20 +251,69 @@ def response_problems(contract: Contract, status: int, body: Any) -> list[Proble
             and isinstance(error, Mapping)
             and error.get("type") not in typed
         ):
+            kind = of_status[0]
             return [
-                *_schema_problems(validator, body, where),
+                *_schema_problems(validator, body, where, facts, str(status)),
                 Problem(
                     "error",
                     f"error type {error.get('type')!r} for {status}, expected "
                     + " or ".join(repr(t) for t in typed),
+                    Fact("error", kind.provenance, key=kind.name, status=str(status)),
                 ),
             ]
-    return _schema_problems(validator, body, where)
+    return _schema_problems(validator, body, where, facts, str(status))
 
 
-def _schema_problems(validator: Draft202012Validator, body: Any, where: str) -> list[Problem]:
+def _schema_problems(
+    validator: Draft202012Validator,
+    body: Any,
+    where: str,
+    facts: Mapping[str, Provenance],
+    status: str,
+) -> list[Problem]:
     out = []
     for error in sorted(validator.iter_errors(body), key=lambda e: list(map(str, e.path))):
         path = ".".join(str(p) for p in error.absolute_path) or "(the body)"
-        out.append(Problem("schema", f"{path}: {error.message} (against {where})"))
+        key = schema_fact(facts, error.absolute_schema_path)
+        fact = Fact("response", facts.get(key, UNSTATED), key=key, status=status)
+        out.append(Problem("schema", f"{path}: {error.message} (against {where})", fact))
+    return out
+
+
+def media_type(value: str) -> str:
+    """The media type of a Content-Type value, lower case, parameters dropped."""
+    return value.split(";", 1)[0].strip().lower()
+
+
+def header_problems(contract: Contract, status: int, headers: Mapping[str, str]) -> list[Problem]:
+    """How an answer's headers break what ``contract`` declares for ``status``: the
+    Content-Type (``responses.<status>.content_type``, or the errors file's for an error
+    status) and each required header of ``responses.<status>.headers``."""
+    got = {k.lower(): v for k, v in headers.items()}
+    spec = contract.responses.get(str(status))
+    out: list[Problem] = []
+    if spec is not None:
+        wanted, where = spec.content_type, f"responses.{status}.content_type"
+        provenance = spec.provenance_of("content_type")
+    else:
+        wanted, where = contract.error_content_type, "the errors file's content_type"
+        provenance = contract.error_provenance.get("content_type", UNSTATED)
+    if wanted is not None:
+        value = got.get("content-type")
+        if value is None or media_type(value) != media_type(wanted):
+            shown = "no Content-Type header" if value is None else repr(value)
+            fact = Fact("header", provenance, key="content-type", status=str(status))
+            message = f"Content-Type: expected {wanted} ({where}), got {shown}"
+            out.append(Problem("header", message, fact))
+    for name, schema in (spec.headers if spec is not None else {}).items():
+        fact = Fact("header", spec.provenance_of("headers") if spec else UNSTATED, key=name)
+        value = got.get(name)
+        if value is None:
+            message = f"{name}: required by responses.{status}.headers, missing"
+            out.append(Problem("header", message, fact))
+            continue
+        validator = _validator(contract, f"header {status} {name}", schema)
+        for error in validator.iter_errors(value):
+            message = f"{name}: {value!r}: {error.message} (responses.{status}.headers)"
+            out.append(Problem("header", message, fact))
     return out

@@ -94,7 +94,7 @@ def test_validate_prints_file_line_problems_and_exits_1(
         f"{tmp_path / 'errors.yaml'}: ok (errors file, {len(default_contract().error_kinds)} "
         "error kinds)",
         f"{bad}:{line}: unknown key 'wehn' in rules.0 (did you mean 'when'?); "
-        "allowed keys: doc, expect, id, then, when",
+        "allowed keys: doc, expect, id, provenance, then, when",
     ]
 
 
@@ -223,7 +223,8 @@ def test_plan_prints_the_live_plan_and_sends_nothing(
         expected[0]
         == "foxcontract live plan against https://api.foxapi.cc: budget 3 paid create(s)"
     )
-    assert expected[2].startswith("  paid creates: 3 of ")
+    assert expected[2] == "  free probe cap: 400 a run (--fox-max-free-probes); 254 left out"
+    assert expected[3].startswith("  paid creates: 3 of ")
 
 
 def _no_network(*_args: object) -> None:

@@ -97,7 +97,7 @@ def test_unknown_top_level_key_suggests_the_right_one(tmp_path: Path) -> None:
     assert error_of(path) == (
         f"{path}:{line_of(path, 'rulez:')}: unknown key 'rulez' in the top level (did you mean "
         "'rules'?); allowed keys: cost, docs, errors, examples, foxcontract, kind, lifecycle, "
-        "name, request, responses, rules, settings, version"
+        "name, request, responses, rules, settings, sources, version"
     )
 
 
@@ -107,8 +107,8 @@ def test_misspelt_field_keyword_suggests_the_right_one(tmp_path: Path) -> None:
         f"{path}:{line_of(path, 'minimun: 1')}: unknown key 'minimun' in "
         "request.body.properties.safety_tolerance (did you mean 'minimum'?); allowed keys: "
         "const, default, description, enum, examples, exclusiveMaximum, exclusiveMinimum, "
-        "format, items, maxItems, maxLength, maximum, minItems, minLength, minimum, pattern, "
-        "title, type"
+        "family_values, format, items, maxItems, maxLength, maximum, minItems, minLength, "
+        "minimum, pattern, provenance, title, type"
     )
 
 
@@ -283,8 +283,8 @@ def test_a_bad_errors_file_is_reported_at_its_own_line(tmp_path: Path) -> None:
     )
     assert error_of(path) == (
         f"{errors}:{line_of(errors, 'retriable')}: unknown key 'retriable' in "
-        "errors.rate_limit (did you mean 'retryable'?); allowed keys: cause, code, retryable, "
-        "status, type"
+        "errors.rate_limit (did you mean 'retryable'?); allowed keys: cause, code, provenance, "
+        "retryable, status, type"
     )
 
 

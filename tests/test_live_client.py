@@ -4,9 +4,10 @@ time, budget reservations across retries, and the key kept out of every repr and
 from __future__ import annotations
 
 import email.utils
+import logging
 import pickle
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
@@ -82,8 +83,9 @@ def test_persistent_failure_is_a_clear_message_after_bounded_attempts() -> None:
     with pytest.raises(LiveError) as info:
         client(handler, clock, attempts=4).send("POST", "/v1/videos/generations", json_body={})
     assert str(info.value) == (
-        "POST /v1/videos/generations: no final answer after 4 attempt(s) in 1.8s "
-        "(retry limits: 4 attempts, 30s); last: HTTP 503"
+        "POST /v1/videos/generations: HTTP 503 after 4 attempt(s) in 1.8s "
+        "(retry limits: 4 attempts, 30s); last body: "
+        """'{"error":{"message":"x","type":"t"}}'"""
     )
     assert len(handler.seen) == 4  # type: ignore[attr-defined]
 
@@ -99,7 +101,10 @@ def test_total_time_bounds_the_retries() -> None:
     ("error", "outcome"),
     [
         (httpx.RemoteProtocolError, "ambiguous: connection dropped (RemoteProtocolError)"),
-        (httpx.ReadTimeout, "ambiguous: timed out (ReadTimeout)"),
+        (
+            httpx.ReadTimeout,
+            "ambiguous: timed out (ReadTimeout): no status line and headers within 0.0s",
+        ),
         (httpx.ConnectError, "connection failed (simulated)"),
     ],
 )
@@ -144,6 +149,15 @@ def test_a_dropped_connection_may_have_been_accepted(ledger: Ledger) -> None:
     handler = script(httpx.RemoteProtocolError, 200)
     client(handler, clock).send("POST", "/x", json_body={}, paid=PAID, spender=ledger)
     assert ledger.state().spent == 2  # counted as spent: it may have started a generation
+
+
+def test_an_unexpected_failure_may_have_been_sent(ledger: Ledger) -> None:
+    def broken(request: httpx.Request) -> httpx.Response:
+        raise MemoryError
+
+    with pytest.raises(LiveError, match=r"the client failed on the server's answer: MemoryError$"):
+        client(broken, Clock()).send("POST", "/x", json_body={}, paid=PAID, spender=ledger)
+    assert (ledger.state().spent, ledger.state().reserved) == (1, 0)  # counted: fails closed
 
 
 def test_a_failed_connect_was_not_sent(ledger: Ledger) -> None:
@@ -200,7 +214,7 @@ def test_error_messages_never_carry_the_key() -> None:
     with pytest.raises(LiveError) as info:
         client(leaky, clock, attempts=2).send("GET", "/x")
     assert KEY not in str(info.value)
-    assert "[redacted]" in str(info.value)
+    assert "refused with Bearer <redacted>" in str(info.value)
 
 
 def test_the_key_comes_from_the_environment_only() -> None:
@@ -218,3 +232,168 @@ def test_retry_after_as_an_http_date_and_junk() -> None:
     assert policy.delay(1, "Wed, 21 Oct 2015 07:28:00 GMT") == 0.0  # in the past: no wait
     assert policy.delay(1, "soon, please") == 0.25  # unreadable: plain backoff
     assert policy.delay(3, None) == 1.0
+
+
+# --- hostile answers, in process ---------------------------------------------------------
+def answering(
+    status: int, content: bytes, headers: dict[str, str] | None = None
+) -> Callable[..., object]:
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(status, content=content, headers=headers or {})
+
+    return handler
+
+
+def test_a_far_future_retry_after_is_read_as_no_hint() -> None:
+    policy = RetryPolicy()
+    assert policy.delay(1, "Mon, 01 Jan 99999999999 00:00:00 GMT") == 0.25  # OverflowError
+    assert policy.delay(1, "Fri, 31 Dec 9999 23:59:59 GMT") == 10.0  # capped
+    assert policy.delay(1, "nan") == 0.25
+    assert policy.delay(1, "inf") == 10.0
+
+
+def test_a_json_escaped_key_is_redacted_once_decoded() -> None:
+    escaped = KEY.replace("-", "\\u002d")
+    content = f'{{"id": "task-1", "note": "{escaped}", "{escaped}": 1}}'.encode()
+    headers = {"X-Echo": f"Bearer {KEY}", f"X-{KEY}": "1"}
+    answer = client(answering(200, content, headers), Clock()).send("GET", "/x")
+    assert answer.body == {"id": "task-1", "note": "<redacted>", "<redacted>": 1}
+    assert KEY not in answer.text
+    assert escaped not in answer.text
+    assert answer.headers["x-echo"] == "Bearer <redacted>"
+    assert "x-<redacted>" in answer.headers
+
+
+def test_a_non_json_answer_names_status_type_and_first_bytes() -> None:
+    page = f"<html>{KEY}</html>".encode()
+    handler = answering(200, page, {"Content-Type": "text/html"})
+    with pytest.raises(LiveError) as info:
+        client(handler, Clock()).send("GET", "/x")
+    assert str(info.value) == (
+        "GET /x: HTTP 200 OK: the answer is not JSON (Content-Type text/html, 40 bytes): "
+        "'<html><redacted></html>'"
+    )
+    assert info.value.status == 200  # for the ledger: a 200 is an accepted request
+    with pytest.raises(LiveError, match=r"not JSON \(Content-Type \(none\), 0 bytes\): \(empty"):
+        client(answering(200, b""), Clock()).send("GET", "/x")
+
+
+def test_json_nested_too_deeply_is_named() -> None:
+    deep = b"[" * 200_000 + b"]" * 200_000
+    with pytest.raises(LiveError) as info:
+        client(answering(200, deep), Clock()).send("GET", "/x")
+    assert str(info.value) == (
+        "GET /x: HTTP 200 OK: the answer's JSON is nested too deeply to decode (400000 bytes): "
+        f"'{'[' * 200}'"
+    )
+
+
+def test_an_answer_over_the_size_limit_is_not_read() -> None:
+    def endless(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=(b"x" * 1000 for _ in range(10**6)))
+
+    c = LiveClient(
+        "http://fox.test", ApiKey(KEY), RetryPolicy(), httpx.MockTransport(endless),
+        max_answer_bytes=5000,
+    )  # fmt: skip
+    with pytest.raises(LiveError) as info:
+        c.send("GET", "/x")
+    assert str(info.value) == (
+        "GET /x: HTTP 200 OK: the answer is larger than the limit of 5000 bytes "
+        "(--fox-max-answer-bytes): stopped reading after 6000 bytes"
+    )
+
+
+def test_a_body_that_keeps_arriving_ends_at_the_attempt_deadline() -> None:
+    clock = Clock()
+
+    def drip(request: httpx.Request) -> httpx.Response:
+        def body() -> Iterator[bytes]:
+            for _ in range(10**6):
+                clock.now += 2.0  # one byte every 2 s
+                yield b" "
+
+        return httpx.Response(200, content=body())
+
+    with pytest.raises(LiveError) as info:
+        client(drip, clock, timeout=10.0, total=25.0).send("GET", "/x")
+    assert str(info.value) == (
+        "GET /x: HTTP 200 OK, then the body was still arriving when the attempt's time ran "
+        "out (1 byte(s) in 2.0s); no complete answer after 3 attempt(s) in 26.8s "
+        "(retry limits: 6 attempts, 25s)"
+    )
+
+
+@pytest.mark.parametrize("error", [MemoryError, RecursionError, ZeroDivisionError])
+def test_anything_unexpected_is_a_live_error_without_the_key(error: type[Exception]) -> None:
+    def broken(request: httpx.Request) -> httpx.Response:
+        raise error(f"while holding {request.headers['authorization']}")
+
+    with pytest.raises(LiveError) as info:
+        client(broken, Clock()).send("GET", "/x")
+    assert str(info.value) == (
+        f"GET /x: the client failed on the server's answer: {error.__name__}: "
+        "while holding Bearer <redacted>"
+    )
+    assert info.value.__context__ is None  # raised afresh: no frames below it to show
+    assert info.value.__cause__ is None
+
+
+def test_the_key_is_never_a_plain_value_in_the_client() -> None:
+    c = client(script(200), Clock())
+    shown = [repr(v) for v in vars(c).values()] + [repr(c), str(ApiKey(KEY))]
+    assert all(KEY not in text for text in shown)
+    assert isinstance(c._key, ApiKey)
+
+
+def test_httpx_and_httpcore_records_are_redacted_while_a_client_is_open(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    child = logging.getLogger("httpcore.http11")
+    before = list(child.filters)
+    c = client(script(200), Clock())
+    added = [f for f in child.filters if f not in before]  # on each child: a logger's filters
+    assert len(added) == 1  # see only the records made on it
+    with caplog.at_level(logging.DEBUG):
+        logging.getLogger("httpx").info("reason %s", f"OK {KEY}")
+        child.debug("headers %r", [(b"X", KEY.encode())])
+    assert [r.getMessage() for r in caplog.records] == [
+        "reason OK <redacted>",
+        "headers [(b'X', b'<redacted>')]",
+    ]
+    c.close()
+    assert added[0] not in child.filters
+
+
+SHOWLOCALS = """
+import httpx
+from foxcontract.live import ApiKey, LiveClient, RetryPolicy
+
+def test_unexpected(monkeypatch):
+    def broken(request):
+        seen = request.headers["authorization"]
+        raise RuntimeError("boom")
+
+    key = ApiKey.from_env()
+    client = LiveClient("http://fox.test", key, RetryPolicy(), httpx.MockTransport(broken))
+    client.send("GET", "/x")
+"""
+
+
+def test_with_showlocals_an_unexpected_error_prints_no_key(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FOXAPI_API_KEY", KEY)
+    pytester.makepyfile(SHOWLOCALS)
+    result = pytester.runpytest("-l", "--tb=long", "--junitxml=junit.xml", "-p", "no:cacheprovider")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "E   *LiveError: GET /x: the client failed on the server's answer: RuntimeError: boom",
+            "key        = ApiKey([[]redacted])",
+        ]
+    )
+    junit = (pytester.path / "junit.xml").read_text()
+    assert "RuntimeError: boom" in junit
+    for text in (result.stdout.str(), result.stderr.str(), junit):
+        assert KEY[3:] not in text

@@ -65,7 +65,9 @@ def test_a_faithful_provider_passes_within_the_budget(
     result.stdout.fnmatch_lines(
         [
             "foxcontract live plan against http://127.0.0.1:*: budget 12 paid create(s)",
-            "  free probes: * (3 tasks-get, * videos-generations); refused requests cost nothing",
+            "  free probes: 400 (3 tasks-get, 397 videos-generations); refused requests cost "
+            "nothing",
+            "  free probe cap: 400 a run (--fox-max-free-probes); 254 left out",
             "  paid creates: 12 of * planned, each then polled on tasks-get (free)",
             "*= foxcontract live: drift report =*",
             "paid creates: 12 of budget 12 spent",
@@ -74,7 +76,7 @@ def test_a_faithful_provider_passes_within_the_budget(
             "  tasks-get auth-missing-key * 401 authentication type authentication_error *401x1 ok",
             "  videos-generations paid creates * 2xx: an allowed body is accepted * 200x12 ok",
             "  videos-generations rule enhance-prompt-standard-only * 422 "
-            "unsupported_advanced_options code unsupported_advanced_options * 422x3 ok",
+            "unsupported_advanced_options code unsupported_advanced_options * 422x17 ok",
         ]
     )
     assert fake.paid == 12
@@ -131,8 +133,8 @@ def test_a_persistent_failure_ends_in_a_clear_message(
     result.stdout.fnmatch_lines(
         [
             "*videos-generations::auth-wrong-key: no answer from the provider",
-            "  POST /v1/videos/generations: no final answer after * attempt(s) in *s "
-            "(retry limits: 6 attempts, 5s); last: HTTP 503",
+            "  POST /v1/videos/generations: HTTP 503 after * attempt(s) in *s "
+            "(retry limits: 6 attempts, 5s); last body: '{\"error\": {*}}'",
         ]
     )
 
@@ -156,7 +158,7 @@ def test_an_accepted_violation_fails_naming_the_rule(
             "paid creates: * of budget 12 spent (* by requests the contract says must be refused)",
             "* 1 rule(s) probed, 1 with drift (videos-generations:lite-no-4k)",
             "  videos-generations rule lite-no-4k * 422 validation type invalid_request_error *"
-            "200x2 DRIFT",
+            "200x5 DRIFT",
             "DRIFT videos-generations::rule-lite-no-4k[[]1]",
             "    contract: 422 validation type invalid_request_error",
             "    provider: 200",

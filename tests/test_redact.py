@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import pickle
 from pathlib import Path
 
 import pytest
 
 from foxcontract.redact import (
     PLACEHOLDER,
+    Secret,
     SecretLeakError,
     find_secrets,
     redact,
@@ -63,3 +65,33 @@ def test_a_leaking_write_is_refused_and_leaves_the_old_file(tmp_path: Path) -> N
     write_text_safely(target, "new\n")
     assert target.read_text() == "new\n"
     assert [p.name for p in tmp_path.iterdir()] == ["c.yaml"]
+
+
+def test_a_secret_is_caught_escaped_and_encoded_and_never_shown(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("FOXAPI_API_KEY", raising=False)
+    key = Secret("plain+secret-99")
+    written = [
+        "plain+secret-99",
+        "plain+secret\\u002d99",  # JSON-escaped
+        "\\u0070lain+secret\\u002D99",  # hex in upper case too
+        "plain%2bsecret%2D99",  # percent-encoded
+    ]
+    assert [redact_text(f"<{w}>", [key]) for w in written] == [f"<{PLACEHOLDER}>"] * 4
+    assert redact_text("sk\\u002dabcdef123456 and sk%2Dabc\\u002ddef99") == (
+        f"{PLACEHOLDER} and {PLACEHOLDER}"
+    )
+    assert find_secrets("ok\nplain+secret\\u002d99", [key]) == ["line 2: the API key"]
+    assert repr(key) == str(key) == "Secret([redacted])"
+    with pytest.raises(TypeError):
+        pickle.dumps(key)
+
+
+def test_headers_are_redacted_in_names_and_repeated_values() -> None:
+    key = Secret("sk-abcdef123456")
+    headers = [("X-Echo", "a"), ("X-Echo", "b sk-abcdef123456"), ("X-sk-abcdef123456", "1")]
+    assert redact_headers(headers, [key]) == {
+        "x-echo": f"a, b {PLACEHOLDER}",
+        f"x-{PLACEHOLDER}": "1",
+    }

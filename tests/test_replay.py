@@ -288,3 +288,24 @@ def test_an_interrupted_unit_write_leaves_the_previous_pair_or_the_new_one(
         f"{expected} snapshots",
     )
     assert not (folder / _store.JOURNAL).exists()
+
+
+def test_a_recorded_answer_with_another_content_type_fails_naming_the_header(
+    project: pytest.Pytester,
+) -> None:
+    cassette = project.path / "contracts/cassettes/videos-generations.yaml"
+    edit(
+        cassette,
+        "    response:\n      status: 200\n      headers:\n        content-type: application/json",
+        "    response:\n      status: 200\n      headers:\n        content-type: text/html",
+    )
+    result = project.runpytest("contracts/cassettes", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=3, failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*/contracts/cassettes/videos-generations.yaml:11: interaction 'documented-request' "
+            "no longer satisfies contract videos-generations (*/contracts/videos-generations.yaml)",
+            "problem:  header: Content-Type: expected application/json "
+            "(responses.200.content_type), got 'text/html'",
+        ]
+    )

@@ -162,3 +162,73 @@ def test_explain_lists_expected_actual_and_problems(create: Contract) -> None:
         "(rule lite-no-4k: Lite supports only 720p and 1080p.)",
         "problem: status: a body breaking rule lite-no-4k was accepted with 200",
     ]
+
+
+# --- response headers --------------------------------------------------------------------
+def test_the_content_type_of_an_answer_is_judged(create: Contract) -> None:
+    ok = judge(create, 200, TASK, GOOD, {"Content-Type": "application/json; charset=utf-8"})
+    assert ok.problems == ()
+    html = judge(create, 200, TASK, GOOD, {"content-type": "text/html"})
+    assert [str(p) for p in html.problems] == [
+        "header: Content-Type: expected application/json (responses.200.content_type), got "
+        "'text/html'"
+    ]
+    fact = html.problems[0].fact
+    assert fact is not None
+    assert (fact.part, fact.key) == ("header", "content-type")
+    assert fact.provenance.documented
+    none = judge(create, 422, err("invalid_request_error"), LITE_4K, {})
+    assert [str(p) for p in none.problems] == [
+        "header: Content-Type: expected application/json (the errors file's content_type), "
+        "got no Content-Type header"
+    ]
+    assert judge(create, 200, TASK, GOOD).problems == ()  # headers unknown: not judged
+
+
+def test_a_required_header_is_judged_by_its_schema(tmp_path: Path) -> None:
+    import shutil
+
+    for name in ("videos-generations.yaml", "errors.yaml"):
+        shutil.copy(CONTRACTS / name, tmp_path / name)
+    path = tmp_path / "videos-generations.yaml"
+    text = path.read_text().replace(
+        "    content_type: application/json\n",
+        "    content_type: application/json\n"
+        "    headers: {x-request-id: {type: string, pattern: '^req-'}}\n",
+        1,
+    )
+    path.write_text(text)
+    contract = load_contract(path)
+    json_ct = {"content-type": "application/json"}
+    missing = judge(contract, 200, TASK, GOOD, json_ct)
+    assert [str(p) for p in missing.problems] == [
+        "header: x-request-id: required by responses.200.headers, missing"
+    ]
+    wrong = judge(contract, 200, TASK, GOOD, {**json_ct, "X-Request-Id": "abc"})
+    assert [str(p) for p in wrong.problems] == [
+        "header: x-request-id: 'abc': 'abc' does not match '^req-' (responses.200.headers)"
+    ]
+    assert judge(contract, 200, TASK, GOOD, {**json_ct, "x-request-id": "req-1"}).ok
+
+
+def test_each_problem_names_the_fact_and_its_provenance(create: Contract) -> None:
+    accepted = judge(create, 200, TASK, {**GOOD, "prompt": " "})
+    fact = accepted.problems[0].fact
+    assert fact is not None
+    assert (fact.part, fact.rule) == ("rule", "prompt.pattern")
+    assert not fact.documented
+    refused = judge(create, 400, err("invalid_request_error"), [GOOD])
+    fact = refused.problems[0].fact
+    assert fact is not None
+    assert (fact.part, fact.rule) == ("answer", "body.type")
+    assert not fact.documented  # stance 6
+    lite = judge(create, 200, TASK, LITE_4K)
+    fact = lite.problems[0].fact
+    assert fact is not None
+    assert fact.documented
+    assert fact.rule == "lite-no-4k"
+    drift = response_problems(create, 200, {**TASK, "model": 5})
+    fact = drift[0].fact
+    assert fact is not None
+    assert fact.key == "schema.properties.model"
+    assert not fact.documented  # stance 7

@@ -146,8 +146,8 @@ def test_a_bad_content_length_is_refused_without_reading(server: FakeServer) -> 
             answer += raw.recv(4096).decode()
             if answer.endswith("}}"):
                 break
-    assert answer.startswith("HTTP/1.1 413 ")
-    assert '"bad or too large Content-Length"' in answer
+    assert answer.startswith("HTTP/1.1 400 ")
+    assert "\"Content-Length '-5' is not a number of bytes\"" in answer
 
 
 def test_the_config_is_read_reset_and_loaded_from_a_file(

@@ -77,7 +77,18 @@ def test_unknown_rule_names_it_with_did_you_mean() -> None:
 
 
 def test_near_misses_come_first() -> None:
-    assert near_misses(C, "resolution.enum")[0].body["resolution"] == "1080P"
+    # values valid elsewhere in the API family (the contract's family_values) lead
+    resolutions = [c.body["resolution"] for c in near_misses(C, "resolution.enum")]
+    assert resolutions[:2] == ["2160p", "1080P"]
+    models = [c.body["model"] for c in near_misses(C, "model.enum")]
+    assert models[:3] == [
+        "veo-3.1-first-last-frame-to-video",
+        "veo-3.1-fast-first-last-frame-to-video",
+        "veo-3.1-lite-first-last-frame-to-video",
+    ]
+    assert {"veo-3.1-extend", "veo3.1-pro", "veo-3.1"} <= set(models[:11])
+    ratios = [c.body["aspect_ratio"] for c in near_misses(C, "aspect_ratio.enum")]
+    assert ratios[:9] == ["auto", "1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "21:9"]
     assert near_misses(C, "duration.type")[0].body["duration"] == "8"
     assert near_misses(C, "generate_audio.type")[0].body["generate_audio"] == "true"
     durations = [c.body["duration"] for c in near_misses(C, "duration.enum")]

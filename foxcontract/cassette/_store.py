@@ -22,7 +22,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
-from foxcontract.redact import SecretLeakError, find_secrets
+from foxcontract.redact import SecretLeakError, SecretLike, find_secrets
 
 __all__ = ["JOURNAL", "folder_lock", "recover", "write_unit"]
 
@@ -102,7 +102,7 @@ def _write_file(path: Path, text: str) -> None:
         os.fsync(handle.fileno())
 
 
-def write_unit(folder: Path, texts: Mapping[Path, str], secrets: list[str | None]) -> None:
+def write_unit(folder: Path, texts: Mapping[Path, str], secrets: list[SecretLike]) -> None:
     """Write every ``path -> text`` as one unit (the caller holds :func:`folder_lock`).
     Each text is scanned for secrets first: on a leak nothing is written."""
     for path, text in texts.items():

@@ -18,7 +18,7 @@ from foxcontract.cassette.load import CassetteError, is_cassette, load_cassette
 from foxcontract.cassette.model import Cassette, Interaction
 from foxcontract.contract.model import Contract
 from foxcontract.options import DEFAULT_BASE_URL
-from foxcontract.redact import redact, redact_headers
+from foxcontract.redact import SecretLike, redact, redact_headers
 
 __all__ = ["HEADER", "Companions", "dump_cassette", "from_examples", "now", "write_cassette"]
 
@@ -44,7 +44,7 @@ def dump_cassette(cassette: Cassette) -> str:
     return HEADER + out.getvalue()
 
 
-def _redacted(interaction: Interaction, secrets: list[str | None]) -> Interaction:
+def _redacted(interaction: Interaction, secrets: list[SecretLike]) -> Interaction:
     return replace(
         interaction,
         request_headers=redact_headers(interaction.request_headers, secrets),
@@ -61,7 +61,7 @@ snapshot file)."""
 
 def write_cassette(
     cassette: Cassette,
-    secrets: Iterable[str | None] = (),
+    secrets: Iterable[SecretLike] = (),
     *,
     merge: bool = True,
     keep: Callable[[Interaction], bool] | None = None,

@@ -8,10 +8,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from foxcontract.contract.errors import ContractError, Problem
+from foxcontract.contract._provenance import Provenances, answer_of, read_provenances
+from foxcontract.contract.errors import ContractError, Problem, did_you_mean
 from foxcontract.contract.meaning import meaning_problems
 from foxcontract.contract.metaschema import schema_problems
 from foxcontract.contract.model import (
+    UNSTATED,
     Condition,
     Contract,
     ErrorKind,
@@ -80,7 +82,9 @@ def load_contract(path: str | Path) -> Contract:
         )
     errors_source = _errors_source(source)
     _raise_if(meaning_problems(source, errors_source.data))
-    return _build(source, errors_source)
+    provenances, problems = read_provenances(source, errors_source, FIELD_KEYWORDS)
+    _raise_if(problems + _answers_problems(source, errors_source))
+    return _build(source, errors_source, provenances)
 
 
 def load_contracts(paths: list[Path]) -> Iterator[Contract]:
@@ -130,60 +134,132 @@ def _condition(spec: Any) -> Condition:
     return Condition("eq", (spec,))
 
 
-def _field_rules(source: Source, fields: tuple[Field, ...], expect: str) -> list[Rule]:
+# keys of a field or of the body that are not JSON Schema: read by the loader, then dropped
+_NOT_SCHEMA = ("provenance", "family_values")
+
+
+def _schema_only(schema: Any) -> Any:
+    return {k: v for k, v in schema.items() if k not in _NOT_SCHEMA}
+
+
+def _answers_problems(source: Source, errors: Source) -> list[Problem]:
+    """``settings.answers`` names field rules (``prompt.pattern``) and error kinds."""
+    answers = (source.data.get("settings") or {}).get("answers") or {}
+    body = source.data["request"].get("body") or {"properties": {}}
+    derived = {"body.type", "body.additionalProperties"}
+    for name, schema in body["properties"].items():
+        derived |= {f"{name}.{k}" for k in (*FIELD_KEYWORDS, "required") if k in schema}
+        if name in body.get("required", []):
+            derived.add(f"{name}.required")
+    kinds = errors.data["errors"]
+    out = []
+    for rule_id, kind in answers.items():
+        at = source.line(["settings", "answers", rule_id])
+        if rule_id not in derived:
+            out.append(
+                Problem(
+                    source.path,
+                    at,
+                    f"settings.answers: {rule_id!r} is not a field rule"
+                    f"{did_you_mean(rule_id, derived)} (a rule of rules: names its own expect)",
+                )
+            )
+        if kind not in kinds:
+            out.append(
+                Problem(
+                    source.path,
+                    at,
+                    f"settings.answers: unknown error kind {kind!r}{did_you_mean(kind, kinds)}; "
+                    f"the errors file defines: {', '.join(kinds)}",
+                )
+            )
+    return out
+
+
+def _field_rules(
+    source: Source, fields: tuple[Field, ...], settings: Settings, prov: Provenances
+) -> list[Rule]:
+    def rule(rid: str, field: str, line: int, doc: str, keyword: str, entry: Any) -> Rule:
+        expect = settings.answers.get(rid, settings.field_violation)
+        answer = answer_of(entry, expect, settings)
+        return Rule(rid, field, expect, line, doc, keyword, provenance=entry, answer=answer)
+
     body_line = source.line(["request", "body"])
-    rules = [Rule("body.type", "body", expect, body_line, "the body must be a JSON object", "type")]
+    body_type = prov.body.get("type", UNSTATED)
+    rules = [
+        rule("body.type", "body", body_line, "the body must be a JSON object", "type", body_type)
+    ]
     required = list(source.data["request"]["body"].get("required", []))
     for f in fields:
         if f.required:
             line = source.line(["request", "body", "required", required.index(f.name)])
-            rules.append(Rule(f"{f.name}.required", f.name, expect, line, "required", "required"))
+            entry = f.provenance_of("required")
+            rules.append(rule(f"{f.name}.required", f.name, line, "required", "required", entry))
         for kw in FIELD_KEYWORDS:
             if kw in f.schema:
                 line = source.line(["request", "body", "properties", f.name, kw])
-                rules.append(Rule(f"{f.name}.{kw}", f.name, expect, line, f"{kw} of {f.name}", kw))
+                entry = f.provenance_of(kw)
+                rules.append(rule(f"{f.name}.{kw}", f.name, line, f"{kw} of {f.name}", kw, entry))
     return rules
 
 
-def _build(source: Source, errors_source: Source) -> Contract:
+def _build(source: Source, errors_source: Source, prov: Provenances) -> Contract:
     d = source.data
-    settings = Settings(**d.get("settings", {}))
+    given = {k: v for k, v in (d.get("settings") or {}).items() if k != "provenance"}
+    settings = Settings(**given, provenance=prov.settings)
     request = d["request"]
-    body = request.get("body")
+    raw_body = request.get("body")
+    body = None
     fields: tuple[Field, ...] = ()
     rules: list[Rule] = []
-    if body is not None:
+    if raw_body is not None:
+        body = _schema_only(raw_body)
+        body["properties"] = {n: _schema_only(s) for n, s in raw_body["properties"].items()}
         required = set(body.get("required", []))
         fields = tuple(
             Field(
-                name, schema, name in required, source.line(["request", "body", "properties", name])
+                name,
+                schema,
+                name in required,
+                source.line(["request", "body", "properties", name]),
+                provenance=prov.fields.get(name, {}),
+                family_values=prov.family.get(name, ()),
             )
             for name, schema in body["properties"].items()
         )
-        rules = _field_rules(source, fields, settings.field_violation)
+        rules = _field_rules(source, fields, settings, prov)
         if body.get("additionalProperties", True) is False:
             line = source.line(["request", "body", "additionalProperties"])
+            rid = "body.additionalProperties"
+            expect = settings.answers.get(rid, settings.field_violation)
+            entry = prov.body.get("additionalProperties", UNSTATED)
             rules.append(
                 Rule(
-                    "body.additionalProperties",
+                    rid,
                     "body",
-                    settings.field_violation,
+                    expect,
                     line,
                     "unknown fields are rejected",
                     "additionalProperties",
+                    provenance=entry,
+                    answer=answer_of(entry, expect, settings),
                 )
             )
     for i, r in enumerate(d.get("rules", [])):
         ((then_field, then_spec),) = r["then"].items()
+        entry = prov.rules.get(i, UNSTATED)
+        expect = r.get("expect", settings.field_violation)
         rules.append(
             Rule(
                 id=r["id"],
                 field=then_field,
-                expect=r.get("expect", settings.field_violation),
+                expect=expect,
                 line=source.line(["rules", i]),
                 doc=r.get("doc", ""),
                 when={k: _condition(v) for k, v in r.get("when", {}).items()},
                 then=_condition(then_spec),
+                provenance=entry,
+                answer=answer_of(entry, expect, settings),
             )
         )
     responses = {
@@ -192,12 +268,20 @@ def _build(source: Source, errors_source: Source) -> Contract:
             spec["schema"],
             tuple(spec.get("volatile", [])),
             source.line(["responses", status]),
+            content_type=spec.get("content_type"),
+            headers={n.lower(): dict(h) for n, h in (spec.get("headers") or {}).items()},
+            provenance=prov.responses.get(status, {}),
         )
         for status, spec in d["responses"].items()
         if status != "errors"
     }
     kinds = {
-        name: ErrorKind(name=name, **spec) for name, spec in errors_source.data["errors"].items()
+        name: ErrorKind(
+            name=name,
+            **{k: v for k, v in spec.items() if k != "provenance"},
+            provenance=prov.kinds.get(name, UNSTATED),
+        )
+        for name, spec in errors_source.data["errors"].items()
     }
     examples = tuple(
         Example(
@@ -244,4 +328,9 @@ def _build(source: Source, errors_source: Source) -> Contract:
         examples=examples,
         lifecycle=lifecycle,
         line_of=source.line,
+        sources=prov.sources,
+        error_content_type=errors_source.data.get("content_type"),
+        error_provenance=prov.errors_file,
+        errors_path=errors_source.path,
+        errors_line_of=errors_source.line,
     )

@@ -10,12 +10,16 @@ from typing import Any, Literal
 
 __all__ = [
     "MISSING",
+    "UNSTATED",
     "Condition",
     "Contract",
+    "DocSource",
     "ErrorKind",
     "Example",
+    "FamilyValue",
     "Field",
     "Lifecycle",
+    "Provenance",
     "ResponseSpec",
     "Rule",
     "Settings",
@@ -51,6 +55,60 @@ def json_key(value: JSON) -> tuple[str, JSON]:
     return ("j", repr(value))
 
 
+# --- provenance: where each fact of a contract comes from --------------------------------
+
+
+@dataclass(frozen=True)
+class DocSource:
+    """A documentation page a contract quotes (``sources:`` of a contract file)."""
+
+    id: str
+    title: str
+    url: str = ""
+    copy: str = ""
+
+    def describe(self) -> str:
+        return f"{self.title} ({self.url})" if self.url else self.title
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where one fact comes from: ``documented`` (a page and its words) or assumed (a
+    stance where the docs are silent, and why). ``given`` is False when the contract wrote
+    no provenance for the fact: it then counts as assumed, never as documented."""
+
+    documented: bool
+    reason: str = ""
+    source: DocSource | None = None
+    quote: str = ""
+    line: int = 0
+    given: bool = True
+    answer: Provenance | None = None
+    """The provenance of the answer to a body breaking the fact (``expect:`` in the entry)."""
+
+    @property
+    def label(self) -> str:
+        return "documented" if self.documented else "assumed"
+
+    def describe(self) -> str:
+        if self.documented and self.source is not None:
+            return f'documented: {self.source.title}: "{self.quote}"'
+        return f"assumed: {self.reason}"
+
+
+UNSTATED = Provenance(False, "no provenance given in the contract", given=False)
+"""The provenance of a fact the contract wrote none for: an assumption."""
+
+
+@dataclass(frozen=True)
+class FamilyValue:
+    """A value valid elsewhere in the API family (another mode's model, an older version of
+    the docs) but not for this field: a near miss to probe first."""
+
+    value: JSON
+    provenance: Provenance
+
+
 @dataclass(frozen=True)
 class ErrorKind:
     """One row of the error table: how the provider answers a kind of failure."""
@@ -61,6 +119,7 @@ class ErrorKind:
     code: str | None = None
     retryable: bool = False
     cause: str = ""
+    provenance: Provenance = dc_field(default=UNSTATED, compare=False)
 
 
 Op = Literal["eq", "in", "not_in", "absent", "present"]
@@ -115,6 +174,10 @@ class Rule:
     keyword: str | None = None
     when: Mapping[str, Condition] = dc_field(default_factory=dict)
     then: Condition | None = None
+    provenance: Provenance = UNSTATED
+    """Where the rule (what a body must do) comes from."""
+    answer: Provenance = UNSTATED
+    """Where the expected answer to a body breaking it (``expect``) comes from."""
 
     @property
     def is_cross(self) -> bool:
@@ -134,6 +197,12 @@ class Field:
     schema: Mapping[str, JSON]
     required: bool
     line: int
+    provenance: Mapping[str, Provenance] = dc_field(default_factory=dict)
+    """Per keyword (``type``, ``enum``, ..., ``default``, ``required``): where it comes from."""
+    family_values: tuple[FamilyValue, ...] = ()
+
+    def provenance_of(self, keyword: str) -> Provenance:
+        return self.provenance.get(keyword, UNSTATED)
 
     @property
     def types(self) -> tuple[str, ...]:
@@ -162,6 +231,13 @@ class Settings:
     integral_floats: Literal["accept", "reject", "ambiguous"] = "ambiguous"
     field_violation: str = "validation"
     malformed_request: str = "malformed_request"
+    answers: Mapping[str, str] = dc_field(default_factory=dict)
+    """Field rules answered with another error kind than ``field_violation`` (rule -> kind)."""
+    provenance: Mapping[str, Provenance] = dc_field(default_factory=dict)
+    """Per setting: where the stance comes from."""
+
+    def provenance_of(self, name: str) -> Provenance:
+        return self.provenance.get(name, UNSTATED)
 
 
 @dataclass(frozen=True)
@@ -170,6 +246,15 @@ class ResponseSpec:
     schema: Mapping[str, JSON]
     volatile: tuple[str, ...]
     line: int
+    content_type: str | None = None
+    """The media type of the answer's Content-Type (parameters such as charset aside)."""
+    headers: Mapping[str, Mapping[str, JSON]] = dc_field(default_factory=dict)
+    """Other required headers: lower-case name -> JSON Schema of the value."""
+    provenance: Mapping[str, Provenance] = dc_field(default_factory=dict)
+    """Per key (``schema``, ``content_type``, ``headers``): where it comes from."""
+
+    def provenance_of(self, key: str) -> Provenance:
+        return self.provenance.get(key, UNSTATED)
 
 
 @dataclass(frozen=True)
@@ -222,6 +307,14 @@ class Contract:
     lifecycle: Lifecycle | None
     line_of: Any = dc_field(repr=False, default=None)
     """``line_of(path) -> int``: the line of any part of the file, for messages."""
+    sources: Mapping[str, DocSource] = dc_field(default_factory=dict)
+    error_content_type: str | None = None
+    """The Content-Type of every error answer (the errors file's ``content_type``)."""
+    error_provenance: Mapping[str, Provenance] = dc_field(default_factory=dict)
+    """The errors file's ``provenance`` (its ``schema`` and ``content_type``)."""
+    errors_path: Path | None = None
+    errors_line_of: Any = dc_field(repr=False, default=None)
+    """``errors_line_of(path) -> int``: the line of any part of the errors file."""
 
     @property
     def has_body(self) -> bool:

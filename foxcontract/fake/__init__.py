@@ -15,7 +15,13 @@ The core is transport-free: ``FakeAPI(config).handle(FakeRequest) -> FakeRespons
   ``FakeConfig.from_dict/from_json/from_file/from_env`` (``FOXCONTRACT_FAKE_CONFIG``).
 - ``mount(fake, respx_router, base_url)``: in-process, for httpx clients.
 - ``FakeServer(fake, port=0)``: on 127.0.0.1 over real HTTP, scriptable at ``/_fake/``;
-  the command ``python -m foxcontract serve --port 8080 [--key K] [--config FILE]``.
+  the command ``python -m foxcontract serve --port 8080 [--key K] [--config FILE]``. Every
+  malformed request is answered (400, 413, ...) in the errors contract's body.
+- Bodies are read as strict JSON (``wire.strict_json``: UTF-8, no NaN/Infinity, no duplicate
+  keys, depth 64). The call log keeps the last 10,000 calls and 32 MiB of bodies, each cut
+  to 64 KiB; every :class:`Call` carries ``at`` (monotonic) and ``wall`` times.
+- ``behaviour.check_calls(calls, fake)``: did the client honour Retry-After, stop polling a
+  finished task, never send an accepted create again.
 """
 
 from foxcontract.fake.config import (

@@ -8,14 +8,17 @@ environment variable, or ``PUT /_fake/config`` on a running server).
 
 from __future__ import annotations
 
-import json
+import email.utils
+import math
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
 from foxcontract.contract.errors import did_you_mean
+from foxcontract.fake.wire import strict_json
 
 __all__ = [
     "CONFIG_ENV",
@@ -44,6 +47,123 @@ def default_key() -> str:
     return os.environ.get(KEY_ENV) or TEST_KEY
 
 
+# --- value checks: what was expected, what came, and the likely intent ----------------------
+def _describe(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f"the string {value[:40]!r}"
+    if isinstance(value, Mapping):
+        return "an object"
+    if isinstance(value, list | tuple):
+        return "a list"
+    return repr(value)[:40]
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _hint(value: Any, want: str) -> str:
+    """`` (did you mean X?)`` when ``value`` is the intended one in the wrong JSON type."""
+    if isinstance(value, str):
+        text = value.strip()
+        if want in ("integer", "number") and re.fullmatch(r"-?[0-9]{1,18}", text):
+            return f" (did you mean {int(text)}, without quotes?)"
+        if want == "number" and re.fullmatch(r"-?[0-9]{1,18}\.[0-9]{1,18}", text):
+            return f" (did you mean {float(text)}, without quotes?)"
+        if want == "boolean" and text.lower() in ("true", "false"):
+            return f" (did you mean {text.lower()}, without quotes?)"
+    if want == "integer" and isinstance(value, float) and value.is_integer():
+        return f" (did you mean {int(value)}?)"
+    if want == "boolean" and _is_int(value) and value in (0, 1):
+        return f" (did you mean {'true' if value else 'false'}?)"
+    return ""
+
+
+def _fail(where: str, name: str, expected: str, value: Any, want: str) -> None:
+    raise FakeConfigError(
+        f"{where} {name}: expected {expected}, got {_describe(value)}{_hint(value, want)}"
+    )
+
+
+def _integer(
+    where: str,
+    name: str,
+    value: Any,
+    low: int | None,
+    high: int | None,
+    *,
+    nullable: bool = False,
+    null: str = "",
+) -> None:
+    if value is None and nullable:
+        return
+    ranged = (
+        f" {low}..{high}"
+        if low is not None and high is not None
+        else f" of {low} or more"
+        if low is not None
+        else ""
+    )
+    expected = f"an integer{ranged}" + (
+        f", or null ({null})" if null else ", or null" if nullable else ""
+    )
+    if not _is_int(value):
+        _fail(where, name, expected, value, "integer")
+    if (low is not None and value < low) or (high is not None and value > high):
+        raise FakeConfigError(f"{where} {name}: expected {expected}, got {value}")
+
+
+def _number(where: str, name: str, value: Any, low: float, high: float, unit: str) -> None:
+    expected = f"a number of {unit} {low}..{high}"
+    if not _is_number(value):
+        _fail(where, name, expected, value, "number")
+    if not low <= value <= high:
+        raise FakeConfigError(f"{where} {name}: must be {low}..{high} {unit}, got {value}")
+
+
+def _boolean(where: str, name: str, value: Any) -> None:
+    if not isinstance(value, bool):
+        _fail(where, name, "true or false", value, "boolean")
+
+
+def _string(
+    where: str, name: str, value: Any, *, nullable: bool = False, item: bool = False
+) -> None:
+    if value is None and nullable:
+        return
+    if not isinstance(value, str):
+        expected = "strings" if item else "a string" + (", or null" if nullable else "")
+        _fail(where, name, expected, value, "string")
+
+
+def _retry_after(value: Any) -> None:
+    expected = "whole seconds (0 or more) or an HTTP date, or null"
+    if value is None or (_is_int(value) and value >= 0):
+        return
+    if isinstance(value, float) and value >= 0:
+        if value.is_integer():
+            return
+        raise FakeConfigError(
+            f"fault retry_after: Retry-After is {expected}, got {value} "
+            f"(did you mean {math.ceil(value)}?)"
+        )
+    if isinstance(value, str):
+        try:
+            email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            _fail("fault", "retry_after", expected, value, "integer")
+        return
+    _fail("fault", "retry_after", expected, value, "integer")
+
+
 @dataclass(frozen=True)
 class Fault:
     """A scripted failure for the next ``times`` matching requests (``None``: all of them).
@@ -51,12 +171,13 @@ class Fault:
     ``kind`` (an error kind of the contract, e.g. ``rate_limit``) or ``status`` (e.g. 503)
     answers with that error; ``drop`` closes the connection without an answer; ``delay``
     waits that many seconds first (alone, it makes a slow but correct answer).
+    ``retry_after`` sets the answer's ``Retry-After``: whole seconds, or an HTTP date.
     ``method``/``path`` (a glob such as ``/v1/tasks/*``) narrow the requests it hits.
     """
 
     kind: str | None = None
     status: int | None = None
-    retry_after: float | None = None
+    retry_after: int | str | None = None
     delay: float = 0.0
     drop: bool = False
     times: int | None = 1
@@ -65,14 +186,18 @@ class Fault:
     message: str | None = None
 
     def __post_init__(self) -> None:
-        if self.times is not None and self.times < 1:
-            raise FakeConfigError(
-                f"fault times: must be 1 or more (or null: always), got {self.times}"
-            )
-        if not 0 <= self.delay <= 60:
-            raise FakeConfigError(f"fault delay: must be 0..60 seconds, got {self.delay}")
-        if self.retry_after is not None and self.retry_after < 0:
-            raise FakeConfigError(f"fault retry_after: must be 0 or more, got {self.retry_after}")
+        where = "fault"
+        _string(where, "kind", self.kind, nullable=True)
+        _integer(where, "status", self.status, 100, 599, nullable=True)
+        _retry_after(self.retry_after)
+        if isinstance(self.retry_after, float):
+            object.__setattr__(self, "retry_after", int(self.retry_after))
+        _number(where, "delay", self.delay, 0, 60, "seconds")
+        _boolean(where, "drop", self.drop)
+        _integer(where, "times", self.times, 1, None, nullable=True, null="always")
+        _string(where, "method", self.method, nullable=True)
+        _string(where, "path", self.path, nullable=True)
+        _string(where, "message", self.message, nullable=True)
 
 
 @dataclass(frozen=True)
@@ -86,9 +211,20 @@ class TaskScript:
     credits: int = 5
 
     def __post_init__(self) -> None:
-        if not self.statuses:
+        statuses: Any = self.statuses
+        if isinstance(statuses, str) or not isinstance(statuses, list | tuple):
+            raise FakeConfigError(
+                f"task statuses: expected a list of statuses, got {_describe(statuses)}"
+                + (f" (did you mean [{statuses!r}]?)" if isinstance(statuses, str) else "")
+            )
+        if not statuses:
             raise FakeConfigError("task statuses: needs at least one status")
-        object.__setattr__(self, "statuses", tuple(self.statuses))
+        for status in statuses:
+            _string("task", "statuses", status, item=True)
+        object.__setattr__(self, "statuses", tuple(statuses))
+        _string("task", "error_code", self.error_code)
+        _string("task", "error_message", self.error_message)
+        _integer("task", "credits", self.credits, 0, None)
 
     @classmethod
     def failing(cls, code: str = "generation_failed", message: str | None = None) -> TaskScript:
@@ -108,6 +244,7 @@ class Mutations:
     ``answer_rules``: answer a broken rule with another error kind (rule id -> kind);
     ``patch_task``: keys merged into every task body (``null`` deletes the key);
     ``unchecked_lifecycle``: allow task scripts that break the contract's lifecycle.
+    The rule ids and kinds are checked against the contract when the fake takes the config.
     """
 
     accept_rules: frozenset[str] = frozenset()
@@ -116,13 +253,34 @@ class Mutations:
     unchecked_lifecycle: bool = False
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "accept_rules", frozenset(self.accept_rules))
+        rules: Any = self.accept_rules
+        if isinstance(rules, str) or not isinstance(rules, list | tuple | set | frozenset):
+            raise FakeConfigError(
+                f"mutations accept_rules: expected a list of rule ids, got {_describe(rules)}"
+            )
+        for rule in rules:
+            _string("mutations", "accept_rules", rule, item=True)
+        object.__setattr__(self, "accept_rules", frozenset(rules))
+        for name in ("answer_rules", "patch_task"):
+            value: Any = getattr(self, name)
+            if not isinstance(value, Mapping):
+                raise FakeConfigError(
+                    f"mutations {name}: expected an object, got {_describe(value)}"
+                )
+            for key in value:
+                _string("mutations", name, key, item=True)
+        for kind in self.answer_rules.values():
+            _string("mutations", "answer_rules", kind, item=True)
+        _boolean("mutations", "unchecked_lifecycle", self.unchecked_lifecycle)
 
 
 @dataclass(frozen=True)
 class FakeConfig:
     """The whole behaviour of one fake. ``credits``: accepted creates before every further
-    one gets 402 (``None``: unlimited). ``seed`` makes task ids reproducible."""
+    one gets 402 (``None``: unlimited). ``seed`` makes task ids reproducible.
+
+    Every value is checked when the config is made (a wrong type or range raises
+    :class:`FakeConfigError` naming the key), so a bad config is refused whole."""
 
     key: str = field(default_factory=default_key, repr=False)
     faults: tuple[Fault, ...] = ()
@@ -133,7 +291,22 @@ class FakeConfig:
     seed: int = 0
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "faults", tuple(self.faults))
+        where = "fake config"
+        if not isinstance(self.key, str) or not self.key or self.key != self.key.strip():
+            raise FakeConfigError(f"{where} key: expected a non-empty string without spaces")
+        faults: Any = self.faults
+        if not isinstance(faults, list | tuple):
+            raise FakeConfigError(f"{where} faults: expected a list, got {_describe(faults)}")
+        for fault in faults:
+            if not isinstance(fault, Fault):
+                raise FakeConfigError(f"{where} faults: expected Fault items, got {fault!r}")
+        object.__setattr__(self, "faults", tuple(faults))
+        for name, kind in (("task", TaskScript), ("mutations", Mutations)):
+            if not isinstance(getattr(self, name), kind):
+                raise FakeConfigError(f"{where} {name}: expected a {kind.__name__}")
+        _integer(where, "credits", self.credits, 0, None, nullable=True, null="unlimited")
+        _integer(where, "estimated_time", self.estimated_time, 0, None)
+        _integer(where, "seed", self.seed, None, None)
 
     def with_faults(self, *faults: Fault) -> FakeConfig:
         return replace(self, faults=(*self.faults, *faults))
@@ -154,6 +327,10 @@ class FakeConfig:
         start = base if base is not None else cls()
         values = _known(data, cls, "fake config")
         if "faults" in values:
+            if not isinstance(values["faults"], list | tuple):
+                raise FakeConfigError(
+                    f"fake config faults: expected a list, got {_describe(values['faults'])}"
+                )
             values["faults"] = tuple(_build(Fault, f, "fault") for f in values["faults"])
         if "task" in values:
             values["task"] = _build(TaskScript, values["task"], "task")
@@ -167,7 +344,7 @@ class FakeConfig:
     @classmethod
     def from_json(cls, text: str, *, where: str = "fake config") -> FakeConfig:
         try:
-            data = json.loads(text)
+            data = strict_json(text.encode("utf-8", "surrogatepass"))
         except ValueError as exc:
             raise FakeConfigError(f"{where}: not valid JSON: {exc}") from None
         return cls.from_dict(data)
@@ -203,8 +380,6 @@ def _build(kind: type[Any], data: Any, where: str) -> Any:
     if not isinstance(data, Mapping):
         raise FakeConfigError(f"{where}: expected a JSON object, got {type(data).__name__}")
     values = _known(data, kind, where)
-    if kind is TaskScript and "statuses" in values:
-        values["statuses"] = tuple(values["statuses"])
     try:
         return kind(**values)
     except TypeError as exc:

@@ -14,21 +14,28 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import replace
+from functools import cache
 from typing import Any
 
+from foxcontract.contract.errors import did_you_mean
 from foxcontract.contract.loader import load_contract, shipped_contracts_dir
 from foxcontract.contract.model import Contract
-from foxcontract.fake.config import FakeConfig, Fault, TaskScript
+from foxcontract.fake.config import FakeConfig, FakeConfigError, Fault, Mutations, TaskScript
 from foxcontract.fake.faults import FaultQueue, error_response
 from foxcontract.fake.tasks import Task, check_script, new_task_id
-from foxcontract.fake.wire import Call, FakeRequest, FakeResponse
+from foxcontract.fake.wire import MAX_LOGGED_BODY, Call, FakeRequest, FakeResponse
 from foxcontract.oracle import Violation, check
 
 __all__ = ["Call", "FakeAPI", "FakeRequest", "FakeResponse"]
 
 MAX_TASKS = 10_000
 AUTH_MESSAGE = "Authorization: missing, or not 'Bearer <the accepted key>'"
+FAKE_RULES = ("request.http", "request.auth", "request.content-type", "request.json")
+"""The rules the fake itself judges, before the oracle reads the body."""
 MAX_CALLS = 10_000
+"""The call log keeps the last this-many calls..."""
+MAX_LOG_BYTES = 32 * 1024 * 1024
+"""...and at most this many bytes of request bodies (each cut to ``MAX_LOGGED_BODY``)."""
 
 
 _Handler = Callable[
@@ -36,7 +43,10 @@ _Handler = Callable[
 ]
 
 
+@cache
 def shipped_endpoints() -> tuple[Contract, Contract]:
+    """The shipped create and poll contracts, loaded once (they are immutable): a fixture
+    making a fake per test does not read and validate them each time."""
     folder = shipped_contracts_dir()
     return (
         load_contract(folder / "videos-generations.yaml"),
@@ -61,6 +71,7 @@ class FakeAPI:
         create: Contract | None = None,
         poll: Contract | None = None,
         clock: Callable[[], float] = time.time,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         if create is None or poll is None:
             shipped = shipped_endpoints()
@@ -70,9 +81,12 @@ class FakeAPI:
             (create.method, _route_pattern(create.url_path), create, self._create),
             (poll.method, _route_pattern(poll.url_path), poll, self._poll),
         ]
-        self._clock = clock
+        self._clock, self._monotonic = clock, monotonic
         self._lock = threading.RLock()
-        self._calls: deque[Call] = deque(maxlen=MAX_CALLS)
+        self._calls: deque[Call] = deque()
+        self._logged_bytes = 0
+        self.observers: list[Callable[[Call], None]] = []
+        """Called with each call as it is answered (under the fake's lock; keep them short)."""
         self._tasks: dict[str, Task] = {}
         self._scripts: deque[TaskScript] = deque()
         self.config = config or FakeConfig()
@@ -85,12 +99,28 @@ class FakeAPI:
             new = replace(config or self.config, **changes) if changes else (config or self.config)
             if not new.mutations.unchecked_lifecycle:
                 check_script(new.task, self.poll_contract.lifecycle)
+            self._check_mutations(new.mutations)
             faults = FaultQueue(self.create_contract.error_kinds, new.faults)
             self.config = new
             self._faults = faults
             self._rng = random.Random(new.seed)
             self._paid = 0
             return new
+
+    def _check_mutations(self, mutations: Mutations) -> None:
+        contract = self.create_contract
+        rules = [rule.id for rule in contract.rules] + list(FAKE_RULES)
+        for rule in [*sorted(mutations.accept_rules), *mutations.answer_rules]:
+            if rule not in rules:
+                raise FakeConfigError(
+                    f"mutations: unknown rule {rule!r}{did_you_mean(rule, rules)}"
+                )
+        for kind in mutations.answer_rules.values():
+            if kind not in contract.error_kinds:
+                raise FakeConfigError(
+                    f"mutations answer_rules: unknown error kind {kind!r}"
+                    f"{did_you_mean(kind, contract.error_kinds)}"
+                )
 
     def add_fault(self, fault: Fault) -> None:
         """Add a fault after those already pending."""
@@ -109,6 +139,7 @@ class FakeAPI:
         """Forget calls, tasks and scripts; restart the config's faults and quota."""
         with self._lock:
             self._calls.clear()
+            self._logged_bytes = 0
             self._tasks.clear()
             self._scripts.clear()
             self.configure(self.config)
@@ -123,15 +154,43 @@ class FakeAPI:
         """How many creates were accepted (each one would be paid)."""
         return self._paid
 
+    def route(self, method: str, path: str) -> tuple[Contract, dict[str, str]] | None:
+        """The contract a request to ``method path`` is for, and its path parameters."""
+        found = self._route(method.upper(), path.split("?", 1)[0])
+        return None if found is None else (found[0], found[2])
+
     def task(self, task_id: str) -> Task | None:
         return self._tasks.get(task_id)
 
     # --- answering -------------------------------------------------------------------
     def handle(self, request: FakeRequest) -> FakeResponse:
         with self._lock:
+            at, wall = self._monotonic(), self._clock()
             contract, response, violations = self._answer(request)
-            self._calls.append(Call(request, response, contract, tuple(violations)))
+            self._log(Call(request, response, contract, tuple(violations), at, wall))
             return response
+
+    def refused(self, request: FakeRequest, response: FakeResponse) -> None:
+        """Log a request the transport answered itself (malformed HTTP framing), as breaking
+        ``request.http``: a client sending it has a bug, like one sending bad JSON."""
+        error = response.body.get("error", {}) if isinstance(response.body, dict) else {}
+        broken = Violation("request.http", "request", str(error.get("message", "")))
+        with self._lock:
+            at, wall = self._monotonic(), self._clock()
+            self._log(Call(request, response, None, (broken,), at, wall))
+
+    def _log(self, call: Call) -> None:
+        """Keep ``call``, its body cut to ``MAX_LOGGED_BODY``; forget the oldest calls past
+        ``MAX_CALLS`` or ``MAX_LOG_BYTES``."""
+        body = call.request.body
+        kept = body if len(body) <= MAX_LOGGED_BODY else body[:MAX_LOGGED_BODY]
+        call = replace(call, request=replace(call.request, body=kept), body_size=len(body))
+        self._calls.append(call)
+        for observer in self.observers:
+            observer(call)
+        self._logged_bytes += len(kept)
+        while len(self._calls) > MAX_CALLS or self._logged_bytes > MAX_LOG_BYTES:
+            self._logged_bytes -= len(self._calls.popleft().request.body)
 
     def _answer(self, request: FakeRequest) -> tuple[str | None, FakeResponse, list[Violation]]:
         path = request.path.split("?", 1)[0]

@@ -74,7 +74,7 @@ class FaultQueue:
         else:
             kind = next(k for k in self.kinds.values() if k.status == fault.status)
         response = error_response(kind, fault.message or kind.cause or kind.name, fault.delay)
-        if fault.retry_after is not None:
-            shown = f"{fault.retry_after:g}"
+        if fault.retry_after is not None:  # whole seconds or an HTTP date (RFC 9110 10.2.3)
+            shown = str(fault.retry_after)
             response = replace(response, headers={**response.headers, "retry-after": shown})
         return response

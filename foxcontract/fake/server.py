@@ -5,11 +5,15 @@
     with FakeServer(FakeAPI(config)) as server:   # 127.0.0.1, a free port
         httpx.post(server.base_url + "/v1/videos/generations", ...)
 
-Besides the FoxAPI routes, a running server takes scripts on ``/_fake/`` (JSON bodies):
-``GET|PUT /_fake/config`` (a whole :class:`FakeConfig`, key kept), ``POST /_fake/faults``
-(one :class:`Fault`), ``POST /_fake/tasks`` (a :class:`TaskScript` for the next task),
-``POST /_fake/reset`` and ``GET /_fake/calls`` (method, path, status, broken rules; never
-headers). The server listens on loopback addresses only.
+Besides the FoxAPI routes, a running server takes scripts on ``/_fake/``
+(:mod:`foxcontract.fake.control`): config, faults, task scripts, reset, the call log.
+
+The server listens on loopback addresses only and answers every request it can read: a
+malformed one gets 400 (413 for a body over ``MAX_BODY``, 414/431 for an over-long request
+line or header, 501 for an unknown method, 505 for an unknown HTTP version) in the errors
+contract's body, and when its body was not read the connection closes, so no stray bytes are
+taken for the next request (:mod:`foxcontract.fake.framing`). A connection silent
+for ``idle_timeout`` seconds is closed; ``BACKLOG`` connections may wait to be accepted.
 """
 
 from __future__ import annotations
@@ -17,23 +21,28 @@ from __future__ import annotations
 import argparse
 import contextlib
 import ipaddress
-import json
 import socket
 import sys
 import threading
 import time
 from dataclasses import replace
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from foxcontract.fake.config import FakeConfig, FakeConfigError
+from foxcontract.fake.control import CONTROL, control
 from foxcontract.fake.core import FakeAPI
+from foxcontract.fake.framing import MAX_BODY, Refused, body_size, read_body, refusal
 from foxcontract.fake.wire import FakeRequest, FakeResponse
 
-__all__ = ["FakeServer", "add_arguments", "run"]
+__all__ = ["BACKLOG", "IDLE_TIMEOUT", "MAX_BODY", "FakeServer", "add_arguments", "run"]
 
-MAX_BODY = 1 << 20
-CONTROL = "/_fake/"
+IDLE_TIMEOUT = 10.0
+"""Seconds a connection may stay silent (between requests, or inside one) before it is closed."""
+BACKLOG = 128
+POLL = 0.05  # how often the accept loop looks for stop(): a stop takes at most this long
+"""Connections waiting to be accepted (the standard library's default of 5 resets clients)."""
 
 
 def _is_loopback(host: str) -> bool:
@@ -52,36 +61,97 @@ class _Handler(BaseHTTPRequestHandler):
     disable_nagle_algorithm = True
     server: _Server
 
+    def setup(self) -> None:
+        self.timeout = self.server.idle_timeout  # type: ignore[misc]  # per server, not class
+        super().setup()
+        self.server.opened(self.connection)
+
+    def finish(self) -> None:
+        try:
+            super().finish()
+        finally:
+            self.server.closed(self.connection)
+
     def log_message(self, format: str, *args: Any) -> None:
         if self.server.verbose:  # the request line and status only: never headers
             sys.stderr.write(f"fake: {format % args}\n")
 
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """The standard library's own refusals (bad request line, headers too long, unknown
+        method, ...) in the errors contract's body; the connection closes after them."""
+        self.close_connection = True
+        if self.request_version == "HTTP/0.9":  # answer garbage with a real status line
+            self.request_version = "HTTP/1.1"
+        shown = message or explain or HTTPStatus(code).phrase
+        self._send(refusal(code, f"{shown} ({code} {HTTPStatus(code).phrase})"))
+
+    def parse_request(self) -> bool:
+        raw: bytes = self.raw_requestline  # type: ignore[attr-defined]  # set by the caller
+        line = str(raw, "iso-8859-1").rstrip("\r\n")
+        if len(line.split()) == 2:  # HTTP/0.9 has no headers: answer before waiting for any
+            self.requestline, self.request_version, self.command = line, "HTTP/1.1", ""
+            self.send_error(400, "HTTP/0.9 requests are not served")
+            return False
+        try:
+            return super().parse_request()  # reads the headers
+        except TimeoutError:
+            message = f"the request's headers did not arrive within {self.server.idle_timeout:g} s"
+            with contextlib.suppress(OSError):
+                self.send_error(408, message)
+            return False
+
+    def handle_expect_100(self) -> bool:
+        try:
+            body_size(self.headers)
+        except Refused as refused:  # refuse before the client sends the body
+            self.close_connection = True
+            self._send(refused.response)
+            return False
+        return super().handle_expect_100()
+
     def _serve(self) -> None:
         try:
-            length = int(self.headers.get("content-length") or 0)
-        except ValueError:
-            length = -1
-        if not 0 <= length <= MAX_BODY:
+            body = read_body(self.headers, self.rfile)
+        except Refused as refused:  # the body was not read: the connection cannot be reused
+            self.close_connection = True
+            if not self.path.startswith(CONTROL):
+                self.server.fake.refused(self._request(b""), refused.response)
+            self._send(refused.response)
+            return
+        except TimeoutError:
+            self.close_connection = True
+            message = f"the request's body did not arrive within {self.server.idle_timeout:g} s"
+            with contextlib.suppress(OSError):
+                self._send(refusal(408, message))
+            return
+        except OSError:  # reset inside the body
+            self.close_connection = True
+            return
+        try:
+            self._answer(body)
+        except OSError:
+            self.close_connection = True
+        except Exception as exc:  # a fault of the fake itself: answer, count it, go on
+            self.server.crashes.append(f"{self.command} {self.path[:80]}: {exc!r}"[:300])
+            self.close_connection = True
             self._send(
                 FakeResponse(
-                    413,
+                    500,
                     {
                         "error": {
-                            "message": "bad or too large Content-Length",
-                            "type": "invalid_request_error",
+                            "message": "the fake failed on this request",
+                            "type": "server_error",
                         }
                     },
+                    {"content-type": "application/json"},
                 )
             )
-            return
-        body = self.rfile.read(length) if length else b""
+
+    def _answer(self, body: bytes) -> None:
         if self.path.startswith(CONTROL):
-            self._send(_control(self.server.fake, self.command, self.path, body))
+            self._send(control(self.server.fake, self.command, self.path, body))
             return
-        request = FakeRequest(
-            self.command, self.path, {k.lower(): v for k, v in self.headers.items()}, body
-        )
-        response = self.server.fake.handle(request)
+        response = self.server.fake.handle(self._request(body))
         if response.delay:
             time.sleep(response.delay)
         if response.drop:
@@ -91,67 +161,73 @@ class _Handler(BaseHTTPRequestHandler):
             return
         self._send(response)
 
+    def _request(self, body: bytes) -> FakeRequest:
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        return FakeRequest(self.command, self.path, headers, body)
+
     def _send(self, response: FakeResponse) -> None:
         content = response.content
         self.send_response(response.status)
         for name, value in response.headers.items():
             self.send_header(name, value)
         self.send_header("content-length", str(len(content)))
+        if self.close_connection:
+            self.send_header("connection", "close")
         self.end_headers()
         self.wfile.write(content)
 
     do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _serve
 
 
-def _control(fake: FakeAPI, method: str, path: str, body: bytes) -> FakeResponse:
-    what = path[len(CONTROL) :].split("?", 1)[0].strip("/")
-    try:
-        data = json.loads(body) if body else {}
-        if (method, what) == ("GET", "config"):
-            return FakeResponse(200, fake.config.to_dict())
-        if (method, what) == ("PUT", "config"):
-            config = FakeConfig.from_dict(data, base=FakeConfig(key=fake.config.key))
-            return FakeResponse(200, fake.configure(config).to_dict())
-        if (method, what) == ("POST", "faults"):
-            fake.add_fault(FakeConfig.from_dict({"faults": [data]}).faults[0])
-            return FakeResponse(200, fake.config.to_dict())
-        if (method, what) == ("POST", "tasks"):
-            fake.script_task(FakeConfig.from_dict({"task": data}).task)
-            return FakeResponse(200, {"scripted": True})
-        if (method, what) == ("POST", "reset"):
-            fake.reset()
-            return FakeResponse(200, {"reset": True})
-        if (method, what) == ("GET", "calls"):
-            calls = [
-                {
-                    "method": c.request.method,
-                    "path": c.request.path,
-                    "status": c.response.status,
-                    "rules": [v.rule for v in c.violations],
-                }
-                for c in fake.calls
-            ]
-            return FakeResponse(200, {"calls": calls})
-    except (ValueError, FakeConfigError) as exc:
-        return FakeResponse(400, {"error": {"message": str(exc), "type": "fake_config_error"}})
-    return FakeResponse(
-        404, {"error": {"message": f"no control {method} {path}", "type": "not_found"}}
-    )
-
-
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    block_on_close = False  # stop() closes the connections instead of waiting for them
+    request_queue_size = BACKLOG
 
-    def __init__(self, address: tuple[str, int], fake: FakeAPI, verbose: bool) -> None:
+    def __init__(
+        self, address: tuple[str, int], fake: FakeAPI, verbose: bool, idle_timeout: float
+    ) -> None:
         if ":" in address[0]:
             self.address_family = socket.AF_INET6
         super().__init__(address, _Handler)
         self.fake = fake
         self.verbose = verbose
+        self.idle_timeout = idle_timeout
+        self.crashes: list[str] = []
+        self._open: set[socket.socket] = set()
+        self._open_lock = threading.Lock()
+
+    def opened(self, connection: socket.socket) -> None:
+        with self._open_lock:
+            self._open.add(connection)
+
+    def closed(self, connection: socket.socket) -> None:
+        with self._open_lock:
+            self._open.discard(connection)
+
+    def close_all(self) -> None:
+        with self._open_lock:
+            connections, self._open = list(self._open), set()
+        for connection in connections:
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """An exception outside the handler's own catch (the standard library's parsing):
+        counted, one line on stderr, and the server goes on."""
+        error = sys.exc_info()[1]
+        if isinstance(error, OSError):
+            return  # the client went away
+        self.crashes.append(repr(error)[:300])
+        sys.stderr.write(f"fake: error on a connection: {error!r}\n")
 
 
 class FakeServer:
-    """A fake FoxAPI on ``http://host:port`` (loopback only; port 0 picks a free one)."""
+    """A fake FoxAPI on ``http://host:port`` (loopback only; port 0 picks a free one).
+
+    ``idle_timeout``: seconds a connection may stay silent before it is closed.
+    ``crashes``: the fake's own failures while serving (each was answered 500); empty
+    unless something is wrong with the fake."""
 
     def __init__(
         self,
@@ -160,12 +236,19 @@ class FakeServer:
         host: str = "127.0.0.1",
         port: int = 0,
         verbose: bool = False,
+        idle_timeout: float = IDLE_TIMEOUT,
     ) -> None:
         if not _is_loopback(host):
             raise ValueError(f"the fake serves loopback addresses only, not {host!r}")
+        if not 0 <= port <= 65535:
+            raise ValueError(f"port must be 0..65535 (0 picks a free one), got {port}")
         self.fake = fake if fake is not None else FakeAPI()
-        self._server = _Server((host, port), self.fake, verbose)
+        self._server = _Server((host, port), self.fake, verbose, idle_timeout)
         self._thread: threading.Thread | None = None
+
+    @property
+    def crashes(self) -> list[str]:
+        return self._server.crashes
 
     @property
     def port(self) -> int:
@@ -178,7 +261,9 @@ class FakeServer:
 
     def start(self) -> FakeServer:
         """Serve in a background thread."""
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, args=(POLL,), daemon=True
+        )
         self._thread.start()
         return self
 
@@ -187,12 +272,14 @@ class FakeServer:
         if max_seconds is not None:
             threading.Timer(max_seconds, self._server.shutdown).start()
         try:
-            self._server.serve_forever()
+            self._server.serve_forever(POLL)
         finally:
             self._server.server_close()
 
     def stop(self) -> None:
+        """Stop accepting, close every open connection, release the port."""
         self._server.shutdown()
+        self._server.close_all()
         self._server.server_close()
         if self._thread is not None:
             self._thread.join(timeout=5)
@@ -204,11 +291,23 @@ class FakeServer:
         self.stop()
 
 
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        port = -1
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"must be 0..65535 (0 picks a free port), got {text!r}")
+    return port
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--host", default="127.0.0.1", help="a loopback address (default 127.0.0.1)"
     )
-    parser.add_argument("--port", type=int, default=8080, help="0 picks a free port (default 8080)")
+    parser.add_argument(
+        "--port", type=_port, default=8080, help="0..65535; 0 picks a free port (default 8080)"
+    )
     parser.add_argument(
         "--key",
         default=None,

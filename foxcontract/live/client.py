@@ -1,9 +1,21 @@
-"""The live HTTP client: the API key kept out of every repr, and bounded retries.
+"""The live HTTP client: the API key kept out of every repr, local and message; every read
+bounded; bounded retries.
 
 Every request is retried on 429, 502, 503, 504 (and any status the contract marks
 retryable), timeouts and dropped connections, with capped exponential backoff that honours a
-capped ``Retry-After``; attempts and total time are both bounded. A persistent failure is a
-:class:`LiveError` whose message names the request and the last outcome, never a header.
+capped ``Retry-After``; attempts and total time are both bounded, and each attempt has a
+deadline covering the whole exchange (see :mod:`foxcontract.live.retry`). An answer is read
+as a stream, at most ``max_answer_bytes`` of it. A persistent failure is a
+:class:`LiveError` whose message names the request and what the server did (the last status
+and body received), never a header or the key.
+
+The key is an :class:`~foxcontract.live.key.ApiKey`: it is revealed only inside the auth
+flow, while the ``Authorization`` header is built, so no frame of the client holds it in a
+plain variable. Whatever goes wrong inside :meth:`LiveClient.send` (a far-future
+``Retry-After``, a huge or undecodable answer, a bug) becomes a :class:`LiveError` raised
+afresh, with no traceback of the frames below. What the server sent is redacted once
+decoded (a key written JSON-escaped is caught): body, text, headers and reason phrase; and
+while a client is open, the ``httpx`` and ``httpcore`` log records are redacted too.
 
 Paid requests hold a budget reservation (see :mod:`foxcontract.live.budget`): a retry after a
 definite refusal reuses it; an ambiguous failure (the connection dropped after the request
@@ -13,22 +25,42 @@ was sent) may have been accepted, so it is counted as spent and a retry needs a 
 from __future__ import annotations
 
 import json
-from collections.abc import Generator
-from dataclasses import dataclass
+import weakref
+from collections.abc import Generator, Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal, Protocol
 
 import httpx
 
+from foxcontract.live._transport import DeadlineTransport
 from foxcontract.live.key import WRONG_KEY, ApiKey
 from foxcontract.live.retry import RetryPolicy
+from foxcontract.options import DEFAULT_MAX_ANSWER_BYTES
+from foxcontract.redact import (
+    Secret,
+    SecretLike,
+    redact,
+    redact_headers,
+    redact_text,
+    redacting_logs,
+)
 
 __all__ = ["Answer", "BudgetExhausted", "LiveClient", "LiveError", "Spender"]
 
 Auth = Literal["key", "none", "wrong"]
 
+SHOWN_BYTES = 200
+"""How much of an answer's body a message quotes."""
+
 
 class LiveError(Exception):
-    """A request that could not get an answer: its message is safe to print."""
+    """A request that could not get a usable answer: its message is safe to print.
+    ``status``: the status of the last answer received, if any (an answer too large or not
+    JSON still has one, and a paid status still means the server accepted)."""
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 class BudgetExhausted(LiveError):
@@ -49,7 +81,8 @@ class Spender(Protocol):
 
 @dataclass(frozen=True)
 class Answer:
-    """A final answer: status, parsed JSON body (``None`` if not JSON), and how it went."""
+    """A final answer: status, decoded JSON body and how it went; the body, text, reason
+    phrase and headers (names in lower case) are redacted."""
 
     method: str
     path: str
@@ -59,6 +92,9 @@ class Answer:
     attempts: int
     elapsed: float
     retry_log: tuple[str, ...] = ()
+    reason: str = ""
+    headers: Mapping[str, str] = field(default_factory=dict)
+    """The answer's headers, names in lower case, redacted."""
 
     def summary(self) -> str:
         err = self.body.get("error") if isinstance(self.body, dict) else None
@@ -71,15 +107,42 @@ class Answer:
 
 
 class _Bearer(httpx.Auth):
-    def __init__(self, token: str) -> None:
+    """``Authorization: Bearer <key>``, the key revealed only into the header itself."""
+
+    def __init__(self, token: SecretLike) -> None:
         self._token = token
 
     def __repr__(self) -> str:
         return "_Bearer([redacted])"
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        request.headers["Authorization"] = f"Bearer {self._token}"
+        __tracebackhide__ = True
+        request.headers["Authorization"] = "Bearer " + (
+            self._token.reveal() if isinstance(self._token, Secret) else str(self._token)
+        )
         yield request
+
+
+class _TooLarge(Exception):
+    pass
+
+
+class _Late(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class _Try:
+    """What one attempt got. ``retry``: worth another attempt; ``answer``: a final answer;
+    neither: a final failure described by ``outcome``."""
+
+    outcome: str
+    status: int | None = None
+    retry: bool = False
+    ambiguous: bool = False
+    retry_after: str | None = None
+    detail: str = ""
+    answer: Answer | None = None
 
 
 class LiveClient:
@@ -91,22 +154,31 @@ class LiveClient:
         key: ApiKey | None,
         policy: RetryPolicy | None = None,
         transport: httpx.BaseTransport | None = None,
+        *,
+        max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self._key = key
+        self._secrets: tuple[SecretLike, ...] = (key, WRONG_KEY) if key else (WRONG_KEY,)
         self.policy = policy or RetryPolicy()
+        self.max_answer_bytes = max_answer_bytes
+        self._transport = transport or DeadlineTransport()
         self._http = httpx.Client(
-            base_url=self.base_url, timeout=self.policy.timeout, transport=transport
+            base_url=self.base_url, timeout=self.policy.timeout, transport=self._transport
         )
+        # removed on close, or when the client is collected unclosed
+        self._unlog = weakref.finalize(self, redacting_logs(self._secrets))
 
     def __repr__(self) -> str:
         return f"LiveClient({self.base_url!r})"
 
     def close(self) -> None:
+        self._unlog()
         self._http.close()
 
     def scrub(self, text: str) -> str:
-        return self._key.scrub(text) if self._key is not None else text
+        """``text`` with the key (also escaped) and anything key-like redacted."""
+        return redact_text(text, self._secrets)
 
     def send(
         self,
@@ -122,16 +194,20 @@ class LiveClient:
     ) -> Answer:
         """Send one request until it gets a final answer. ``paid`` statuses need a budget
         reservation from ``spender`` before each attempt that may be charged."""
+        __tracebackhide__ = True
         if content is None and json_body is not None:
             content = json.dumps(json_body).encode()
-        headers = {"Content-Type": content_type} if content is not None else {}
-        token = {"key": self._key.reveal() if self._key else None, "wrong": WRONG_KEY}.get(auth)
-        auth_obj = _Bearer(token) if token else None
+        headers = {"Accept-Encoding": "identity"}
+        if content is not None:
+            headers["Content-Type"] = content_type
+        bearer = {"key": self._key, "wrong": WRONG_KEY}.get(auth)
+        auth_obj = _Bearer(bearer) if bearer else None
         p = self.policy
         start = p.clock()
         log: list[str] = []
         holding = False
         attempt = 0
+        last_answer = ""
         try:
             while True:
                 attempt += 1
@@ -139,27 +215,26 @@ class LiveClient:
                     if not spender.reserve():
                         raise BudgetExhausted(f"{method} {path}: {spender.describe()}")
                     holding = True
-                outcome, response, retry_after = self._attempt(
-                    method, path, content, headers, auth_obj
-                )
-                if response is not None:
-                    if str(response.status_code) in paid and holding:
-                        spender.commit()  # type: ignore[union-attr]
+                got = self._attempt(method, path, content, headers, auth_obj, start, attempt)
+                if spender is not None and holding:
+                    if got.status is not None and str(got.status) in paid:
+                        spender.commit()
                         holding = False
-                    if response.status_code not in p.statuses:
-                        return self._answer(method, path, response, attempt, start, log)
-                elif spender is not None and holding and outcome.startswith("ambiguous"):
-                    spender.commit()  # the server may have accepted it: count it as spent
-                    holding = False
-                log.append(f"attempt {attempt}: {outcome}")
+                    elif got.status is None and got.ambiguous:
+                        spender.commit()  # the server may have accepted it: count it as spent
+                        holding = False
+                if not got.retry:
+                    if got.answer is not None:
+                        return replace(got.answer, retry_log=tuple(log))
+                    raise LiveError(f"{method} {path}: {got.outcome}", got.status)
+                if got.status is not None:
+                    last_answer = f"{got.outcome}: {got.detail}"
+                log.append(f"attempt {attempt}: {got.outcome}")
                 elapsed = p.clock() - start
-                delay = p.delay(attempt, retry_after)
+                delay = p.delay(attempt, got.retry_after)
                 if attempt >= p.attempts or elapsed + delay > p.total:
-                    raise LiveError(
-                        f"{method} {path}: no final answer after {attempt} attempt(s) in "
-                        f"{elapsed:.1f}s (retry limits: {p.attempts} attempts, {p.total:g}s); "
-                        f"last: {outcome}"
-                    )
+                    message = _gave_up(method, path, got, attempt, elapsed, p, last_answer)
+                    raise LiveError(message, got.status)
                 p.sleep(delay)
         finally:
             if holding and spender is not None:
@@ -172,58 +247,172 @@ class LiveClient:
         content: bytes | None,
         headers: dict[str, str],
         auth_obj: httpx.Auth | None,
-    ) -> tuple[str, httpx.Response | None, str | None]:
+        start: float,
+        attempt: int,
+    ) -> _Try:
+        """One attempt, within its deadline; never raises (anything unexpected is a final
+        failure naming what had been received)."""
+        __tracebackhide__ = True
+        p = self.policy
+        began = p.clock()
+        deadline = min(began + p.timeout, start + p.total)
+        left = max(deadline - began, 0.001)
+        if isinstance(self._transport, DeadlineTransport):
+            self._transport.set_deadline(left)
+        response: httpx.Response | None = None
+        received = 0
         try:
-            response = self._http.request(
-                method,
-                path,
-                content=content,
-                headers=headers,
-                auth=auth_obj or httpx.USE_CLIENT_DEFAULT,
+            request = self._http.build_request(
+                method, path, content=content, headers=headers, timeout=min(p.timeout, left)
             )
-        except httpx.ConnectError as exc:
-            return f"connection failed ({self._reason(exc)})", None, None
-        except httpx.ConnectTimeout:
-            return "connection timed out", None, None
-        except httpx.TimeoutException as exc:
-            return f"ambiguous: timed out ({type(exc).__name__})", None, None
-        except httpx.TransportError as exc:
-            return f"ambiguous: connection dropped ({type(exc).__name__})", None, None
-        ra = response.headers.get("Retry-After")
-        if response.status_code in self.policy.statuses:
-            return _describe(response), response, ra
-        return "", response, None
+            try:
+                response = self._http.send(
+                    request, auth=auth_obj or httpx.USE_CLIENT_DEFAULT, stream=True
+                )
+            except httpx.ConnectError as exc:
+                return _Try(f"connection failed ({self._reason(exc)})", retry=True)
+            except httpx.ConnectTimeout:
+                return _Try("connection timed out", retry=True)
+            except httpx.TimeoutException as exc:
+                return _Try(
+                    f"ambiguous: timed out ({type(exc).__name__}): no status line and headers "
+                    f"within {p.clock() - began:.1f}s",
+                    retry=True,
+                    ambiguous=True,
+                )
+            except httpx.TransportError as exc:
+                return _Try(
+                    f"ambiguous: connection dropped ({type(exc).__name__})",
+                    retry=True,
+                    ambiguous=True,
+                )
+            status = response.status_code
+            shown = self._status_line(response)
+            try:
+                raw = self._read(response, deadline, shown)
+            except _TooLarge as exc:
+                return _Try(str(exc), status)
+            except _Late as exc:
+                return _Try(str(exc), status, retry=True, ambiguous=True)
+            except httpx.TransportError as exc:
+                return _Try(
+                    f"{shown}, then the connection dropped ({type(exc).__name__}) in the body",
+                    status,
+                    retry=True,
+                    ambiguous=True,
+                )
+            received = len(raw)
+            if status in p.statuses:
+                ra = response.headers.get("Retry-After")
+                hint = f", Retry-After {self.scrub(ra)[:60]}" if ra else ""
+                return _Try(
+                    f"HTTP {status}{hint}", status, retry=True, retry_after=ra,
+                    detail=self._excerpt(raw),
+                )  # fmt: skip
+            return self._final(method, path, response, raw, attempt, start, shown)
+        except Exception as exc:  # a bug, a MemoryError: reported, never a raw traceback
+            where = f"after {self._status_line(response)}, {received} bytes" if response else ""
+            return _Try(
+                f"the client failed on the server's answer{' (' + where + ')' if where else ''}"
+                f": {type(exc).__name__}{': ' + self._reason(exc) if str(exc) else ''}",
+                None if response is None else response.status_code,
+                ambiguous=response is None,  # it may have been sent: a paid one counts as spent
+            )
+        finally:
+            if response is not None:
+                response.close()
+            if isinstance(self._transport, DeadlineTransport):
+                self._transport.set_deadline(None)
 
-    def _reason(self, exc: Exception) -> str:
-        return self.scrub(str(exc))[:200] or type(exc).__name__
+    def _read(self, response: httpx.Response, deadline: float, shown: str) -> bytes:
+        """The body, streamed: at most ``max_answer_bytes``, and only until ``deadline``."""
+        limit = self.max_answer_bytes
+        declared = response.headers.get("Content-Length", "").strip()
+        too_large = f"{shown}: the answer is larger than the limit of {limit} bytes "
+        too_large += "(--fox-max-answer-bytes)"
+        if declared.isdigit() and int(declared) > limit:
+            raise _TooLarge(f"{too_large}: Content-Length {declared}; nothing read")
+        chunks: list[bytes] = []
+        size = 0
+        began = self.policy.clock()
+        late = f"{shown}, then the body was still arriving when the attempt's time ran out"
+        try:
+            for chunk in response.iter_bytes():
+                size += len(chunk)
+                if size > limit:
+                    raise _TooLarge(f"{too_large}: stopped reading after {size} bytes")
+                chunks.append(chunk)
+                if self.policy.clock() > deadline:
+                    raise _Late(f"{late} ({size} byte(s) in {self.policy.clock() - began:.1f}s)")
+        except httpx.TimeoutException:
+            raise _Late(f"{late} ({size} byte(s) in {self.policy.clock() - began:.1f}s)") from None
+        return b"".join(chunks)
 
-    def _answer(
+    def _final(
         self,
         method: str,
         path: str,
         response: httpx.Response,
-        attempts: int,
+        raw: bytes,
+        attempt: int,
         start: float,
-        log: list[str],
-    ) -> Answer:
-        text = self.scrub(response.text)
+        shown: str,
+    ) -> _Try:
         try:
-            body: Any = json.loads(text)
+            text = raw.decode("utf-8")
+            body = json.loads(text)
+        except RecursionError:
+            return _Try(
+                f"{shown}: the answer's JSON is nested too deeply to decode ({len(raw)} bytes): "
+                f"{self._excerpt(raw[:SHOWN_BYTES])}",
+                response.status_code,
+            )
         except ValueError:
-            body = None
-        return Answer(
+            ctype = self.scrub(response.headers.get("Content-Type", "(none)"))[:80]
+            return _Try(
+                f"{shown}: the answer is not JSON (Content-Type {ctype}, {len(raw)} bytes): "
+                f"{self._excerpt(raw)}",
+                response.status_code,
+            )
+        answer = Answer(
             method,
             path,
             response.status_code,
-            body,
-            text,
-            attempts,
+            redact(body, self._secrets),
+            self.scrub(text),
+            attempt,
             self.policy.clock() - start,
-            tuple(log),
+            reason=self.scrub(response.reason_phrase),
+            headers=redact_headers(response.headers.multi_items(), self._secrets),
         )
+        return _Try("", response.status_code, answer=answer)
+
+    def _status_line(self, response: httpx.Response | None) -> str:
+        if response is None:
+            return "no answer"
+        reason = self.scrub(response.reason_phrase)[:60]
+        return f"HTTP {response.status_code}{' ' + reason if reason else ''}"
+
+    def _excerpt(self, raw: bytes) -> str:
+        """The start of a body for a message, redacted (all of it, then cut, so no part of
+        a key is left at the cut)."""
+        if not raw:
+            return "(empty body)"
+        shown = self.scrub(raw.decode("utf-8", errors="replace"))
+        return repr(shown[:SHOWN_BYTES]) + ("..." if len(shown) > SHOWN_BYTES else "")
+
+    def _reason(self, exc: Exception) -> str:
+        return self.scrub(str(exc))[:200] or type(exc).__name__
 
 
-def _describe(response: httpx.Response) -> str:
-    ra = response.headers.get("Retry-After")
-    hint = f", Retry-After {ra}" if ra else ""
-    return f"HTTP {response.status_code}{hint}"
+def _gave_up(
+    method: str, path: str, got: _Try, attempts: int, elapsed: float, p: RetryPolicy, last: str
+) -> str:
+    limits = f"after {attempts} attempt(s) in {elapsed:.1f}s (retry limits: {p.attempts} "
+    limits += f"attempts, {p.total:g}s)"
+    if got.status is not None and got.detail:
+        return f"{method} {path}: {got.outcome} {limits}; last body: {got.detail}"
+    if got.status is not None:
+        return f"{method} {path}: {got.outcome}; no complete answer {limits}"
+    message = f"{method} {path}: no answer {limits}; last: {got.outcome}"
+    return message + (f"; the last answer received: {last}" if last else "")

@@ -1,41 +1,31 @@
-"""The API key of a live run: read from the environment only, never shown."""
+"""The API key of a live run: read from the environment only, held as a secret, never shown."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from typing import Any
+
+from foxcontract.redact import Secret, redact_text
 
 __all__ = ["KEY_ENV", "WRONG_KEY", "ApiKey"]
 
 KEY_ENV = "FOXAPI_API_KEY"
 WRONG_KEY = "sk-foxcontract-wrong-key-0000000000"
+"""The key sent by the wrong-key probes: a fixed fake, not a secret."""
 
 
-class ApiKey:
-    """The API key. ``str``, ``repr`` and pickling never show it; ``reveal()`` does."""
+class ApiKey(Secret):
+    """The API key. ``str``, ``repr`` and pickling never show it; ``reveal()`` does, and only
+    the client's auth flow calls it, while the ``Authorization`` header is built."""
 
-    __slots__ = ("_value",)
-
-    def __init__(self, value: str) -> None:
-        self._value = value
+    __slots__ = ()
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> ApiKey | None:
-        value = (os.environ if environ is None else environ).get(KEY_ENV, "").strip()
-        return cls(value) if value else None
-
-    def reveal(self) -> str:
-        return self._value
+        found = cls((os.environ if environ is None else environ).get(KEY_ENV, "").strip())
+        return found if found else None
 
     def scrub(self, text: str) -> str:
-        """``text`` with every occurrence of the key replaced."""
-        return text.replace(self._value, "[redacted]") if self._value else text
-
-    def __repr__(self) -> str:
-        return "ApiKey([redacted])"
-
-    __str__ = __repr__
-
-    def __reduce__(self) -> Any:
-        raise TypeError("an ApiKey cannot be pickled")
+        """``text`` with the key (also JSON-escaped or percent-encoded) and anything key-like
+        replaced."""
+        return redact_text(text, [self])

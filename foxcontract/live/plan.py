@@ -13,7 +13,12 @@ from typing import Any
 
 from foxcontract.contract.model import Contract
 from foxcontract.live.covering import Target, cover
-from foxcontract.live.probes import FreeProbe, free_probes
+from foxcontract.live.probes import (
+    DEFAULT_MAX_FREE_PROBES,
+    FreeProbe,
+    cap_free_probes,
+    free_probes,
+)
 from foxcontract.oracle import check
 
 __all__ = ["PaidCreate", "Plan", "build_plan", "format_plan", "task_contract"]
@@ -55,6 +60,8 @@ class Plan:
     uncovered: tuple[Target, ...]
     infeasible: tuple[Target, ...]
     task_contract: str | None
+    free_cap: int = DEFAULT_MAX_FREE_PROBES
+    free_left_out: int = 0
 
     @property
     def wanted(self) -> int:
@@ -66,8 +73,11 @@ def task_contract(contracts: Iterable[Contract]) -> Contract | None:
     return next((c for c in contracts if c.lifecycle is not None), None)
 
 
-def build_plan(contracts: Iterable[Contract], budget: int) -> Plan:
-    """Plan a live run of ``contracts`` spending at most ``budget`` paid creates."""
+def build_plan(
+    contracts: Iterable[Contract], budget: int, max_free: int = DEFAULT_MAX_FREE_PROBES
+) -> Plan:
+    """Plan a live run of ``contracts`` spending at most ``budget`` paid creates and
+    sending at most ``max_free`` free probes."""
     contracts = list(contracts)
     free: list[FreeProbe] = []
     planned: list[PaidCreate] = []
@@ -87,18 +97,21 @@ def build_plan(contracts: Iterable[Contract], budget: int) -> Plan:
                     )
                 )
         free += free_probes(c, bases)
+    capped, left_out = cap_free_probes(free, max_free)
     kept, dropped = planned[:budget], planned[budget:]
     covered = {t for p in kept for t in p.covers}
     uncovered = tuple(t for p in dropped for t in p.covers if t not in covered)
     tc = task_contract(contracts)
     return Plan(
         budget,
-        tuple(free),
+        capped,
         tuple(kept),
         tuple(dropped),
         uncovered,
         tuple(infeasible),
         tc.name if tc else None,
+        max_free,
+        left_out,
     )
 
 
@@ -111,6 +124,10 @@ def format_plan(plan: Plan, base_url: str | None = None, *, verbose: bool = Fals
         by_contract[p.contract] = by_contract.get(p.contract, 0) + 1
     parts = ", ".join(f"{n} {name}" for name, n in by_contract.items())
     lines.append(f"  free probes: {len(plan.free)} ({parts}); refused requests cost nothing")
+    lines.append(
+        f"  free probe cap: {plan.free_cap} a run (--fox-max-free-probes); "
+        f"{plan.free_left_out} left out"
+    )
     if verbose:
         lines += [f"    {p.contract}::{p.name}: {p.describe()}" for p in plan.free]
     poll = f", each then polled on {plan.task_contract} (free)" if plan.task_contract else ""

@@ -1,9 +1,11 @@
 """Free probes: requests the contract says must be refused, so they cost nothing.
 
-For every rule, bodies that break that rule and only it (near misses first: wrong case,
-neighbours, lenient-parser traps, values valid for another model), one per value of a
-per-model rule's ``when``; then a missing key, a wrong key, malformed JSON, another
-Content-Type, and every documented example of a refusal. Each carries the contract's answer.
+For every rule, every body that breaks that rule and only it: one per value of a per-model
+rule's ``when``, then the near misses (values valid elsewhere in the API family first, then
+wrong case, neighbours, lenient-parser traps); then a missing key, a wrong key, malformed
+JSON, another Content-Type, and every documented example of a refusal. Each carries the
+contract's answer. :func:`cap_free_probes` keeps a run within ``--fox-max-free-probes``,
+taking each rule's probes in turn so that every rule gets its first ones.
 """
 
 from __future__ import annotations
@@ -18,7 +20,10 @@ from foxcontract.live.covering import domain
 from foxcontract.oracle import check
 from foxcontract.strategies import near_misses
 
-__all__ = ["FreeProbe", "free_probes"]
+__all__ = ["DEFAULT_MAX_FREE_PROBES", "FreeProbe", "cap_free_probes", "free_probes"]
+
+DEFAULT_MAX_FREE_PROBES = 400
+"""The most free probes a run sends unless told otherwise (``--fox-max-free-probes``)."""
 
 JSON = Any
 Auth = Literal["key", "none", "wrong"]
@@ -101,9 +106,10 @@ def _kind(contract: Contract, status: int, preferred: str) -> ErrorKind | None:
 
 
 def free_probes(
-    contract: Contract, bases: Sequence[dict[str, JSON]], per_rule: int = 3
+    contract: Contract, bases: Sequence[dict[str, JSON]], per_rule: int | None = None
 ) -> list[FreeProbe]:
-    """Every free probe of ``contract``; ``bases`` are valid bodies to start from."""
+    """Every free probe of ``contract``; ``bases`` are valid bodies to start from.
+    ``per_rule``: at most that many near misses per rule (``None``: all of them)."""
     out: list[FreeProbe] = []
     path = _example_path(contract)
     base = bases[0] if bases else {}
@@ -118,9 +124,9 @@ def free_probes(
         bodies: list[tuple[str, JSON]] = []
         if rule.is_cross:
             bodies += _cross_rule_bodies(contract, rule, bases)
-        limit = len(bodies) + 1 if rule.is_cross else per_rule
+        limit = None if per_rule is None else len(bodies) + per_rule
         for case in near_misses(contract, rule.id):
-            if len(bodies) >= limit:
+            if limit is not None and len(bodies) >= limit:
                 break
             if _only(contract, case.body, rule) and all(case.body != b for _, b in bodies):
                 bodies.append(("", case.body))
@@ -202,3 +208,22 @@ def _with_path(probe: FreeProbe, path: str) -> FreeProbe:
     from dataclasses import replace
 
     return replace(probe, path=path)
+
+
+def cap_free_probes(probes: Sequence[FreeProbe], limit: int) -> tuple[tuple[FreeProbe, ...], int]:
+    """At most ``limit`` of ``probes``, in their order, and how many were left out. Each
+    rule (and each other probe) gets its first probe before any gets a second, and so on."""
+    if len(probes) <= limit:
+        return tuple(probes), 0
+    groups: dict[tuple[str, str], list[int]] = {}
+    for i, p in enumerate(probes):
+        groups.setdefault((p.contract, p.rule or p.name), []).append(i)
+    chosen: set[int] = set()
+    depth = 0
+    while len(chosen) < limit:
+        for members in groups.values():
+            if depth < len(members) and len(chosen) < limit:
+                chosen.add(members[depth])
+        depth += 1
+    kept = tuple(p for i, p in enumerate(probes) if i in chosen)
+    return kept, len(probes) - len(kept)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +26,7 @@ from foxcontract.live.key import WRONG_KEY, ApiKey
 from foxcontract.live.plan import PaidCreate
 from foxcontract.live.probes import FreeProbe
 from foxcontract.live.session import Recorder
-from foxcontract.redact import redact, redact_headers, redact_text
+from foxcontract.redact import SecretLike, redact, redact_headers, redact_text
 from foxcontract.replay._recording import record_cassette
 from foxcontract.verdict import NO_BODY
 
@@ -39,10 +39,18 @@ def interaction_name(probe: str, poll: int | None = None) -> str:
     return name if poll is None else f"{name}-poll-{poll}"
 
 
+def _content_type(answer: Answer) -> dict[str, str]:
+    """The answer's Content-Type as received (judged again when the cassette is replayed)."""
+    if answer.headers is None:
+        return {"content-type": "application/json"}
+    value = answer.headers.get("content-type")
+    return {"content-type": value} if value is not None else {}
+
+
 def make_recorder(run_dir: Path, key: ApiKey) -> Recorder:
     """A recorder appending redacted exchanges to this process's file in ``run_dir``."""
     polls: dict[str, int] = {}
-    secrets = [key.reveal(), WRONG_KEY]
+    secrets: list[SecretLike] = [key, WRONG_KEY]
     target = run_dir / f"recorded-{os.getpid()}.jsonl"
 
     def record(
@@ -51,7 +59,12 @@ def make_recorder(run_dir: Path, key: ApiKey) -> Recorder:
         free = probe if isinstance(probe, FreeProbe) else None
         if free is not None and (free.raw is not None or free.content_type != "application/json"):
             return
-        has_body = body is not NO_BODY and probe.method == answer.method and body is not None
+        null_body = body is None and free is not None and free.kind == "rule"  # JSON null
+        has_body = (
+            body is not NO_BODY
+            and probe.method == answer.method
+            and (body is not None or null_body)
+        )
         poll = None
         if not has_body and isinstance(probe, PaidCreate):
             polls[probe.name] = poll = polls.get(probe.name, 0) + 1
@@ -68,7 +81,7 @@ def make_recorder(run_dir: Path, key: ApiKey) -> Recorder:
             "request_body": redact(body, secrets) if has_body else None,
             "has_body": has_body,
             "status": answer.status,
-            "response_headers": {"content-type": "application/json"},
+            "response_headers": _content_type(answer),
             "response_body": redact(answer.body, secrets),
         }
         with target.open("a", encoding="utf-8") as handle:
@@ -85,7 +98,7 @@ def _recorded(run_dir: Path) -> list[dict[str, Any]]:
 
 
 def write_recorded(
-    run_dir: Path, contracts: Iterable[Contract], base_url: str, secrets: list[str]
+    run_dir: Path, contracts: Iterable[Contract], base_url: str, secrets: Sequence[SecretLike]
 ) -> list[Path]:
     """Write the cassettes and snapshots of everything recorded in ``run_dir``."""
     by_name = {c.name: c for c in contracts}

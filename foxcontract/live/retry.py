@@ -1,9 +1,15 @@
 """How a live request is retried: capped exponential backoff honouring a capped
-``Retry-After``, with attempts and total time both bounded."""
+``Retry-After``, with attempts and total time both bounded.
+
+``timeout`` bounds one attempt, the whole exchange (connect, send, the answer's headers and
+every byte of its body), and ``total`` bounds the request with all its retries and waits:
+a server that answers one byte at a time is cut off by them, not only one that goes silent.
+"""
 
 from __future__ import annotations
 
 import email.utils
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -38,11 +44,13 @@ def _parse_retry_after(value: str | None) -> float | None:
         return None
     value = value.strip()
     try:
-        return float(value)
+        seconds = float(value)
     except ValueError:
         pass
-    try:
+    else:
+        return None if math.isnan(seconds) else seconds
+    try:  # a date beyond year 9999 is an OverflowError or a ValueError
         when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+        return float(when.timestamp() - time.time())
+    except (TypeError, ValueError, OverflowError):
         return None
-    return float(when.timestamp() - time.time())

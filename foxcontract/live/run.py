@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from foxcontract.contract import Contract, ContractError, load_contracts
+from foxcontract.live._baseline import Baseline, BaselineError, load_baseline
 from foxcontract.live.budget import Ledger
 from foxcontract.live.client import LiveClient
 from foxcontract.live.drift import format_drift, read_outcomes
@@ -57,6 +58,7 @@ class LiveRun:
     policy: RetryPolicy = field(default_factory=RetryPolicy)
     recorder_factory: Callable[[LiveRun], Recorder | None] | None = None
     observer: Observer | None = None
+    baseline: Baseline | None = None
     _sessions: dict[Path, LiveSession] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -71,9 +73,16 @@ class LiveRun:
             contracts = _endpoint_contracts(folder)
             retryable = {k.status for c in contracts for k in c.error_kinds.values() if k.retryable}
             policy = replace(self.policy, statuses=self.policy.statuses | retryable)
-            client = LiveClient(self.settings.base_url, self.key, policy)
+            client = LiveClient(
+                self.settings.base_url,
+                self.key,
+                policy,
+                max_answer_bytes=self.settings.max_answer_bytes,
+            )
             found = LiveSession(contracts, client, self.ledger, self.run_dir, self.settings.wait)
             found.observer = self.observer
+            found.strict, found.baseline = self.settings.strict, self.baseline
+            found.max_free_probes = self.settings.max_free_probes
             if self.recorder_factory is not None:
                 found.recorder = self.recorder_factory(self)
             self._sessions[folder] = found
@@ -87,7 +96,7 @@ class LiveRun:
 
         self._written = []
         contracts = [c for s in self._sessions.values() for c in s.contracts]
-        secrets = [self.key.reveal()]
+        secrets = [self.key]
         self._written = write_recorded(self.run_dir, contracts, self.settings.base_url, secrets)
         return self._written
 
@@ -127,7 +136,13 @@ def configure(config: pytest.Config) -> None:
         run_dir, owner = Path(workerinput[RUN_DIR_KEY]), False
     else:
         run_dir, owner = Path(tempfile.mkdtemp(prefix="foxcontract-live-")), True
-    run = LiveRun(settings, key, run_dir, owner, observer=_tally(config))
+    baseline = None
+    if settings.baseline:
+        try:
+            baseline = load_baseline(config.invocation_params.dir / settings.baseline)
+        except BaselineError as exc:
+            raise pytest.UsageError(f"--fox-baseline: {exc}") from None
+    run = LiveRun(settings, key, run_dir, owner, observer=_tally(config), baseline=baseline)
     if settings.mode is Mode.RECORD:
         run.recorder_factory = _recorder
     config.stash[LIVE] = run
@@ -219,7 +234,8 @@ def summary(config: pytest.Config) -> list[str]:
     if s.refused:
         money += f"; {s.refused} paid probe(s) not sent: budget exhausted"
     verbose = config.get_verbosity() > 0
-    lines = [money, *format_drift(read_outcomes(run.run_dir), verbose=verbose)]
+    outcomes = read_outcomes(run.run_dir)
+    lines = [money, *format_drift(outcomes, verbose=verbose, baseline=run.baseline)]
     for path in run.write_recordings():
         lines.append(f"recorded (redacted): {_shown(path, config)}")
     return lines

@@ -17,14 +17,22 @@ from typing import Any
 
 import httpx
 
-from foxcontract.contract.model import Contract, ErrorKind
+from foxcontract.contract.model import Contract, ErrorKind, Provenance
+from foxcontract.live._baseline import Baseline
 from foxcontract.live.budget import Ledger
 from foxcontract.live.client import Answer, BudgetExhausted, LiveClient, LiveError
-from foxcontract.live.drift import Outcome, append_outcome
+from foxcontract.live.drift import Outcome, append_outcome, settle
 from foxcontract.live.lifecycle import TaskTracker
 from foxcontract.live.plan import PaidCreate, Plan, build_plan
-from foxcontract.live.probes import FreeProbe
-from foxcontract.verdict import NO_BODY, judge, response_problems
+from foxcontract.live.probes import DEFAULT_MAX_FREE_PROBES, FreeProbe
+from foxcontract.verdict import (
+    NO_BODY,
+    Fact,
+    Problem,
+    header_problems,
+    judge,
+    response_problems,
+)
 
 __all__ = ["LiveFailure", "LiveSession", "LiveSkip", "Observer", "Recorder"]
 
@@ -57,6 +65,10 @@ class LiveSession:
     wait: float = 0.0
     recorder: Recorder | None = None
     observer: Observer | None = None
+    strict: bool = False
+    """Fail on a disproved assumption too (``--fox-strict``)."""
+    baseline: Baseline | None = None
+    max_free_probes: int = DEFAULT_MAX_FREE_PROBES
 
     def __post_init__(self) -> None:
         self._plan: Plan | None = None
@@ -66,7 +78,7 @@ class LiveSession:
     @property
     def plan(self) -> Plan:
         if self._plan is None:
-            self._plan = build_plan(self.contracts, self.ledger.budget)
+            self._plan = build_plan(self.contracts, self.ledger.budget, self.max_free_probes)
         return self._plan
 
     def contract(self, name: str) -> Contract:
@@ -90,17 +102,22 @@ class LiveSession:
         answer = self._send(probe, c, probe.path, probe.body, paid=frozenset())
         if str(answer.status) in c.paid:
             self.ledger.charge_unexpected()
-        problems: list[str] = []
+        problems: list[Problem | str] = []
         if probe.kind in ("rule", "example") and c.has_body:
-            verdict = judge(c, answer.status, answer.body, probe.body)
+            verdict = judge(c, answer.status, answer.body, probe.body, answer.headers)
             if verdict.inconclusive:
                 problems.append(f"status: {verdict.inconclusive}")
-            problems += [str(p) for p in verdict.problems]
+            problems += verdict.problems
         else:
-            problems += _kind_problems(probe.expect, answer)
-            problems += [str(p) for p in response_problems(c, answer.status, answer.body)]
+            fact = _probe_fact(c, probe)
+            problems += _kind_problems(probe.expect, answer, fact)
+            problems += response_problems(c, answer.status, answer.body)
+            problems += header_problems(c, answer.status, answer.headers or {})
         expected = _kind_text(probe.expect)
-        self._finish(c, probe.name, probe.rule, expected, answer, problems, sent=_sent(probe))
+        self._finish(
+            c, probe.name, probe.rule, expected, answer, problems, sent=_sent(probe),
+            body=probe.body,
+        )  # fmt: skip
 
     # --- paid creates ------------------------------------------------------------------
     def _paid(self, create: PaidCreate) -> None:
@@ -109,9 +126,11 @@ class LiveSession:
             answer = self._send(create, c, create.path, create.body, paid=c.paid)
         except BudgetExhausted as exc:
             raise LiveSkip(f"not sent: {exc}") from None
-        verdict = judge(c, answer.status, answer.body, create.body)
-        problems = [f"status: {verdict.inconclusive}"] if verdict.inconclusive else []
-        problems += [str(p) for p in verdict.problems]
+        verdict = judge(c, answer.status, answer.body, create.body, answer.headers)
+        problems: list[Problem | str] = (
+            [f"status: {verdict.inconclusive}"] if verdict.inconclusive else []
+        )
+        problems += verdict.problems
         tc = self.contract(self.plan.task_contract) if self.plan.task_contract else None
         history = ""
         if 200 <= answer.status < 300 and tc is not None and tc.lifecycle is not None:
@@ -128,6 +147,7 @@ class LiveSession:
             problems,
             sent=json.dumps(create.body),
             extra=history,
+            body=create.body,
         )
 
     def _poll(self, tc: Contract, tracker: TaskTracker, create: PaidCreate) -> list[str]:
@@ -146,8 +166,11 @@ class LiveSession:
                 problems.append(f"status: {where}: GET {path} answered {answer.summary()}")
                 break
             problems += [
-                f"schema: {where}: {p.message}"
-                for p in response_problems(tc, answer.status, answer.body)
+                f"{p.check}: {where}: {p.message}"
+                for p in [
+                    *response_problems(tc, answer.status, answer.body),
+                    *header_problems(tc, answer.status, answer.headers or {}),
+                ]
             ]
             problems += [f"lifecycle: {p}" for p in tracker.observe(answer.body, where)]
             left = deadline - time.monotonic()
@@ -168,7 +191,8 @@ class LiveSession:
         method: str | None = None,
     ) -> Answer:
         raw = probe.raw if isinstance(probe, FreeProbe) else None
-        if raw is None and body is None and method is None and c.has_body:
+        null_body = raw is None and body is None and method is None and c.has_body
+        if null_body:
             raw = b"null"  # a JSON null body, not an empty one
         if len(self._unanswered) >= UNANSWERED_LIMIT:
             raise LiveFailure(
@@ -201,7 +225,8 @@ class LiveSession:
             ) from None
         self._unanswered.clear()
         if method is None and self.recorder is not None:
-            self.recorder(c.name, probe, path, body if raw is None else NO_BODY, answer)
+            sent = body if raw is None or null_body else NO_BODY
+            self.recorder(c.name, probe, path, sent, answer)
         return answer
 
     def _finish(
@@ -211,23 +236,33 @@ class LiveSession:
         rule: str | None,
         expected: str,
         answer: Answer,
-        problems: list[str],
+        problems: Sequence[Problem | str],
         *,
         sent: str,
         extra: str = "",
+        body: Any = None,
     ) -> None:
+        settled = settle(
+            c, name, rule, problems, status=answer.status, body=answer.body,
+            headers=answer.headers, sent=body, baseline=self.baseline,
+        )  # fmt: skip
         outcome = Outcome(
             contract=c.name,
             probe=name,
             rule=rule,
             expected=expected,
             actual=answer.summary() + extra,
-            problems=tuple(problems),
+            problems=settled.drift,
+            facts=settled.facts,
+            disproved=settled.disproved,
+            known=settled.known,
+            baseline=settled.baseline,
+            strict=self.strict,
         )
         append_outcome(self.run_dir, outcome)
         if self.observer is not None and (rule is not None or name.startswith("paid-")):
             self.observer(rule, answer.status, c)
-        if not problems:
+        if not settled.fails(self.strict):
             return
         lines = [f"{c.name}::{name}: the provider disagrees with the contract"]
         if rule is not None:
@@ -236,7 +271,12 @@ class LiveSession:
         lines.append(f"  sent:     {answer.method} {answer.path} {_cut(sent)}")
         lines.append(f"  expected: {expected}")
         lines.append(f"  got:      {answer.summary()}{extra}")
-        lines += [f"  {p}" for p in problems]
+        for p, fact in zip(settled.drift, settled.facts, strict=True):
+            lines.append(f"  {p}")
+            lines += [f"    {fact}"] if fact else []
+        for d in settled.disproved:
+            lines.append("  assumption disproved (failing under --fox-strict):")
+            lines += [f"    {line}" for line in d.lines()]
         raise LiveFailure(self.client.scrub("\n".join(lines)))
 
 
@@ -246,17 +286,29 @@ def _kind_text(kind: ErrorKind) -> str:
     return " ".join(bits)
 
 
-def _kind_problems(kind: ErrorKind, answer: Answer) -> list[str]:
+def _probe_fact(c: Contract, probe: FreeProbe) -> Fact:
+    """The fact an auth or malformed probe tests: the setting that names its answer, or
+    the error kind itself."""
+    if probe.kind == "malformed":
+        provenance: Provenance = c.settings.provenance_of("malformed_request")
+        return Fact("setting", provenance, key="malformed_request")
+    return Fact("error", probe.expect.provenance, key=probe.expect.name)
+
+
+def _kind_problems(kind: ErrorKind, answer: Answer, fact: Fact) -> list[Problem]:
     if answer.status != kind.status:
-        return [f"status: expected {kind.status} {kind.name}, got {answer.summary()}"]
+        message = f"expected {kind.status} {kind.name}, got {answer.summary()}"
+        return [Problem("status", message, fact)]
     err = answer.body.get("error") if isinstance(answer.body, dict) else None
     if not isinstance(err, dict):
-        return [f"error: a {kind.status} without an error object"]
+        return [Problem("error", f"a {kind.status} without an error object", fact)]
     out = []
     if kind.type is not None and err.get("type") != kind.type:
-        out.append(f"error: expected type {kind.type!r}, got {err.get('type')!r}")
+        message = f"expected type {kind.type!r}, got {err.get('type')!r}"
+        out.append(Problem("error", message, fact))
     if kind.code is not None and err.get("code") != kind.code:
-        out.append(f"error: expected code {kind.code!r}, got {err.get('code')!r}")
+        message = f"expected code {kind.code!r}, got {err.get('code')!r}"
+        out.append(Problem("error", message, fact))
     return out
 
 

@@ -110,7 +110,9 @@ def replay(interaction: Interaction, contract: Contract) -> Replayed:
     body = interaction.request_body if contract.has_body and interaction.has_body else NO_BODY
     if contract.has_body and not interaction.has_body:
         problems.append(Problem("request", "the recorded request has no body"))
-    verdict = judge(contract, interaction.status, interaction.response_body, body)
+    # headers are judged when the cassette recorded any (a hand-written one may not)
+    headers = interaction.response_headers or None
+    verdict = judge(contract, interaction.status, interaction.response_body, body, headers)
     problems.extend(verdict.problems)
     normalised = {
         "status": interaction.status,

@@ -19,6 +19,7 @@ from foxcontract.cassette import (
 )
 from foxcontract.cassette._store import folder_lock, write_unit
 from foxcontract.contract.model import Contract
+from foxcontract.redact import SecretLike
 from foxcontract.replay import replay
 from foxcontract.replay._snapshots import (
     changed_entries,
@@ -42,7 +43,7 @@ def _entries_of(cassette: Cassette, contract: Contract, names: set[str]) -> dict
 def record_cassette(
     cassette: Cassette,
     contract: Contract,
-    secrets: Iterable[str | None] = (),
+    secrets: Iterable[SecretLike] = (),
     *,
     keep: Callable[[Interaction], bool] | None = None,
 ) -> list[Path]:

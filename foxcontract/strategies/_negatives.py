@@ -1,6 +1,8 @@
 """Invalid values of one body field, near misses first (DESIGN.md "Negative values that
-find real bugs"): wrong case, values of other fields, plausible neighbours, lenient-parser
-traps, empty and blank strings, null where null is not allowed. Then random values."""
+find real bugs"): the values the contract names as valid elsewhere in the API family (its
+``family_values``: other modes' models, older versions of the docs), then wrong case, values
+of other fields, plausible neighbours, lenient-parser traps, empty and blank strings, null
+where null is not allowed. Then random values."""
 
 from __future__ import annotations
 
@@ -64,7 +66,7 @@ def near_miss_values(contract: Contract, name: str) -> tuple[Any, ...]:
     valid = [v for v in field_values(contract, name) if v is not None] or [
         sample_value(contract, name)
     ]
-    out: list[Any] = []
+    out: list[Any] = [v.value for v in f.family_values]  # valid elsewhere: the likeliest
     ints = [v for v in valid if isinstance(v, int) and not isinstance(v, bool)]
     low, high = _bounds(f)
     if low is not None:

@@ -1,0 +1,171 @@
+"""The one-line YAML change that makes a contract say what the provider was seen to do.
+
+``adoption(contract, fact, status, body, headers, sent)`` is ``"<file>:<line>: <change>"``:
+the line of the fact in the contract (or errors) file, and its new value. Used for
+assumptions a live run disproves, so adopting what was seen is one edit.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from foxcontract.contract.model import MISSING, Contract, ErrorKind, Rule
+from foxcontract.verdict import Fact, media_type
+
+__all__ = ["adoption", "kind_of_answer"]
+
+JSON = Any
+
+
+def _show(value: JSON) -> str:
+    """A value as YAML flow style (JSON is YAML; a string with a backslash is written
+    single-quoted, as YAML reads it without escapes)."""
+    if isinstance(value, str) and "\\" in value and "\n" not in value:
+        return "'" + value.replace("'", "''") + "'"
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _error(body: JSON) -> Mapping[str, Any]:
+    error = body.get("error") if isinstance(body, Mapping) else None
+    return error if isinstance(error, Mapping) else {}
+
+
+def kind_of_answer(contract: Contract, status: int, body: JSON) -> ErrorKind | None:
+    """The error kind of the errors file that an answer is: same status, and the same type
+    and code where the kind names them (the most specific one first)."""
+    error = _error(body)
+    found = [
+        k
+        for k in contract.error_kinds.values()
+        if k.status == status
+        and (k.type is None or k.type == error.get("type"))
+        and (k.code is None or k.code == error.get("code"))
+    ]
+    found.sort(key=lambda k: (k.code is None, k.type is None))
+    return found[0] if found else None
+
+
+def _cross_index(contract: Contract, rule: Rule) -> int:
+    return [r.id for r in contract.cross_rules].index(rule.id)
+
+
+def _answer_change(contract: Contract, rule: Rule, status: int, body: JSON) -> str:
+    name = contract.path.name
+    kind = kind_of_answer(contract, status, body)
+    if kind is None:
+        error = _error(body)
+        where = contract.errors_path.name if contract.errors_path else "the errors file"
+        line = contract.errors_line_of(["errors"]) if contract.errors_line_of else 1
+        seen = f"status: {status}, type: {_show(error.get('type'))}"
+        if error.get("code") is not None:
+            seen += f", code: {_show(error.get('code'))}"
+        return (
+            f"{where}:{line}: add an error kind {{{seen}}} (no kind answers {status} so), "
+            f"then name it as the answer to {rule.id} in {name}"
+        )
+    if rule.is_cross:
+        i = _cross_index(contract, rule)
+        return f"{name}:{contract.line_of(['rules', i, 'expect'])}: expect: {kind.name}"
+    answers = contract.settings.answers
+    if answers:
+        line = contract.line_of(["settings", "answers"])
+        return f"{name}:{line}: answers: {_show({**answers, rule.id: kind.name})}"
+    line = contract.line_of(["settings"])
+    return f"{name}:{line}: under settings:, add answers: {_show({rule.id: kind.name})}"
+
+
+def _json_type(value: JSON) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    return {float: "number", str: "string", list: "array", dict: "object"}.get(
+        type(value), "string"
+    )
+
+
+def _rule_change(contract: Contract, rule: Rule, sent: JSON) -> str:
+    name = contract.path.name
+    if rule.is_cross:
+        i = _cross_index(contract, rule)
+        return (
+            f"{name}:{contract.line_of(['rules', i])}: delete the rule {rule.id} (the provider "
+            "accepted a body it forbids), or narrow its when:"
+        )
+    line = rule.line
+    if rule.field == "body" or not isinstance(sent, Mapping):
+        return f"{name}:{line}: delete {rule.keyword}: (the provider accepted such a body)"
+    f = contract.field(rule.field)
+    value = sent.get(rule.field, MISSING)
+    kw = rule.keyword or ""
+    if kw == "required":
+        kept = [x.name for x in contract.fields if x.required and x.name != f.name]
+        line = contract.line_of(["request", "body", "required"])
+        return f"{name}:{line}: required: {_show(kept)}"
+    if value is MISSING:
+        return f"{name}:{line}: delete {kw}: (the provider accepted the body without it)"
+    if kw == "enum" and f.enum is not None:
+        return f"{name}:{line}: enum: {_show([*f.enum, value])}"
+    if kw in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+        new = {"exclusiveMinimum": "minimum", "exclusiveMaximum": "maximum"}.get(kw, kw)
+        return f"{name}:{line}: {new}: {_show(value)}"
+    if kw in ("minLength", "maxLength") and isinstance(value, str):
+        return f"{name}:{line}: {kw}: {len(value)}"
+    if kw == "type":
+        return f"{name}:{line}: type: {_show([*f.types, _json_type(value)])}"
+    return (
+        f"{name}:{line}: delete {kw}: {_show(f.schema.get(kw))} (the provider accepted "
+        f"{rule.field} {_show(value)}), or widen it to take that value"
+    )
+
+
+def adoption(
+    contract: Contract,
+    fact: Fact,
+    status: int,
+    body: JSON,
+    headers: Mapping[str, str] | None,
+    sent: JSON,
+) -> str:
+    """The change to the contract that adopts the provider's answer over ``fact``."""
+    name = contract.path.name
+    if fact.part == "answer" and fact.rule is not None:
+        return _answer_change(contract, contract.rule(fact.rule), status, body)
+    if fact.part == "rule" and fact.rule is not None:
+        return _rule_change(contract, contract.rule(fact.rule), sent)
+    if fact.part == "header" and fact.key == "content-type":
+        value = (headers or {}).get("content-type")
+        new = media_type(value) if value else None
+        if fact.status in contract.responses:
+            line = contract.line_of(["responses", fact.status, "content_type"])
+            where = name
+        else:
+            line = contract.errors_line_of(["content_type"]) if contract.errors_line_of else 1
+            where = contract.errors_path.name if contract.errors_path else "the errors file"
+        if new is None:
+            return f"{where}:{line}: delete content_type: (the provider sends none)"
+        return f"{where}:{line}: content_type: {new}"
+    if fact.part == "error":
+        kind = contract.error_kinds[fact.key]
+        seen: tuple[str, JSON] = ("type", _error(body).get("type"))
+        if status != kind.status:
+            seen = ("status", status)
+        where = contract.errors_path.name if contract.errors_path else "the errors file"
+        at = ["errors", fact.key, seen[0]]
+        line = contract.errors_line_of(at) if contract.errors_line_of else 1
+        return f"{where}:{line}: {seen[0]}: {_show(seen[1])}"
+    if fact.part == "response":
+        steps = fact.key.split(".")[1:]
+        line = contract.line_of(["responses", fact.status, "schema", *steps])
+        return f"{name}:{line}: relax {fact.key} of responses.{fact.status} to take the answer"
+    if fact.part == "setting":
+        line = contract.line_of(["settings", fact.key])
+        answering = kind_of_answer(contract, status, body)
+        if answering is None:
+            return f"{name}:{line}: {fact.key}: an error kind answering {status} (add it first)"
+        return f"{name}:{line}: {fact.key}: {answering.name}"
+    return f"{name}: no one-line change adopts this"
