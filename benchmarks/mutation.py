@@ -89,6 +89,7 @@ _BINOPS: dict[type[ast.operator], type[ast.operator]] = {
     ast.Mult: ast.FloorDiv,
     ast.BitOr: ast.BitAnd,
 }
+_TYPE_ONLY = {"Literal", "typing.Literal"}
 _DELETABLE = (ast.Expr, ast.AugAssign, ast.Continue, ast.Break, ast.Raise, ast.Assert)
 
 
@@ -203,11 +204,14 @@ def _is_docstring(node: ast.AST) -> bool:
 
 
 def _skipped(node: ast.AST, lines: Sequence[str]) -> bool:
-    """Not mutated: ``__all__``, and what coverage excludes (``# pragma: no cover``)."""
+    """Not mutated: ``__all__``, ``Literal[...]`` types, and what coverage excludes
+    (``# pragma: no cover``)."""
     if isinstance(node, ast.Assign) and any(
         isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets
     ):
         return True
+    if isinstance(node, ast.Subscript) and ast.unparse(node.value) in _TYPE_ONLY:
+        return True  # a type for mypy: its strings change nothing at run time
     return isinstance(node, ast.stmt) and "pragma: no cover" in lines[node.lineno - 1]
 
 

@@ -51,7 +51,7 @@ TARGETS = (
     Target(
         "verdict",
         "foxcontract/verdict.py",
-        ("tests/test_replay_verdict.py",),
+        ("tests/test_replay_verdict.py", "tests/test_verdict_exact.py"),
     ),
     Target(
         "budget",

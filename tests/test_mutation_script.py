@@ -32,6 +32,7 @@ if a_platform:  # pragma: no cover
     x = a < 2
 else:
     x = a - 2
+Kind = Literal["a", "b"]
 '''
 
 
