@@ -34,6 +34,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "foxcontract.plan_cmd",
         "show what a live run would send and what it would cost, sending nothing",
     ),
+    "init": (
+        "foxcontract.init_cmd",
+        "put the contracts, a sample fox_api test and a CI step into your project",
+    ),
 }
 
 

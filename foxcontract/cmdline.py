@@ -8,11 +8,10 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
+from foxcontract._files import yaml_files
 from foxcontract.contract import shipped_contracts_dir
 
-__all__ = ["CONTRACT_SUFFIXES", "UsageError", "contract_files", "write_atomic"]
-
-CONTRACT_SUFFIXES = (".yaml", ".yml")
+__all__ = ["UsageError", "add_paths_argument", "contract_files", "write_atomic"]
 
 
 class UsageError(Exception):
@@ -36,7 +35,7 @@ def contract_files(paths: Iterable[str | Path]) -> list[Path]:
     out: list[Path] = []
     for path in given:
         if path.is_dir():
-            found = sorted(p for p in path.iterdir() if p.suffix in CONTRACT_SUFFIXES)
+            found = yaml_files(path)
             if not found:
                 raise UsageError(f"no contract files (*.yaml, *.yml) in folder: {path}")
             out.extend(found)

@@ -1,16 +1,18 @@
-"""Which YAML files are contracts, and the collector that turns one into items.
+"""Collection: which files become items (contracts and cassettes), and the contract collector.
 
-A ``.yaml``/``.yml`` file is a contract when its top level has the ``foxcontract:`` key.
-A file named on the command line, or under a path of ``--fox-contracts`` (ini
-``fox_contracts``), is taken for one unless it is a YAML mapping without that key (a
-cassette, say): so an empty, non-YAML or non-mapping file named as a contract fails
-collection with ``file:line`` and the reason. An errors file (``kind: errors``) is
-validated and yields no items.
+Only files that are ours are collected (the strict marker of :mod:`foxcontract._files`):
+any other YAML file, even one named on the command line, is left to other plugins. Under a
+path of ``--fox-contracts`` (ini ``fox_contracts``) every ``.yaml``/``.yml`` file that is not
+a cassette is taken for a contract, so an empty, non-YAML or unmarked file there fails
+collection with ``file:line`` and the reason. An errors file (``kind: errors``) is validated
+and yields no items.
+
+The contract machinery (YAML, JSON Schema, Hypothesis) is imported when the first contract
+file is collected, never at start-up.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,85 +20,60 @@ from typing import Any
 import pytest
 
 from foxcontract import profiles, report
-from foxcontract.contract.errors import ContractError
-from foxcontract.contract.loader import load_contract
-from foxcontract.contract.metaschema import schema_problems
-from foxcontract.contract.source import read_source
-from foxcontract.items import (
-    ACCEPTED,
-    VIOLATED,
-    ConsistencyItem,
-    ExampleItem,
-    ResponseItem,
-    RuleItem,
-)
+from foxcontract._files import SUFFIXES, file_kind
 from foxcontract.options import SETTINGS
 
-__all__ = ["MARKERS", "ContractFile", "collect_file", "configure", "is_contract"]
+__all__ = ["ContractFile", "collect_file", "configure", "finish", "is_collected_contract"]
 
-_KEY = re.compile(r"^foxcontract[ \t]*:", re.MULTILINE)
-_SUFFIXES = (".yaml", ".yml")
-
-
-MARKERS = {
-    "foxcontract": "an item collected from a foxcontract contract file",
-    "fox_accepted": "a rule item whose cases the rule accepts",
-    "fox_violated": "a rule item whose cases break the rule",
-    "fox_example": "a documented example of a contract",
-    "fox_response": "generated responses of a contract",
-    "fox_consistency": "whether a contract's rules contradict each other",
-}
+_CASSETTES = pytest.StashKey[bool]()
+"""Set when a cassette file was collected (its items may leave snapshot updates)."""
 
 
 def configure(config: pytest.Config) -> None:
-    """Markers, the Hypothesis profiles and seed, and the coverage tally of this run."""
-    for name, help_text in MARKERS.items():
-        config.addinivalue_line("markers", f"{name}: {help_text}")
+    """The Hypothesis profiles (if named) and the coverage tally of this run."""
     profiles.configure(config)
     report.configure(config)
 
 
-def _named(path: Path, config: pytest.Config) -> bool:
-    """Whether ``path`` was given on the command line or lies under ``--fox-contracts``."""
-    here = Path(config.invocation_params.dir)
-    named = [here / str(a).split("::")[0] for a in config.invocation_params.args]
-    if SETTINGS in config.stash:
-        named += [config.rootpath / p for p in config.stash[SETTINGS].contracts]
+def finish(session: pytest.Session) -> None:
+    """Write the snapshot updates the cassette items left (only in a run that had some)."""
+    if session.config.stash.get(_CASSETTES, False):
+        from foxcontract import replay_items
+
+        replay_items.finish(session)
+
+
+def _configured(path: Path, config: pytest.Config) -> bool:
+    """Whether ``path`` is, or lies under, a path of ``--fox-contracts``."""
+    if SETTINGS not in config.stash or not config.stash[SETTINGS].contracts:
+        return False
     resolved = path.resolve()
-    for target in named:
-        t = target.resolve()
-        if resolved == t or (t.is_dir() and t in resolved.parents and _configured(t, config)):
+    for given in config.stash[SETTINGS].contracts:
+        target = (config.rootpath / given).resolve()
+        if resolved == target or target in resolved.parents:
             return True
     return False
 
 
-def _configured(folder: Path, config: pytest.Config) -> bool:
-    if SETTINGS not in config.stash:
-        return False
-    return any((config.rootpath / p).resolve() == folder for p in config.stash[SETTINGS].contracts)
+def is_collected_contract(path: Path, config: pytest.Config) -> bool:
+    """Whether foxcontract collects ``path`` as a contract (see the module docstring)."""
+    kind = file_kind(path)
+    if kind is not None:
+        return kind == "contract"
+    return path.suffix in SUFFIXES and _configured(path, config)
 
 
-def is_contract(path: Path, config: pytest.Config) -> bool:
-    """Whether foxcontract should collect ``path`` (see the module docstring)."""
-    if path.suffix not in _SUFFIXES:
-        return False
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return _named(path, config)
-    if _KEY.search(text):
-        return True
-    if not _named(path, config):
-        return False
-    try:
-        data = read_source(path).data
-    except ContractError:
-        return True  # empty, not YAML or not a mapping: report it
-    return "foxcontract" in data
+def collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
+    """The collector of a contract or cassette file; ``None`` for any other file."""
+    if file_path.suffix not in SUFFIXES:
+        return None
+    if file_kind(file_path) == "cassette":
+        from foxcontract.replay_items import CassetteFile
 
-
-def collect_file(file_path: Path, parent: pytest.Collector) -> ContractFile | None:
-    if not is_contract(file_path, parent.config):
+        parent.config.stash[_CASSETTES] = True
+        cassette: CassetteFile = CassetteFile.from_parent(parent, path=file_path)
+        return cassette
+    if not is_collected_contract(file_path, parent.config):
         return None
     found: ContractFile = ContractFile.from_parent(parent, path=file_path)
     return found
@@ -107,6 +84,19 @@ class ContractFile(pytest.File):
     documented example and per response schema, and a ``consistency`` item."""
 
     def collect(self) -> Iterator[pytest.Item]:
+        from foxcontract.contract.errors import ContractError
+        from foxcontract.contract.loader import load_contract
+        from foxcontract.contract.metaschema import schema_problems
+        from foxcontract.contract.source import read_source
+        from foxcontract.items import (
+            ACCEPTED,
+            VIOLATED,
+            ConsistencyItem,
+            ExampleItem,
+            ResponseItem,
+            RuleItem,
+        )
+
         source = read_source(self.path)
         if source.data.get("kind") == "errors":
             problems = schema_problems(source)
@@ -136,6 +126,8 @@ class ContractFile(pytest.File):
     def repr_failure(
         self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None
     ) -> str | Any:
+        from foxcontract.contract.errors import ContractError
+
         if isinstance(excinfo.value, ContractError):
             return "\n".join(
                 f"{self._where(p.path)}:{p.line}: {p.message}" for p in excinfo.value.problems

@@ -13,7 +13,9 @@ contract-valid and scriptable::
         assert [c.response.status for c in fox_api.calls] == [429, 200, 200, 200]
 
 Options per test: ``@pytest.mark.fox_api(base_url=..., key=..., strict=False,
-check_client=True, **FakeConfig)``.
+check_client=True, contracts=..., **FakeConfig)``; ``contracts`` (a folder or file, or a list)
+names the project's contracts the fake follows, else ``--fox-contracts`` / ini
+``fox_contracts``, else the shipped ones (:mod:`foxcontract._project`).
 
 ``fox_server`` is the same fake served over real HTTP on 127.0.0.1 (a free port, a thread of
 the test process), for clients that do not use httpx (requests, urllib, aiohttp, a subprocess
@@ -38,6 +40,7 @@ from typing import Any
 import pytest
 import respx
 
+from foxcontract._project import project_contracts
 from foxcontract.fake import (
     TEST_KEY,
     Call,
@@ -55,27 +58,18 @@ from foxcontract.offline import Unchained
 from foxcontract.redact import redact, redact_headers
 
 __all__ = [
-    "MARKER_HELP",
-    "SERVER_MARKER_HELP",
     "ClientMisbehaviourError",
     "ContractViolationError",
     "FoxAPIMock",
     "FoxServerMock",
-    "fox_api",
-    "fox_server",
+    "fox_api_session",
+    "fox_server_session",
     "remember_outcome",
 ]
 
+# the markers' help lines are in foxcontract._registered.MARKERS (registered at start-up)
 MARKER = "fox_api"
-MARKER_HELP = (
-    "fox_api(base_url=..., key=..., strict=True, check_client=False, **fake_config): how the "
-    "fox_api fixture's fake FoxAPI behaves in this test"
-)
 SERVER_MARKER = "fox_server"
-SERVER_MARKER_HELP = (
-    "fox_server(key=..., strict=True, check_client=False, **fake_config): how the fox_server "
-    "fixture's served fake FoxAPI behaves in this test"
-)
 CheckClient = bool | Collection[str]
 
 
@@ -322,15 +316,21 @@ def _failed_with(node: pytest.Item) -> BaseException | None:
     return node.stash.get(_FAILED_WITH, None)
 
 
-@pytest.fixture
-def fox_api(
+def _fake(request: pytest.FixtureRequest, config: FakeConfig) -> FakeAPI:
+    """A fake following the project's contracts (see :mod:`foxcontract._project`)."""
+    project = project_contracts(request.config, request.node)
+    return FakeAPI(config, create=project.create, poll=project.poll)
+
+
+def fox_api_session(
     request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[FoxAPIMock]:
-    """The fake FoxAPI for httpx clients in this test (see :mod:`foxcontract.fixtures`)."""
+    """The ``fox_api`` fixture's work (registered in :mod:`foxcontract._registered`)."""
     __tracebackhide__ = True  # a failure at teardown shows its message, not this code
-    mine, config = _options(request.node, MARKER, ("base_url", "strict", "check_client"))
+    own = ("base_url", "strict", "check_client", "contracts")
+    mine, config = _options(request.node, MARKER, own)
     mock = FoxAPIMock(
-        FakeAPI(config),
+        _fake(request, config),
         mine.get("base_url", DEFAULT_BASE_URL),
         mine.get("strict", True),
         mine.get("check_client", False),
@@ -342,15 +342,13 @@ def fox_api(
     mock.verify(_failed_with(request.node))
 
 
-@pytest.fixture
-def fox_server(
+def fox_server_session(
     request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[FoxServerMock]:
-    """The fake FoxAPI served on 127.0.0.1 for any HTTP client in this test (see
-    :mod:`foxcontract.fixtures`)."""
+    """The ``fox_server`` fixture's work (registered in :mod:`foxcontract._registered`)."""
     __tracebackhide__ = True
-    mine, config = _options(request.node, SERVER_MARKER, ("strict", "check_client"))
-    server = FakeServer(FakeAPI(config)).start()
+    mine, config = _options(request.node, SERVER_MARKER, ("strict", "check_client", "contracts"))
+    server = FakeServer(_fake(request, config)).start()
     try:
         mock = FoxServerMock(server, mine.get("strict", True), mine.get("check_client", False))
         monkeypatch.setenv("FOXAPI_API_KEY", mock.key)

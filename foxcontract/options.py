@@ -141,9 +141,10 @@ OPTIONS: tuple[Option, ...] = (
     ),
     Option(
         "contracts",
-        "files or folders (comma-separated) whose every .yaml/.yml file is a contract, so an "
-        "empty or broken one fails collection (elsewhere only files with a top-level "
-        "foxcontract: key are)",
+        "the project's contracts: files or folders (comma-separated) that fox_api, fox_replay "
+        "and the suite follow instead of the shipped ones; every .yaml/.yml file in them is a "
+        "contract, so an empty or broken one fails collection (elsewhere only files with a "
+        "top-level foxcontract: 1 are)",
         (),
         _paths,
         metavar="PATHS",

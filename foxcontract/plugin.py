@@ -1,7 +1,10 @@
 """foxcontract's pytest hooks. Hooks only: each hands off to the module that does the work.
 
-The modules behind the hooks are imported inside them, on first use, so importing the plugin
-stays cheap; the fixtures are imported here because pytest finds fixtures on the plugin.
+Installing foxcontract must cost an unrelated pytest run nearly nothing, so this module and
+what it imports at load stay light (pytest, the option table, the file-kind test, the
+fixtures' faces): the contracts, Hypothesis, httpx and respx are imported when a contract
+or cassette is collected or a fixture is used, and live mode's machinery only in a live or
+record run.
 """
 
 from __future__ import annotations
@@ -11,11 +14,19 @@ from pathlib import Path
 
 import pytest
 
-from foxcontract import fixtures, options, replay_fixture
-from foxcontract.fixtures import fox_api, fox_server  # noqa: F401  (registers the fixtures)
-from foxcontract.replay_fixture import fox_replay  # noqa: F401  (registers the fixture)
+from foxcontract import _registered, collect, options
+from foxcontract._registered import (  # noqa: F401  (registers the fixtures)
+    fox_api,
+    fox_replay,
+    fox_server,
+)
 
 __all__: list[str] = []
+
+
+def _live(config: pytest.Config) -> bool:
+    """Whether this is a live or record run (only these import the live machinery)."""
+    return options.SETTINGS in config.stash and config.stash[options.SETTINGS].mode.networked
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -24,67 +35,65 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
-    from foxcontract import collect, replay_items
-    from foxcontract.live import hooks as live
-
     config.stash[options.SETTINGS] = options.resolve(config)
-    live.configure(config)
-    config.addinivalue_line("markers", fixtures.MARKER_HELP)
-    config.addinivalue_line("markers", fixtures.SERVER_MARKER_HELP)
-    config.addinivalue_line("markers", replay_items.MARKER)
-    config.addinivalue_line("markers", replay_fixture.MARKER)
+    if _live(config):
+        from foxcontract.live import hooks as live
+
+        live.configure(config)
+    _registered.configure(config)
     collect.configure(config)
 
 
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> None:
-    from foxcontract.offline import prune_library_frames
-
-    prune_library_frames(call)
-    fixtures.remember_outcome(item, call)
+    _registered.remember_outcome(item, call)
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
-    from foxcontract import collect, replay_items
-
-    return collect.collect_file(file_path, parent) or replay_items.collect_file(file_path, parent)
+    return collect.collect_file(file_path, parent)
 
 
 @pytest.hookimpl(trylast=True)
 def pytest_sessionstart(session: pytest.Session) -> None:
-    from foxcontract.live import hooks as live
+    if _live(session.config):
+        from foxcontract.live import hooks as live
 
-    live.sessionstart(session)
+        live.sessionstart(session)
 
 
 @pytest.hookimpl(wrapper=True)
 def pytest_make_collect_report(
     collector: pytest.Collector,
 ) -> Generator[None, pytest.CollectReport, pytest.CollectReport]:
-    from foxcontract.live import hooks as live
-
     report = yield
-    live.add_live_items(collector, report)
+    if _live(collector.config):
+        from foxcontract.live import hooks as live
+
+        live.add_live_items(collector, report)
     return report
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    from foxcontract import replay_items, report
+    from foxcontract import report
 
-    replay_items.finish(session)
+    collect.finish(session)
     report.finish(session)
 
 
 def pytest_terminal_summary(
     terminalreporter: pytest.TerminalReporter, config: pytest.Config
 ) -> None:
-    from foxcontract import report
-    from foxcontract.live import hooks as live
+    from foxcontract import _consumer_coverage, report
 
     report.summary(terminalreporter, config)
-    live.terminal_summary(terminalreporter)
+    _consumer_coverage.summary(terminalreporter, config)
+    if _live(config):
+        from foxcontract.live import hooks as live
+
+        live.terminal_summary(terminalreporter)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    from foxcontract.live import hooks as live
+    if _live(config):
+        from foxcontract.live import hooks as live
 
-    live.unconfigure(config)
+        live.unconfigure(config)

@@ -32,6 +32,7 @@ import httpx
 import pytest
 import respx
 
+from foxcontract._project import cassette_folder
 from foxcontract.cassette import Cassette, Interaction, load_cassette
 from foxcontract.cassette._store import recover
 from foxcontract.cassette.write import now
@@ -50,20 +51,14 @@ from foxcontract.replay._sequence import (
 )
 
 __all__ = [
-    "MARKER",
     "OFFLINE_KEY",
     "BudgetRefusedError",
     "FoxReplay",
     "MissingInteractionError",
     "WrongBaseURLError",
     "forward",
-    "fox_replay",
+    "fox_replay_session",
 ]
-
-MARKER = (
-    "fox_cassette(*paths): the cassette folder(s) or files the fox_replay fixture answers "
-    "from (and records to, with --fox-mode record)"
-)
 OFFLINE_KEY = "sk-foxcontract-replay-offline"
 """``FOXAPI_API_KEY`` during a replayed test when it is unset: replay needs no key."""
 
@@ -301,18 +296,15 @@ class _Recorder:
 
 
 def _paths(request: pytest.FixtureRequest) -> list[Path]:
-    from foxcontract.contract.loader import shipped_contracts_dir
-
     marker = request.node.get_closest_marker("fox_cassette")
     root = Path(str(request.config.rootpath))
     if marker and marker.args:
         return [root / str(p) for p in marker.args]
-    return [shipped_contracts_dir() / "cassettes"]
+    return [cassette_folder(request.config, request.node)]  # the project's, else shipped
 
 
-@pytest.fixture
-def fox_replay(request: pytest.FixtureRequest) -> Iterator[FoxReplay]:
-    """Answer httpx requests from cassettes (see :mod:`foxcontract.replay_fixture`)."""
+def fox_replay_session(request: pytest.FixtureRequest) -> Iterator[FoxReplay]:
+    """The ``fox_replay`` fixture's work (registered in :mod:`foxcontract._registered`)."""
     paths = _paths(request)
     test = request.node.name
     settings = request.config.stash[SETTINGS]

@@ -27,15 +27,12 @@ from foxcontract.replay._recording import update_snapshots
 from foxcontract.replay._snapshots import diff, read_entries, serialize, snapshot_path
 
 __all__ = [
-    "MARKER",
     "CassetteFile",
     "CassetteItem",
     "ReplayFailure",
     "collect_file",
     "finish",
 ]
-
-MARKER = "fox_replay: an item replaying one recorded interaction of a cassette file"
 
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")

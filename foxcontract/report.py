@@ -4,7 +4,8 @@ many broke it, and what the provider answered. One tally per run in ``config.sta
 controller, which adds them up before the terminal summary and the ``--fox-report`` JSON.
 
 The replay and live modes record provider answers with
-``tally_of(config).provider(rule_id, status, contract)``.
+``tally_of(config).provider(rule_id, status, contract)``. The consumer-coverage tally
+(:mod:`foxcontract._consumer_coverage`) travels from the xdist workers the same way.
 """
 
 from __future__ import annotations
@@ -13,18 +14,28 @@ import json
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from foxcontract.contract.model import Contract
+from foxcontract._consumer_coverage import CONSUMER, consumer_tally
 from foxcontract.options import SETTINGS
-from foxcontract.oracle import Violation, check
-from foxcontract.strategies._combos import exercised
+
+if TYPE_CHECKING:
+    from foxcontract.contract.model import Contract
+    from foxcontract.oracle import Violation
 
 __all__ = ["TALLY", "CoverageTally", "RuleCount", "configure", "finish", "summary", "tally_of"]
 
 _WORKER_KEY = "foxcontract_tally"
+_CONSUMER_KEY = "foxcontract_consumer"
+
+
+def check(body: Any, contract: Contract) -> list[Violation]:
+    """The oracle's judgement (imported on first use: the tally is set up in every run)."""
+    from foxcontract.oracle import check as judge
+
+    return judge(body, contract)
 
 
 @dataclass
@@ -64,6 +75,8 @@ class CoverageTally:
             table = self.rules[contract.name]
         else:
             table = self.register(contract)
+        from foxcontract.strategies._combos import exercised
+
         found = check(body, contract)
         broken_rules = {v.rule for v in found}
         broken_fields = {v.field for v in found}
@@ -79,7 +92,7 @@ class CoverageTally:
         """Record that the provider answered ``status`` to a case of ``rule_id`` (``None``
         for an accepted case, counted under ``(no rule broken)``)."""
         name = contract if isinstance(contract, str) else contract.name
-        if isinstance(contract, Contract):
+        if not isinstance(contract, str):
             self.register(contract)
         table = self.rules.setdefault(name, {})
         count = table.setdefault(rule_id or "(no rule broken)", RuleCount(""))
@@ -132,9 +145,13 @@ class _XdistHooks:
         self.config = config
 
     def pytest_testnodedown(self, node: Any, error: Any) -> None:
-        sent = getattr(node, "workeroutput", {}).get(_WORKER_KEY)
+        output = getattr(node, "workeroutput", {})
+        sent = output.get(_WORKER_KEY)
         if sent:
             tally_of(self.config).merge(json.loads(sent))
+        consumer = output.get(_CONSUMER_KEY)
+        if consumer:
+            consumer_tally(self.config).merge(json.loads(consumer))
 
 
 def configure(config: pytest.Config) -> None:
@@ -150,6 +167,8 @@ def finish(session: pytest.Session) -> None:
     workeroutput = getattr(config, "workeroutput", None)
     if workeroutput is not None:
         workeroutput[_WORKER_KEY] = json.dumps(tally.to_json())
+        if CONSUMER in config.stash:
+            workeroutput[_CONSUMER_KEY] = json.dumps(config.stash[CONSUMER].to_json())
         return
     target = config.stash[SETTINGS].report if SETTINGS in config.stash else None
     if target:

@@ -141,12 +141,18 @@ def test_a_broken_contract_fails_collection_with_file_and_line(pytester: pytest.
     ],
     ids=["empty", "not-a-mapping", "not-yaml"],
 )
-def test_a_file_named_as_a_contract_must_be_one(
+def test_a_file_given_as_fox_contracts_must_be_one(
     pytester: pytest.Pytester, text: str, says: str
 ) -> None:
     pytester.path.joinpath("bad.yaml").write_text(text, encoding="utf-8")
-    result = pytester.runpytest("bad.yaml")
+    result = pytester.runpytest("--fox-contracts", "bad.yaml", "bad.yaml")
     result.stdout.fnmatch_lines(["*ERROR collecting bad.yaml*", f"bad.yaml:*: {says}"])
+
+
+def test_a_marked_file_that_is_broken_fails_collection(pytester: pytest.Pytester) -> None:
+    pytester.path.joinpath("bad.yaml").write_text("foxcontract: 1\na: [\n", encoding="utf-8")
+    result = pytester.runpytest("bad.yaml")
+    result.stdout.fnmatch_lines(["*ERROR collecting bad.yaml*", "bad.yaml:*: not valid YAML: *"])
 
 
 def test_a_folder_configured_as_contracts_rejects_a_stray_file(

@@ -83,7 +83,14 @@ def test_an_echoed_key_is_redacted_in_body_header_reason_and_logs(
 ) -> None:
     with hostile_server("echo-key", CANARY) as server:
         result, _ = hostile_run(
-            project, server.base_url, "--fox-budget", "2", "--fox-wait", "0.1", bound=60
+            project,
+            server.base_url,
+            "--fox-budget",
+            "2",
+            "--fox-wait",
+            "0.1",
+            "--fox-strict",  # the code it replaces is an assumption: fail on it, to see it
+            bound=60,
         )
     outcomes = result.parseoutcomes()
     assert outcomes["passed"] > 50

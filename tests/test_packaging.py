@@ -8,10 +8,12 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
 import pytest
+from test_contract_fourth_model import MODEL_ENUM, PRO
 
 import foxcontract
 from foxcontract import check, default_contract, load_contract
@@ -130,3 +132,83 @@ def test_ci_fails_when_the_command_fails_even_with_exit_5(tmp_path: Path) -> Non
     assert done.returncode == 5, done.stderr
     assert done.stdout.startswith("+ python -m pip install nothing || exit 5\n")
     assert ".ci/run: passed" not in done.stdout
+
+
+USER_TEST = """
+import httpx
+
+import foxcontract
+
+
+def test_foxcontract_is_the_installed_wheel():
+    assert foxcontract.__file__.startswith("SITE"), foxcontract.__file__
+
+
+def test_a_model_added_to_the_projects_contract_is_accepted(fox_api):
+    body = {"model": "NEW", "prompt": "a fox", "image_url": "https://example.com/fox.jpg"}
+    auth = {"Authorization": "Bearer " + fox_api.key}
+    with httpx.Client(base_url=fox_api.base_url, headers=auth) as client:
+        assert client.post("/v1/videos/generations", json=body).status_code == 200
+"""
+
+
+def _run(args: list[str], cwd: Path, site: Path) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "CI")}
+    done = subprocess.run(
+        [sys.executable, *args],
+        cwd=cwd,
+        env={**env, "PYTHONPATH": str(site), "PYTHONDONTWRITEBYTECODE": "1"},
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=300,
+    )
+    assert done.returncode == 0, f"{' '.join(args)}\n{done.stdout}\n{done.stderr}"
+    return done
+
+
+@pytest.mark.wheel
+def test_the_wheel_in_a_project_of_its_own(tmp_path: Path) -> None:
+    """Build the wheel, install it (without the source tree) for a new project, and use it
+    as its users do: ``foxcontract init``, the contract suite offline, the sample test, and
+    a model the team adds to its own copy of the contract, accepted by ``fox_api``."""
+    wheels, site, app = tmp_path / "wheels", tmp_path / "site", tmp_path / "app"
+    app.mkdir()
+    _run(["-m", "pip", "wheel", "--no-deps", "-q", str(ROOT), "-w", str(wheels)], tmp_path, site)
+    (wheel,) = wheels.glob("foxcontract-*.whl")
+    _run(["-m", "pip", "install", "-q", "--no-deps", "--target", str(site), str(wheel)], app, site)
+
+    init = _run(["-m", "foxcontract", "init"], app, site)
+    assert "wrote    contracts/videos-generations.yaml" in init.stdout.splitlines()
+    (app / "pytest.ini").write_text("[pytest]\nfox_contracts = contracts\n", encoding="utf-8")
+    suite = _run(["-m", "pytest", "-p", "no:cacheprovider", "-q", "contracts"], app, site)
+    assert re.search(r"^\d+ passed in ", suite.stdout, re.MULTILINE), suite.stdout
+
+    contract = app / "contracts" / "videos-generations.yaml"
+    text = contract.read_text(encoding="utf-8")
+    assert text.count(MODEL_ENUM) == 1, "the model enum of the shipped contract moved"
+    contract.write_text(text.replace(MODEL_ENUM, MODEL_ENUM[:-1] + f", {PRO}]"), "utf-8")
+    (app / "test_app.py").write_text(
+        USER_TEST.replace("NEW", PRO).replace("SITE", str(site)), encoding="utf-8"
+    )
+    mine = _run(["-m", "pytest", "-p", "no:cacheprovider", "-q", "test_app.py"], app, site)
+    assert "2 passed" in mine.stdout
+    assert "foxcontract consumer coverage" in mine.stdout
+    again = _run(["-m", "pytest", "-p", "no:cacheprovider", "-q", "contracts"], app, site)
+    assert re.search(r"^\d+ passed in ", again.stdout, re.MULTILINE), again.stdout
+
+
+def test_the_lowest_env_installs_the_floor_of_every_dependency(tmp_path: Path) -> None:
+    from lowest_floors import floors
+
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    names = [
+        re.split(r"[<>=!~\[ ;]", d, maxsplit=1)[0] for d in pyproject["project"]["dependencies"]
+    ]
+    assert [line.split("==")[0] for line in floors()] == names
+    tox = (ROOT / "tox.ini").read_text(encoding="utf-8")
+    assert "python {tox_root}{/}tests{/}lowest_floors.py {env_tmp_dir}{/}floors.txt" in tox
+    no_floor = tmp_path / "pyproject.toml"
+    no_floor.write_text('[project]\ndependencies = ["httpx<1"]\n', encoding="utf-8")
+    with pytest.raises(SystemExit, match="dependency 'httpx<1' has no >= floor"):
+        floors(no_floor)

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from foxcontract import _files
 from foxcontract.cassette.model import FORMAT, SOURCES, Cassette, Interaction
 from foxcontract.cassette.yaml12 import load_yaml12
 from foxcontract.contract.errors import ContractError, Problem, did_you_mean
@@ -19,7 +20,6 @@ from foxcontract.contract.source import Source, parse_source
 
 __all__ = ["CassetteError", "is_cassette", "key_line", "load_cassette"]
 
-_KEY = re.compile(rb"^cassette[ \t]*:", re.MULTILINE)
 _NAME_LINE = re.compile(r"^([ \t]*)-[ \t]+name[ \t]*:", re.MULTILINE)
 
 # field -> (required, type check, what it must be)
@@ -62,14 +62,9 @@ class CassetteError(ContractError):
 
 
 def is_cassette(path: Path) -> bool:
-    """Whether ``path`` is a YAML file with the top-level key ``cassette:``."""
-    if path.suffix not in (".yaml", ".yml"):
-        return False
-    try:
-        with path.open("rb") as handle:
-            return bool(_KEY.search(handle.read(4096)))
-    except OSError:
-        return False
+    """Whether ``path`` is a cassette file (``cassette: 1`` and ``interactions:`` at the top
+    level: the one test, :func:`foxcontract._files.is_cassette`)."""
+    return _files.is_cassette(path)
 
 
 def _fast(text: str) -> Any:

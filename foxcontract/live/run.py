@@ -30,7 +30,6 @@ from foxcontract.options import SETTINGS, Mode, RunSettings
 
 __all__ = [
     "LIVE",
-    "MARKERS",
     "RUN_DIR_KEY",
     "LiveRun",
     "configure",
@@ -42,10 +41,6 @@ __all__ = [
 ]
 
 RUN_DIR_KEY = "foxcontract_live_run_dir"
-MARKERS = (
-    "fox_live: a live probe of the provider (--fox-mode live or record)",
-    "fox_paid: a live probe that is paid for (an accepted create)",
-)
 LIVE = pytest.StashKey["LiveRun"]()
 
 
@@ -120,8 +115,6 @@ def _endpoint_contracts(folder: Path) -> list[Contract]:
 
 def configure(config: pytest.Config) -> None:
     """Set up the run when the mode is live or record; a missing key is a usage error."""
-    for line in MARKERS:
-        config.addinivalue_line("markers", line)
     settings = config.stash[SETTINGS]
     if not settings.mode.networked:
         return

@@ -17,7 +17,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from foxcontract.cassette import Cassette, CassetteError, Interaction, is_cassette, key_line
+from foxcontract._files import is_contract, yaml_files
+from foxcontract.cassette import Cassette, CassetteError, Interaction, key_line
 from foxcontract.contract.errors import ContractError, did_you_mean
 from foxcontract.contract.loader import load_contract, shipped_contracts_dir
 from foxcontract.contract.model import Contract
@@ -127,7 +128,7 @@ def _contract_files(cassette_path: Path) -> list[Path]:
 
 def _contract_files_near(folder: Path) -> list[Path]:
     folders = [folder, folder.parent, shipped_contracts_dir()]
-    return [p for f in folders for p in sorted(f.glob("*.yaml")) if not is_cassette(p)]
+    return [p for f in folders for p in yaml_files(f) if is_contract(p)]
 
 
 def endpoint_contracts(folder: Path) -> list[Contract]:

@@ -1,0 +1,115 @@
+"""The project's own copy of the contracts: a model a team adds there is used by the suite,
+by ``fox_api`` and by ``fox_replay``'s default cassettes folder, chosen with the
+``fox_contracts`` ini, ``--fox-contracts`` or ``@pytest.mark.fox_api(contracts=...)``; a
+failure names the contract file it was judged by."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from test_contract_fourth_model import PRO, with_a_fourth_model
+
+from foxcontract.contract import shipped_contracts_dir
+
+pytest_plugins = ["pytester"]
+
+CLIENT_TEST = f"""
+import httpx
+import pytest
+
+BODY = {{"model": "{PRO}", "prompt": "a fox", "image_url": "https://example.com/fox.jpg"}}
+
+
+def create(fox_api, **changes):
+    auth = {{"Authorization": "Bearer " + fox_api.key}}
+    with httpx.Client(base_url=fox_api.base_url) as client:
+        return client.post("/v1/videos/generations", json={{**BODY, **changes}}, headers=auth)
+
+
+MARK
+
+
+def test_the_new_model_is_accepted(fox_api):
+    assert create(fox_api).status_code == 200
+
+
+MARK
+
+
+def test_its_rule_is_enforced(fox_api):
+    create(fox_api, resolution="720p")
+"""
+
+
+def project(pytester: pytest.Pytester, mark: str = "") -> Path:
+    folder = pytester.mkdir("contracts")
+    with_a_fourth_model(folder)
+    shutil.copy(shipped_contracts_dir() / "tasks-get.yaml", folder / "tasks-get.yaml")
+    pytester.makepyfile(test_client=CLIENT_TEST.replace("MARK", mark))
+    return folder
+
+
+@pytest.mark.parametrize(
+    ("ini", "args", "mark"),
+    [
+        ("fox_contracts = contracts", [], ""),
+        ("", ["--fox-contracts", "contracts"], ""),
+        ("", [], '@pytest.mark.fox_api(contracts="contracts")'),
+    ],
+    ids=["ini", "option", "marker"],
+)
+def test_fox_api_follows_the_projects_copy_of_the_contract(
+    pytester: pytest.Pytester, ini: str, args: list[str], mark: str
+) -> None:
+    folder = project(pytester, mark)
+    pytester.makeini(f"[pytest]\n{ini}\n")
+    result = pytester.runpytest("-p", "no:cacheprovider", "test_client.py", *args)
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "E*ContractViolationError: FoxAPI request breaks rule pro-no-720p (field resolution)",
+            f"E*Contract: {folder / 'videos-generations.yaml'}",
+        ]
+    )
+
+
+def test_without_the_project_copy_the_shipped_contract_rejects_the_model(
+    pytester: pytest.Pytester,
+) -> None:
+    project(pytester)
+    result = pytester.runpytest("-p", "no:cacheprovider", "test_client.py")
+    result.assert_outcomes(failed=2)
+    result.stdout.fnmatch_lines(
+        [
+            "E*ContractViolationError: FoxAPI request breaks rule model.enum (field model)",
+            f"E*Contract: {shipped_contracts_dir() / 'videos-generations.yaml'}",
+        ]
+    )
+
+
+def test_the_suite_and_the_fixture_read_the_same_copy(pytester: pytest.Pytester) -> None:
+    project(pytester)
+    pytester.makeini("[pytest]\nfox_contracts = contracts\n")
+    result = pytester.runpytest("--collect-only", "-q", "contracts", "-k", "pro-no-720p")
+    result.stdout.fnmatch_lines(
+        [
+            "contracts/videos-generations.yaml::pro-no-720p[[]accepted[]]",
+            "contracts/videos-generations.yaml::pro-no-720p[[]violated[]]",
+            "2/* tests collected*",
+        ]
+    )
+
+
+def test_a_missing_contracts_path_fails_the_test_naming_it(pytester: pytest.Pytester) -> None:
+    project(pytester, '@pytest.mark.fox_api(contracts="specs")')
+    result = pytester.runpytest("-p", "no:cacheprovider", "test_client.py")
+    result.assert_outcomes(errors=2)
+    result.stdout.fnmatch_lines(
+        [
+            "*@pytest.mark.fox_api(contracts=...) or --fox-contracts (ini fox_contracts): "
+            f"no such file or folder: {pytester.path / 'specs'}"
+        ]
+    )
+    result.stdout.no_fnmatch_line("*Traceback*")
