@@ -64,6 +64,11 @@ class Mutant:
     original: str
     mutated: str
     replace: Replace = field(compare=False, repr=False)
+    text: str = ""  # the source line, stripped: with the rest, a key that survives edits
+
+    @property
+    def key(self) -> tuple[str, str, str, str]:
+        return (self.function, self.text, self.original, self.mutated)
 
     def describe(self, path: str) -> str:
         return f"{path}:{self.line} ({self.function}): {self.original} -> {self.mutated}"
@@ -251,6 +256,7 @@ def find_mutants(source: str) -> list[Mutant]:
                     original=_shown(ast.unparse(shown)),
                     mutated=_shown(ast.unparse(_replaced(shown, node, replace))),
                     replace=replace,
+                    text=lines[getattr(node, "lineno", stmt) - 1].strip(),
                 )
             )
         inner = function
@@ -375,8 +381,8 @@ def _write(path: Path, text: str, stamp: int) -> None:
 def run_target(target: Target, copies: Queue[Path], jobs: int) -> Report:
     source = (ROOT / target.path).read_text()
     mutants = find_mutants(source)
-    skip = {(e.function, e.original, e.mutated) for e in EQUIVALENT if e.path == target.path}
-    equivalent = [m for m in mutants if (m.function, m.original, m.mutated) in skip]
+    skip = {e.key for e in EQUIVALENT if e.path == target.path}
+    equivalent = [m for m in mutants if m.key in skip]
     mutants = [m for m in mutants if m not in equivalent]
     first = copies.get()
     try:
@@ -465,9 +471,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"{time.monotonic() - start:.0f} s wall, {args.jobs} at a time"
     )
     stale = [e for e in EQUIVALENT if e.path in {t.path for t in targets}]
-    matched = {(m.function, m.original, m.mutated) for r in reports for m in r.equivalent}
+    matched = {m.key for r in reports for m in r.equivalent}
     for e in stale:
-        if (e.function, e.original, e.mutated) not in matched:
+        if e.key not in matched:
             print(f"skip-list entry matches no mutant: {e.path} ({e.function}): {e.original}")
     low = [r for r in reports if r.score < args.fail_under]
     for r in low:

@@ -15,13 +15,19 @@ class Target:
 
 @dataclass(frozen=True)
 class Equivalent:
-    """A mutant that cannot change behaviour, as ``mutation.py`` prints it, and why."""
+    """A mutant that cannot change behaviour, and why: its file, function, source line
+    (stripped) and change (the change as ``mutation.py --list`` prints it)."""
 
     path: str
     function: str
+    line: str
     original: str
     mutated: str
     reason: str
+
+    @property
+    def key(self) -> tuple[str, str, str, str]:
+        return (self.function, self.line, self.original, self.mutated)
 
 
 TARGETS = (
@@ -60,20 +66,55 @@ TARGETS = (
     ),
 )
 
+ORACLE, FIELDCHECK, VERDICT = (f"foxcontract/{m}.py" for m in ("oracle", "fieldcheck", "verdict"))
+JUDGE_BLOCK = "if expected.judged and not 200 <= status < 300:"
+NOT_AN_ERROR_STATUS = (
+    "an error kind's status is 400 to 599 (the contract schema says so): a 1xx-3xx status "
+    "is never one, so whether it enters the block changes nothing"
+)
+CACHE_KEY = "a key of the validator cache: any key distinct from the others does"
+
 EQUIVALENT: tuple[Equivalent, ...] = (
     Equivalent(
-        "foxcontract/oracle.py", "_Checker._explain",
+        ORACLE, "_Checker._explain", "assert rule.then is not None",
         "assert rule.then is not None", "pass",
         "only cross rules (then set) are explained; the assert narrows the type for mypy",
     ),
     Equivalent(
-        "foxcontract/oracle.py", "_Checker._defaulted",
+        ORACLE, "_Checker._defaulted", 'if condition.op in ("absent", "present") or present:',
         "('absent', 'present')", "('absent', '')",
         "a present condition that held means the field was sent: `present` says '' too",
     ),
     Equivalent(
-        "foxcontract/fieldcheck.py", "compile_field",
+        FIELDCHECK, "compile_field",
+        'integral_floats: Literal["accept", "reject", "ambiguous"] = "ambiguous",',
         "'ambiguous'", "''",
         "the default is only compared with 'reject': '' and 'ambiguous' both accept 8.0",
+    ),
+    *(
+        Equivalent(VERDICT, "judge", JUDGE_BLOCK, "200 <= status < 300", m, NOT_AN_ERROR_STATUS)
+        for m in (
+            "200 < status < 300", "200 > status < 300", "200 <= status <= 300",
+            "201 <= status < 300", "200 <= status < 301",
+        )
+    ),
+    Equivalent(
+        VERDICT, "response_problems",
+        'validator = _validator(contract, "error", contract.error_schema)',
+        "_validator(contract, 'error', contract.error_schema)",
+        "_validator(contract, '', contract.error_schema)", CACHE_KEY,
+    ),
+    *(
+        Equivalent(
+            VERDICT, "header_problems",
+            'validator = _validator(contract, f"header {status} {name}", schema)',
+            "f'header {status} {name}'", m, CACHE_KEY,
+        )
+        for m in ("f'{status} {name}'", "f'header {status}{name}'")
+    ),
+    Equivalent(
+        VERDICT, "media_type", 'return value.split(";", 1)[0].strip().lower()',
+        "value.split(';', 1)", "value.split(';', 2)",
+        "only the text before the first ';' is kept, however often it is split",
     ),
 )  # fmt: skip

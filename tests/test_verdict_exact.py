@@ -184,3 +184,68 @@ def test_the_content_type(create: Contract) -> None:
     assert (fact.part, fact.key, fact.status) == ("header", "content-type", "422")
     assert fact.provenance == create.error_provenance["content_type"]
     assert fact.provenance is not UNSTATED
+
+
+def edited_contracts(folder: Path, create: str = "", errors: str = "") -> Contract:
+    """The shipped create contract and errors file, each with ``old\\nnew`` edits applied."""
+    for name, edit in (("videos-generations.yaml", create), ("errors.yaml", errors)):
+        text = (CONTRACTS / name).read_text(encoding="utf-8")
+        if edit:
+            old, new = edit.split("\n=>\n")
+            assert text.count(old) == 1, old
+            text = text.replace(old, new)
+        (folder / name).write_text(text, encoding="utf-8")
+    return load_contract(folder / "videos-generations.yaml")
+
+
+def test_a_polled_not_found_is_not_inconclusive(poll: Contract) -> None:
+    verdict = judge(poll, 404, err("not_found"))
+    assert (verdict.inconclusive, verdict.outcome, verdict.ok) == (None, "rejected", True)
+
+
+def test_two_typed_kinds_of_one_status(tmp_path: Path) -> None:
+    contract = edited_contracts(
+        tmp_path,
+        errors="    type: null\n    code: unsupported_advanced_options\n=>\n"
+        "    type: advanced_error\n    code: unsupported_advanced_options\n",
+    )
+    verdict = judge(contract, 422, err("weird"), LITE_4K)
+    assert [str(p) for p in verdict.problems] == [
+        "error: expected 422 validation type invalid_request_error, got 422 type weird code None",
+        "error: error type 'weird' for 422, expected 'invalid_request_error' or 'advanced_error'",
+    ]
+    fact = verdict.problems[1].fact
+    assert fact is not None
+    assert (fact.part, fact.key, fact.status) == ("error", "validation", "422")
+
+
+def test_a_nested_schema_problem_names_its_path(create: Contract) -> None:
+    task = {**TASK, "task_info": {"can_cancel": True, "estimated_time": -1}}
+    verdict = judge(create, 200, task, GOOD)
+    assert [str(p) for p in verdict.problems] == [
+        "schema: task_info.estimated_time: -1 is less than the minimum of 0 "
+        "(against responses.200.schema)"
+    ]
+    fact = verdict.problems[0].fact
+    assert fact is not None
+    assert fact.key == "schema.properties.task_info.properties.estimated_time.minimum"
+    assert not fact.documented
+
+
+def test_a_required_header_names_its_provenance(tmp_path: Path) -> None:
+    contract = edited_contracts(
+        tmp_path,
+        create="    content_type: application/json\n    provenance:\n=>\n"
+        "    content_type: application/json\n"
+        "    headers: {x-request-id: {type: string, pattern: '^req-'}}\n"
+        "    provenance:\n"
+        '      headers: {assumed: "every answer carries its request id"}\n',
+    )
+    json_ct = {"content-type": "application/json"}
+    for headers in (json_ct, {**json_ct, "x-request-id": "abc"}):
+        fact = judge(contract, 200, TASK, GOOD, headers).problems[0].fact
+        assert fact is not None
+        assert (fact.part, fact.key) == ("header", "x-request-id")
+        assert fact.provenance == contract.responses["200"].provenance_of("headers")
+        assert fact.provenance is not UNSTATED
+        assert not fact.documented
