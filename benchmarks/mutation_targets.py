@@ -125,6 +125,10 @@ EQUIVALENT: tuple[Equivalent, ...] = (
     ),
     Equivalent(BUDGET, "Ledger._locked", "_unlock(fd)", "_unlock(fd)", "pass", CLOSED),
     Equivalent(
+        BUDGET, "Ledger._read", "def _read(self, *, start: bool = False) -> LedgerState | None:",
+        "False", "True", "the default is never used: _locked always passes start",
+    ),
+    Equivalent(
         BUDGET, "Ledger._change",
         "assert state is not None  # _read raises on a missing file unless starting",
         "assert state is not None", "pass",

@@ -137,3 +137,22 @@ def test_the_charged_range_ends() -> None:
     assert {"100", "999"} <= charged
     assert not {"99", "1000"} & charged
     assert len(charged) == 900 - 5
+
+
+def test_a_charge_settles_its_reservation_once(tmp_path: Path) -> None:
+    ledger = Ledger(tmp_path, budget=3)
+    assert ledger.reserve()
+    ledger.charge()
+    with pytest.raises(LedgerError, match=r"charge\(\) without a reservation held"):
+        ledger.charge()
+    assert counts(ledger) == (1, 0, 0, 0)
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="counts /proc/self/fd")
+def test_no_file_descriptor_is_left_open(tmp_path: Path) -> None:
+    ledger = Ledger(tmp_path, budget=100)
+    before = len(list(Path("/proc/self/fd").iterdir()))
+    for _ in range(20):
+        assert ledger.reserve()
+        ledger.release()
+    assert len(list(Path("/proc/self/fd").iterdir())) == before
