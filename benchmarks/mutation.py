@@ -363,10 +363,12 @@ def _covered_lines(copy_root: Path, target: Target) -> tuple[set[int], float]:
     )  # fmt: skip
     seconds = time.monotonic() - start
     if run.returncode != 0:
-        sys.exit(
+        print(
             f"{target.name}: the unchanged {target.path} fails its tests "
-            f"({' '.join(target.tests)}):\n{run.stdout[-3000:]}{run.stderr[-2000:]}"
+            f"({' '.join(target.tests)}):\n{run.stdout[-3000:]}{run.stderr[-2000:]}",
+            file=sys.stderr,
         )
+        raise SystemExit(2)
     data = coverage.CoverageData(basename=str(data_file))
     data.read()
     return set(data.lines(str(module)) or ()), seconds
