@@ -43,7 +43,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from mutation_targets import EQUIVALENT, TARGETS, Target  # noqa: E402
 
 # what a private copy of the project needs to run the tests
-COPIED = ("foxcontract", "contracts", "tests", "pyproject.toml")
+COPIED = ("foxcontract", "contracts", "tests", "pyproject.toml", "conftest.py")
 # plugins installed here that the selections do not use (their start-up is not the tests')
 PYTEST_ARGS = (
     "-x", "-q", "-p", "no:cacheprovider", "-p", "no:xdist", "-p", "no:randomly",
@@ -439,7 +439,7 @@ def _make_copies(work: Path, jobs: int) -> Queue[Path]:
             src = ROOT / name
             if src.is_dir():
                 shutil.copytree(src, root / name, ignore=ignore)
-            else:
+            elif src.exists():
                 shutil.copy2(src, root / name)
         copies.put(root)
     return copies
