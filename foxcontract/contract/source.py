@@ -141,6 +141,7 @@ class _BoundedComposer(Composer):
         self._alias_nodes = 0
         self._nodes = 0
         self._sizes: dict[str, int] = {}  # anchor -> nodes under it, aliases expanded
+        self._depth = 0  # counted here: ruamel's own ``depth`` is not in every version
         return super().compose_document()
 
     def compose_node(self, parent: Any, index: Any) -> Any:
@@ -164,7 +165,7 @@ class _BoundedComposer(Composer):
                     "through aliases: write the values out",
                 )
             return super().compose_node(parent, index)
-        if self.depth >= self.limits.max_depth:
+        if self._depth >= self.limits.max_depth:
             raise _Refused(
                 line,
                 f"nested more than {self.limits.max_depth} levels deep; "
@@ -174,7 +175,11 @@ class _BoundedComposer(Composer):
             self._sizes.pop(event.anchor, None)
         before = self._nodes
         self._nodes += 1
-        node = super().compose_node(parent, index)
+        self._depth += 1
+        try:
+            node = super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
         if event.anchor is not None:
             self._sizes[event.anchor] = self._nodes - before
         return node
