@@ -5,7 +5,9 @@ plugins:
 
 - a **contract** (an endpoint contract or an errors file) has the top-level line
   ``foxcontract: 1``;
-- a **cassette** has the top-level line ``cassette: 1`` and a top-level ``interactions:`` key;
+- a **cassette** has the top-level line ``cassette: 1`` and a top-level ``interactions:`` key,
+  or starts with the header the cassette writer writes (so a cassette cut short is reported,
+  never passed over);
 - either one is a single YAML document: a file of several documents (``---`` after the
   first one's content, as Tavern test files are) is never ours.
 
@@ -39,6 +41,10 @@ _CONTRACT = re.compile(r"^foxcontract[ \t]*:[ \t]*1[ \t]*(#.*)?$", re.MULTILINE)
 _CASSETTE = re.compile(r"^cassette[ \t]*:[ \t]*1[ \t]*(#.*)?$", re.MULTILINE)
 _INTERACTIONS = re.compile(r"^interactions[ \t]*:", re.MULTILINE)
 _SEPARATOR = re.compile(r"^---([ \t]|$)")
+_HEADER = "# foxcontract cassette:"  # the first line of foxcontract.cassette.write.HEADER
+# the most of a file the test reads (the size limit of a cassette, the larger kind): a larger
+# file is not read whole, and is reported as too large when it is ours
+_MOST = 8_000_000
 
 
 def _single_document(text: str) -> bool:
@@ -59,7 +65,7 @@ def kind_of_text(text: str) -> Kind | None:
     """The kind of foxcontract file ``text`` is, or ``None`` when it is not ours."""
     if _CONTRACT.search(text):
         kind: Kind = "contract"
-    elif _CASSETTE.search(text) and _INTERACTIONS.search(text):
+    elif text.startswith(_HEADER) or (_CASSETTE.search(text) and _INTERACTIONS.search(text)):
         kind = "cassette"
     else:
         return None
@@ -68,13 +74,17 @@ def kind_of_text(text: str) -> Kind | None:
 
 def file_kind(path: Path) -> Kind | None:
     """The kind of foxcontract file ``path`` is, or ``None`` (not YAML, unreadable, not
-    ours)."""
+    ours). A file that is not UTF-8 is judged by its text all the same (its reading reports
+    the bytes, at their line)."""
     if path.suffix not in SUFFIXES:
         return None
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        with path.open("rb") as handle:
+            head = handle.read(_MOST + 1)
+    except OSError:
         return None
+    # bytes that are not UTF-8 do not hide a file that says it is ours: reading it reports them
+    text = head.decode("utf-8", errors="replace")
     return kind_of_text(text)
 
 

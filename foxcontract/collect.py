@@ -84,9 +84,7 @@ class ContractFile(pytest.File):
     documented example and per response schema, and a ``consistency`` item."""
 
     def collect(self) -> Iterator[pytest.Item]:
-        from foxcontract.contract.errors import ContractError
-        from foxcontract.contract.loader import load_contract
-        from foxcontract.contract.metaschema import schema_problems
+        from foxcontract.contract.loader import check_errors_file, load_source
         from foxcontract.contract.source import read_source
         from foxcontract.items import (
             ACCEPTED,
@@ -99,11 +97,9 @@ class ContractFile(pytest.File):
 
         source = read_source(self.path)
         if source.data.get("kind") == "errors":
-            problems = schema_problems(source)
-            if problems:
-                raise ContractError(problems)
+            check_errors_file(source)
             return
-        contract = load_contract(self.path)
+        contract = load_source(source)
         yield ConsistencyItem.from_parent(self, name="consistency", contract=contract)
         for rule in contract.rules:
             for kind in (ACCEPTED, VIOLATED):

@@ -16,6 +16,7 @@ import jsonschema
 
 from foxcontract.contract.loader import FIELD_KEYWORDS
 from foxcontract.contract.model import json_key
+from foxcontract.contract.schemas import validator_of
 
 __all__ = ["FieldCheck", "compile_field", "describe_value", "got"]
 
@@ -184,9 +185,7 @@ def _says(name: str, says: str, bound: Any) -> Callable[[Any], str]:
 
 
 def _fallback(name: str, schema: Mapping[str, Any]) -> FieldCheck:
-    validator = jsonschema.Draft202012Validator(
-        schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
-    )
+    validator = validator_of(schema, formats=True)
     rank = {kw: i for i, kw in enumerate(FIELD_KEYWORDS)}
 
     def check(value: Any) -> tuple[str, str] | None:

@@ -19,11 +19,12 @@ import jsonschema
 import pytest
 from hypothesis import given, seed
 from hypothesis import strategies as st
-from hypothesis.errors import Unsatisfiable
+from hypothesis.errors import InvalidArgument, Unsatisfiable
 
 from foxcontract import consistency, profiles
 from foxcontract.contract.errors import Problem
 from foxcontract.contract.model import Contract, Example, Rule
+from foxcontract.contract.schemas import validator_of
 from foxcontract.oracle import Violation
 from foxcontract.report import tally_of
 from foxcontract.strategies import (
@@ -106,7 +107,7 @@ class _ContractItem(pytest.Item):
             run = seed(profiles.item_seed(self.config, self.nodeid))(run)
         try:
             run()
-        except Unsatisfiable as exc:
+        except (Unsatisfiable, InvalidArgument) as exc:  # a schema no value satisfies
             raise ContractFailure(
                 f"{self.contract.path.name}:{self.line}: no case could be generated for "
                 f"{self.name}: {exc}"
@@ -182,9 +183,7 @@ class ExampleItem(_ContractItem):
             elif ex.status >= 300 and any(c.error_kinds[k].status == ex.status for k in judged):
                 problems.append(f"a 2xx status, as the oracle accepts the body, not {ex.status}")
         for name, schema in c.params.items():
-            if name in ex.params and not jsonschema.Draft202012Validator(schema).is_valid(
-                ex.params[name]
-            ):
+            if name in ex.params and not validator_of(schema).is_valid(ex.params[name]):
                 problems.append(f"parameter {name}={ex.params[name]!r} breaks its schema")
         problems += self._response_problems(kind)
         if problems:
@@ -202,7 +201,7 @@ class ExampleItem(_ContractItem):
         out = [
             f"the response body to satisfy the {'response' if spec else 'error'} schema: "
             f"{e.message} at {'/'.join(map(str, e.absolute_path)) or 'the top'}"
-            for e in jsonschema.Draft202012Validator(schema).iter_errors(ex.response_body)
+            for e in validator_of(schema).iter_errors(ex.response_body)
         ]
         error = ex.response_body.get("error") if isinstance(ex.response_body, dict) else None
         if kind is None and spec is None and isinstance(error, dict):
@@ -231,10 +230,10 @@ class ResponseItem(_ContractItem):
     def runtest(self) -> None:
         c = self.contract
         if self.status is not None:
-            check = jsonschema.Draft202012Validator(c.responses[self.status].schema)
+            check = validator_of(c.responses[self.status].schema)
             self.explore(responses(c, self.status), lambda body: self._valid(check, body))
             return
-        errors = jsonschema.Draft202012Validator(c.error_schema)
+        errors = validator_of(c.error_schema)
 
         def test(pair: tuple[Any, Any]) -> None:
             kind, body = pair

@@ -14,6 +14,7 @@ import pytest
 __all__ = [
     "DEFAULT_BASE_URL",
     "DEFAULT_MAX_ANSWER_BYTES",
+    "DEFAULT_WAIT",
     "OPTIONS",
     "SETTINGS",
     "Mode",
@@ -26,6 +27,10 @@ __all__ = [
 
 DEFAULT_BASE_URL = "https://api.foxapi.cc"
 """The public FoxAPI, where live and record modes go unless told otherwise."""
+
+DEFAULT_WAIT = 300.0
+"""Seconds from a run's first paid create until every task must be in a terminal state: a
+generation takes about a minute, so five minutes leave room for a slow provider."""
 
 DEFAULT_MAX_ANSWER_BYTES = 16 * 1024 * 1024
 """The most bytes a live answer may have (16 MiB): a larger one is reported, not read."""
@@ -131,8 +136,11 @@ OPTIONS: tuple[Option, ...] = (
     ),
     Option(
         "wait",
-        "seconds to poll each created task for (default 0: a single poll)",
-        0.0,
+        "the run's deadline for following tasks: every created task is polled, all at once, "
+        "until it is in a terminal state (and stays there on one more poll) or this many "
+        "seconds after the run's first paid create have passed (then it fails as stuck); "
+        "0: a task must be terminal at its first poll (default 300)",
+        DEFAULT_WAIT,
         _non_negative_float,
         metavar="SECONDS",
     ),

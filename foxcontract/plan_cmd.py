@@ -1,8 +1,10 @@
 """``foxcontract plan``: what a live run would send and what it would cost, sending nothing.
 
 Prints the live planner's plan (``foxcontract.live.build_plan``): the free probes, the
-fewest paid creates that cover every allowed value and rule within ``--budget``, and what
-the budget leaves unsent. No request is made and no key is read.
+fewest paid creates that cover every allowed value, then the pairs and three-way
+combinations the rules tie together, within ``--budget``; what each create is the first to
+cover and the class of value each free-form field carries; and what the budget leaves
+unsent. No request is made and no key is read.
 Exit 0 printed, 1 a contract is invalid (its ``file:line`` problems on stderr), 2 bad input.
 """
 
@@ -56,7 +58,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         f"(default {DEFAULT_MAX_FREE_PROBES})",
     )
     parser.add_argument(
-        "--verbose", "-v", action="store_true", help="list every probe and every unsent value"
+        "--verbose",
+        "-v",
+        action="store_true",
+        help="list every probe, the pairs and triples each paid create covers, and every unsent "
+        "value",
     )
 
 

@@ -237,11 +237,13 @@ class _Recorder:
             response = forward(request)
         except BaseException:
             if paid:
-                self.ledger.commit()  # it may have been accepted: count it as spent
+                self.ledger.charge()  # it may have been accepted: count it as spent
             raise
         if paid:
-            if str(response.status_code) in contract.paid:
-                self.ledger.commit()
+            from foxcontract.live.budget import charged_statuses
+
+            if str(response.status_code) in charged_statuses(contract):
+                self.ledger.charge()  # any answer but a listed refusal (201 too)
             else:
                 self.ledger.release()
         try:

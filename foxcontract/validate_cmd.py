@@ -10,9 +10,9 @@ from pathlib import Path
 
 from foxcontract.cmdline import add_paths_argument, contract_files
 from foxcontract.contract import Contract, ContractError
-from foxcontract.contract.loader import load_contract
-from foxcontract.contract.metaschema import schema_problems
-from foxcontract.contract.source import read_source
+from foxcontract.contract.errors import Problem
+from foxcontract.contract.loader import check_errors_file, load_source
+from foxcontract.contract.source import Source, read_source
 
 __all__ = ["add_arguments", "check_file", "run"]
 
@@ -24,31 +24,30 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def check_file(path: Path) -> Contract | None:
     """The endpoint contract in ``path``, or ``None`` for a valid errors file; raises
     :class:`ContractError` for a bad file of either kind."""
-    source = read_source(path)
+    return _check(read_source(path))[0]
+
+
+def _check(source: Source) -> tuple[Contract | None, str]:
+    """The contract in ``source`` (``None`` for an errors file) and its summary line."""
     if source.data.get("kind") == "endpoint":
-        return load_contract(path)
-    problems = schema_problems(source)
-    if problems:
-        raise ContractError(problems)
-    return None
-
-
-def _summary(path: Path, contract: Contract | None) -> str:
-    if contract is not None:
-        return f"endpoint {contract.name}, {len(contract.rules)} rules"
-    kinds = read_source(path).data.get("errors", {})
-    return f"errors file, {len(kinds)} error kinds"
+        contract = load_source(source)
+        return contract, f"endpoint {contract.name}, {len(contract.rules)} rules"
+    check_errors_file(source)
+    return None, f"errors file, {len(source.data.get('errors', {}))} error kinds"
 
 
 def run(args: argparse.Namespace) -> int:
     failed = False
     for path in contract_files(args.paths):
         try:
-            contract = check_file(path)
+            _, summary = _check(read_source(path))
         except ContractError as exc:
             failed = True
             for problem in exc.problems:
                 print(problem)
+        except Exception as exc:  # a defect in foxcontract: report it, and check the rest
+            failed = True
+            print(Problem(path, 1, f"cannot check this file: {type(exc).__name__}: {exc}"[:500]))
         else:
-            print(f"{path}: ok ({_summary(path, contract)})")
+            print(f"{path}: ok ({summary})")
     return 1 if failed else 0

@@ -29,6 +29,7 @@ from jsonschema import Draft202012Validator
 
 from foxcontract.contract._provenance import schema_fact
 from foxcontract.contract.model import UNSTATED, Contract, ErrorKind, Provenance
+from foxcontract.contract.schemas import validator_of
 from foxcontract.oracle import Violation, check
 
 __all__ = [
@@ -222,7 +223,7 @@ def _validator(contract: Contract, key: str, schema: Mapping[str, Any]) -> Draft
     per = _validators.setdefault(contract, {})
     found = per.get(key)
     if found is None:
-        found = per[key] = Draft202012Validator(dict(schema))
+        found = per[key] = validator_of(schema)
     return found
 
 

@@ -4,15 +4,41 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 
+import foxcontract.live.hooks  # noqa: F401
 from foxcontract.fake import FakeAPI, FakeConfig, FakeServer
+from foxcontract.fake.wire import FakeRequest, FakeResponse
+
+# ``foxcontract.live.hooks`` (and the run module with the LIVE stash key) is imported here, in
+# the test process, so every in-process pytester run shares one copy: a module first imported
+# inside such a run is dropped from sys.modules after it, while the package keeps pointing at
+# the old copy, and a conftest's ``from foxcontract.live.run import LIVE`` would then get
+# another key than the plugin's.
+
+
+class Created201(FakeAPI):
+    """A provider that answers an accepted create with 201 instead of the documented 200
+    (it still starts the paid generation)."""
+
+    def handle(self, request: FakeRequest) -> FakeResponse:
+        response = super().handle(request)
+        if request.method == "POST" and response.status == 200:
+            return replace(response, status=201)
+        return response
+
+
+@contextmanager
+def served(api: FakeAPI) -> Iterator[FakeAPI]:
+    """``api`` (a faithful fake, or a test's variant of one) served until the block ends;
+    its ``base_url`` attribute is the address to call."""
+    with FakeServer(api) as server:
+        api.base_url = server.base_url  # type: ignore[attr-defined]
+        yield api
 
 
 @contextmanager
 def served_fake(key: str) -> Iterator[FakeAPI]:
-    """A faithful fake accepting ``key``, served until the block ends; its ``base_url``
-    attribute is the address to call."""
-    api = FakeAPI(FakeConfig(key=key))
-    with FakeServer(api) as server:
-        api.base_url = server.base_url  # type: ignore[attr-defined]
+    """A faithful fake accepting ``key``, served until the block ends."""
+    with served(FakeAPI(FakeConfig(key=key))) as api:
         yield api

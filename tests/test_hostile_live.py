@@ -212,11 +212,18 @@ def test_a_far_future_retry_after_is_capped_and_named(project: pytest.Pytester, 
 
 
 def test_a_task_stuck_in_processing_ends_in_bounded_time(project: pytest.Pytester) -> None:
-    # Whether a task that never finishes fails the run is the lifecycle's deadline to say;
-    # here: the polling ends, nothing hangs, nothing leaks.
+    # The polling ends at the run's deadline, nothing hangs, nothing leaks, and the task that
+    # never finished fails the run, named with its last status and the seconds waited.
     with hostile_server("stuck-task", CANARY) as server:
         result, _ = hostile_run(
             project, server.base_url, "--fox-budget", "1", "--fox-wait", "1", bound=40
         )
-    result.stdout.fnmatch_lines(["paid creates: 1 of budget 1 spent*"])
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    result.stdout.fnmatch_lines(
+        [
+            "  stuck: task task-unified-* still 'processing' after 1.*s (--fox-wait 1): not in "
+            "a terminal state (completed, failed) when the run's deadline ended",
+            "paid creates: 1 of budget 1 spent*",
+        ]
+    )
     assert server.fake.paid == 1

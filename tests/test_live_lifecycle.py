@@ -1,13 +1,23 @@
-"""The task-lifecycle checker, fed answers one by one, against the shipped tasks contract."""
+"""The task lifecycle: the checker fed answers one by one, against the shipped tasks
+contract; then live runs against the served fake, where every paid task is followed, all at
+once, to its end or the run's deadline."""
 
 from __future__ import annotations
 
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+from served_fake import Created201, served, served_fake
 
 from foxcontract.contract import load_contract, shipped_contracts_dir
-from foxcontract.live import TaskTracker
+from foxcontract.fake import FakeAPI, FakeConfig, Fault, Mutations, TaskScript
+from foxcontract.fake.wire import FakeRequest
+from foxcontract.live import Answer, LiveError, PollSchedule, TaskFollower, TaskTracker
+from foxcontract.live.polling import read_results, run_deadline
 
 
 def tracker() -> TaskTracker:
@@ -84,3 +94,328 @@ def test_each_broken_promise_is_named(answers: list[dict[str, Any]], problem: st
 def test_a_completed_task_stays_completed() -> None:
     problems = run(task("pending", 0), task("completed", 100, **DONE), task("failed", 100))
     assert problems[0].startswith("poll 2: status went from 'completed' to 'failed'")
+
+
+# --- the follower, in process -----------------------------------------------------------------
+def test_the_deadline_is_the_first_caller_s_for_the_whole_run(tmp_path: Path) -> None:
+    first = run_deadline(tmp_path, 5.0)
+    assert run_deadline(tmp_path, 100.0) == first  # another process, later: the same deadline
+    assert first - time.time() <= 5.0
+
+
+def test_a_task_without_answers_is_followed_until_the_deadline(tmp_path: Path) -> None:
+    tasks = load_contract(shipped_contracts_dir() / "tasks-get.yaml")
+    follower = TaskFollower(tmp_path, tasks, 0.3, PollSchedule(base=0.05, cap=0.1))
+    asked: list[float] = []
+
+    def poll() -> Answer:
+        asked.append(time.monotonic())
+        raise LiveError("GET /v1/tasks/task-1: no final answer after 6 attempt(s)")
+
+    t = tracker()
+    t.observe(task("pending", 0), "create")
+    follower.follow("k", "paid-01", t, poll)
+    result = follower.result("k", slack=5.0)
+    assert result is not None
+    assert (result.timed_out, result.terminal, result.status) == (True, False, "pending")
+    assert result.last_error == "GET /v1/tasks/task-1: no final answer after 6 attempt(s)"
+    assert 3 <= len(asked) <= 8  # backoff, bounded by the deadline
+    assert 0.25 <= result.waited < 1.0
+    assert read_results(tmp_path) == [result]  # for the other processes of the run
+
+
+# --- every task of a live run followed to its end ------------------------------------------
+KEY = "sk-lifecycle-test-key-31"
+
+CONFTEST = """
+import pytest
+from foxcontract.live import RetryPolicy
+from foxcontract.live.run import LIVE
+
+@pytest.hookimpl(trylast=True)
+def pytest_configure(config):
+    if LIVE in config.stash:
+        config.stash[LIVE].policy = RetryPolicy(
+            base=0.01, cap=0.05, retry_after_cap=0.05, total=5.0, timeout=0.5
+        )
+"""
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeAPI]:
+    with served_fake(KEY) as api:
+        yield api
+
+
+@pytest.fixture
+def project(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> pytest.Pytester:
+    folder = pytester.mkdir("contracts")
+    for path in shipped_contracts_dir().glob("*.yaml"):
+        shutil.copy(path, folder / path.name)
+    pytester.makeconftest(CONFTEST)
+    monkeypatch.setenv("FOXAPI_API_KEY", KEY)
+    monkeypatch.delenv("FOXAPI_BASE_URL", raising=False)
+    return pytester
+
+
+def live(project: pytest.Pytester, fake: FakeAPI, *args: str) -> pytest.RunResult:
+    """The paid creates and their lifecycles only (``-k paid``): the free probes are the
+    business of other tests."""
+    url = fake.base_url  # type: ignore[attr-defined]
+    return project.runpytest(
+        "contracts", "--fox-mode", "live", "--fox-base-url", url, "-p", "no:cacheprovider",
+        "-m", "fox_live", "-k", "paid", *args,
+    )  # fmt: skip
+
+
+def polls(fake: FakeAPI) -> list[str]:
+    """The task id of each poll the fake answered, in order."""
+    return [c.request.path.rsplit("/", 1)[1] for c in fake.calls if c.request.method == "GET"]
+
+
+def test_every_task_is_followed_to_its_end(project: pytest.Pytester, fake: FakeAPI) -> None:
+    result = live(project, fake, "--fox-budget", "3", "-v")
+    result.assert_outcomes(passed=6)
+    result.stdout.fnmatch_lines(
+        [
+            "*videos-generations.yaml::paid-01 PASSED*",
+            "*videos-generations.yaml::paid-03 PASSED*",
+            "*videos-generations.yaml::lifecycle[[]paid-01] PASSED*",
+            "*videos-generations.yaml::lifecycle[[]paid-03] PASSED*",
+            "paid creates: 3 of budget 3 spent",
+            "tasks: 3 followed, 3 ended and stayed ended (slowest *s; deadline --fox-wait 300s)",
+            "  tasks-get lifecycle * a terminal state (completed, failed) within --fox-wait "
+            "300s, kept once more * 200x3 ok",
+        ]
+    )
+    seen = polls(fake)
+    for task in set(seen):
+        # each task: pending (create), processing, completed, completed again; then the two
+        # fetches without a key and with a wrong key
+        assert seen.count(task) == 5
+    statuses = [c.response.status for c in fake.calls if c.request.method == "GET"]
+    assert statuses.count(401) == 6
+
+
+def test_tasks_are_polled_at_once_not_one_after_another(
+    project: pytest.Pytester, fake: FakeAPI
+) -> None:
+    fake.configure(task=TaskScript(statuses=("pending", "processing")))  # every task stuck
+    result = live(project, fake, "--fox-budget", "3", "--fox-wait", "1.5")
+    result.assert_outcomes(passed=3, failed=3)
+    seen = polls(fake)
+    first, last = seen[0], seen[-1]
+    # the tasks' polls interleave: the first task is still polled after the last one started
+    assert seen.index(last) < len(seen) - 1 - seen[::-1].index(first)
+    # one deadline for the run, not one wait per task: none waited much past 1.5 s
+    result.stdout.fnmatch_lines(
+        [
+            "tasks: 3 followed, 0 ended and stayed ended (slowest 1.*s; deadline --fox-wait "
+            "1.5s); 3 not in a terminal state at the deadline: paid-01 'processing' after *s, "
+            "paid-02 'processing' after *s, paid-03 'processing' after *s",
+        ]
+    )
+
+
+def test_a_stuck_task_fails_naming_the_task_its_status_and_the_seconds(
+    project: pytest.Pytester, fake: FakeAPI
+) -> None:
+    fake.script_task(TaskScript(statuses=("pending", "processing")))  # the first task only
+    result = live(project, fake, "--fox-budget", "3", "--fox-wait", "1.5")
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    result.assert_outcomes(passed=5, failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*videos-generations::lifecycle[[]paid-01]: the task's lifecycle disagrees with "
+            "the contract",
+            "  created by: paid-01 (POST /v1/videos/generations)",
+            "  expected:   a terminal state (completed, failed) within --fox-wait 1.5s, kept "
+            "once more",
+            "  got:        task task-unified-*: pending(0) -> processing(30) -> processing(60)"
+            "* poll(s) in 1.*s)",
+            "  stuck: task task-unified-* still 'processing' after 1.*s (--fox-wait 1.5): not "
+            "in a terminal state (completed, failed) when the run's deadline ended",
+            "*= foxcontract live: drift report =*",
+            "tasks: 3 followed, 2 ended and stayed ended (slowest 1.*s; deadline --fox-wait "
+            "1.5s); 1 not in a terminal state at the deadline: paid-01 'processing' after 1.*s",
+            "DRIFT tasks-get::lifecycle[[]paid-01]",
+        ]
+    )
+
+
+def test_a_terminal_state_must_stay_terminal(project: pytest.Pytester, fake: FakeAPI) -> None:
+    fake.configure(mutations=Mutations(unchecked_lifecycle=True))
+    fake.script_task(TaskScript(statuses=("pending", "completed", "processing")))
+    result = live(project, fake, "--fox-budget", "1")
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*videos-generations::lifecycle[[]paid-01]: the task's lifecycle disagrees with "
+            "the contract",
+            "  got:        task task-unified-*: pending(0) -> completed(100) -> processing(90) "
+            "(2 poll(s) in *s)",
+            "  lifecycle: poll 2 (once more, after a terminal state): status went from "
+            "'completed' to 'processing', which the lifecycle does not allow (from "
+            "'completed': completed)",
+        ]
+    )
+
+
+def test_a_failed_task_ends_the_lifecycle(project: pytest.Pytester, fake: FakeAPI) -> None:
+    fake.configure(task=TaskScript.failing())
+    result = live(project, fake, "--fox-budget", "2")
+    result.assert_outcomes(passed=4)
+    result.stdout.fnmatch_lines(["tasks: 2 followed, 2 ended and stayed ended *"])
+
+
+def test_wait_0_wants_every_task_ended_at_its_first_poll(
+    project: pytest.Pytester, fake: FakeAPI
+) -> None:
+    result = live(project, fake, "--fox-budget", "2", "--fox-wait", "0")
+    assert result.ret == pytest.ExitCode.TESTS_FAILED  # never a pass for an unfinished task
+    result.assert_outcomes(passed=2, failed=2)
+    result.stdout.fnmatch_lines(
+        [
+            "  stuck: task task-unified-* still 'processing' after 0.*s (--fox-wait 0): not "
+            "in a terminal state (completed, failed) when the run's deadline ended",
+        ]
+    )
+    assert len(polls(fake)) == 2 * (1 + 2)  # one poll, then the two fetches without the key
+
+
+def test_rate_limited_polls_wait_as_told(project: pytest.Pytester, fake: FakeAPI) -> None:
+    fake.configure(faults=(Fault(kind="rate_limit", retry_after=1, path="/v1/tasks/*", times=4),))
+    result = live(project, fake, "--fox-budget", "2")
+    result.assert_outcomes(passed=4)
+    assert [c.response.status for c in fake.calls].count(429) == 4
+
+
+def test_creates_only_are_not_followed(project: pytest.Pytester, fake: FakeAPI) -> None:
+    result = live(project, fake, "--fox-budget", "2", "-k", "paid and not lifecycle")
+    result.assert_outcomes(passed=2)
+    assert polls(fake) == []
+
+
+class OpenTasks(FakeAPI):
+    """A provider that shows a task to anyone who asks for it, with a key or without."""
+
+    def _authorised(self, request: FakeRequest) -> bool:
+        return request.method == "GET" or super()._authorised(request)
+
+
+def test_a_task_shown_without_the_key_fails(project: pytest.Pytester) -> None:
+    with served(OpenTasks(FakeConfig(key=KEY))) as fake:
+        result = live(project, fake, "--fox-budget", "1")
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*videos-generations::lifecycle[[]paid-01]: the task's lifecycle disagrees with "
+            "the contract",
+            "  auth: GET /v1/tasks/task-unified-* without a key: status: expected 401 "
+            "authentication, got 200",
+            "  auth: GET /v1/tasks/task-unified-* with a wrong key: status: expected 401 "
+            "authentication, got 200",
+        ]
+    )
+
+
+def test_a_create_accepted_with_201_is_charged(project: pytest.Pytester) -> None:
+    with served(Created201(FakeConfig(key=KEY))) as fake:
+        result = live(project, fake, "--fox-budget", "3")
+    result.assert_outcomes(passed=3, failed=3)  # the lifecycles pass; 201 is drift
+    result.stdout.fnmatch_lines(
+        [
+            "*videos-generations::paid-01: the provider disagrees with the contract",
+            "  got:      201; task task-unified-* followed by lifecycle[[]paid-01]",
+            "  status: 201 is not an answer the contract lists *",
+            "paid creates: 3 of budget 3 spent",
+            "tasks: 3 followed, 3 ended and stayed ended *",
+        ]
+    )
+    assert fake.paid == 3
+
+
+# --- the ledger failing closed in a run ------------------------------------------------------
+BREAK_LEDGER = """
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    if item.name == "paid-01":
+        live = type(item).runtest.__globals__["LIVE"]  # the very key the live items use
+        ledger = item.config.stash[live].run_dir / "ledger.json"
+        {action}
+"""
+
+
+@pytest.mark.parametrize(
+    ("action", "problem"),
+    [
+        ('ledger.write_text("{")', "is corrupt (not JSON: *)"),
+        ("ledger.unlink()", "is missing (deleted during the run, or never started)"),
+    ],
+)
+def test_a_broken_ledger_stops_paid_creates_and_free_probes_go_on(
+    project: pytest.Pytester, fake: FakeAPI, action: str, problem: str
+) -> None:
+    project.makeconftest(CONFTEST + BREAK_LEDGER.format(action=action))
+    result = live(project, fake, "--fox-budget", "3", "-k", "paid or auth", "-rs")
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    result.assert_outcomes(passed=4, failed=3, skipped=3)  # 4 free auth probes
+    result.stdout.fnmatch_lines(
+        [
+            f"*videos-generations::paid-01: stopped by the budget ledger: budget ledger "
+            f"*ledger.json {problem}; paid creates stop, since the money already spent "
+            "cannot be known; free probes go on",
+            "*videos-generations::paid-03: stopped by the budget ledger: *",
+            f"paid creates: unknown: budget ledger *ledger.json {problem}; *",
+            "SKIPPED * no task to follow: paid-01: videos-generations::paid-01: stopped by the "
+            "budget ledger: *",
+        ]
+    )
+    assert fake.paid == 0
+    assert not [c for c in fake.calls if c.response.status == 200]
+
+
+def test_lifecycles_without_their_creates_skip_at_once(
+    project: pytest.Pytester, fake: FakeAPI
+) -> None:
+    result = live(project, fake, "--fox-budget", "2", "-k", "lifecycle", "-rs")
+    result.assert_outcomes(skipped=2)
+    result.stdout.fnmatch_lines(["SKIPPED * no task to follow: paid-01 is not selected"])
+    assert fake.calls == []
+
+
+def test_a_lifecycle_run_before_its_create_skips_at_once(
+    project: pytest.Pytester, fake: FakeAPI
+) -> None:
+    project.makeconftest(
+        CONFTEST + "\ndef pytest_collection_modifyitems(items):\n    items.reverse()\n"
+    )
+    result = live(project, fake, "--fox-budget", "2", "-rs")
+    result.assert_outcomes(passed=2, skipped=2)
+    result.stdout.fnmatch_lines(
+        ["SKIPPED * no task to follow: paid-02 has not run before this item"]
+    )
+
+
+def test_a_task_answer_breaking_the_contract_ends_the_following(
+    project: pytest.Pytester, fake: FakeAPI
+) -> None:
+    fake.configure(mutations=Mutations(patch_task={"progress": 140}))
+    result = live(project, fake, "--fox-budget", "1", "-k", "lifecycle or paid")
+    result.assert_outcomes(failed=2)  # the create answer is patched too
+    result.stdout.fnmatch_lines(
+        [
+            "*videos-generations::lifecycle[[]paid-01]: the task's lifecycle disagrees with "
+            "the contract",
+            "  got:        task task-unified-*: pending(140) -> processing(140) (1 poll(s) in *s)",
+            "  schema: poll 1: progress: 140 is greater than the maximum of 100 (against "
+            "responses.200.schema)",
+            "  lifecycle: poll 1: progress 140 is outside 0..100",
+            "*= foxcontract live: drift report =*",
+            "tasks: 1 followed, 0 ended and stayed ended, 1 broke the contract (slowest *s; "
+            "deadline --fox-wait 300s)",
+        ]
+    )
+    assert "poll 2" not in result.stdout.str()
+    assert len(polls(fake)) == 1 + 2  # one poll, then the two fetches without the key

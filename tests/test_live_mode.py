@@ -10,7 +10,7 @@ import pytest
 from served_fake import served_fake
 
 from foxcontract.contract import shipped_contracts_dir
-from foxcontract.fake import FakeAPI, Fault, Mutations
+from foxcontract.fake import FakeAPI, Fault, Mutations, TaskScript
 
 KEY = "sk-live-mode-test-key-42"
 
@@ -57,7 +57,7 @@ def live(project: pytest.Pytester, fake: FakeAPI, *args: str) -> pytest.RunResul
 def test_a_faithful_provider_passes_within_the_budget(
     project: pytest.Pytester, fake: FakeAPI
 ) -> None:
-    result = live(project, fake, "--fox-budget", "12", "--fox-wait", "0.2")
+    result = live(project, fake, "--fox-budget", "12")
     outcomes = result.parseoutcomes()
     assert outcomes.get("failed", 0) == 0
     assert outcomes.get("skipped", 0) == 0
@@ -71,6 +71,7 @@ def test_a_faithful_provider_passes_within_the_budget(
             "  paid creates: 12 of * planned, each then polled on tasks-get (free)",
             "*= foxcontract live: drift report =*",
             "paid creates: 12 of budget 12 spent",
+            "tasks: 12 followed, 12 ended and stayed ended (slowest *s; deadline --fox-wait 300s)",
             "* probe(s) sent, 0 disagree with the contract; 32 rule(s) probed, 0 with drift",
             "  probed * the contract expects * provider answered",
             "  tasks-get auth-missing-key * 401 authentication type authentication_error *401x1 ok",
@@ -192,17 +193,22 @@ def test_unexpected_accepts_stop_paid_work(project: pytest.Pytester, fake: FakeA
     assert fake.paid <= 3  # the budget plus, at most, the accept that exhausted it
 
 
-def test_workers_share_the_budget(project: pytest.Pytester, fake: FakeAPI) -> None:
-    result = live(project, fake, "--fox-budget", "5", "-n", "2", "-k", "paid")
+def test_workers_share_the_budget_and_follow_tasks_for_each_other(
+    project: pytest.Pytester, fake: FakeAPI
+) -> None:
+    fake.script_task(TaskScript(statuses=("pending", "processing")))  # the first task: stuck
+    result = live(project, fake, "--fox-budget", "5", "-n", "2", "-k", "paid", "--fox-wait", "3")
     outcomes = result.parseoutcomes()
-    assert outcomes.get("failed", 0) == 0
-    assert outcomes["passed"] == 5
+    assert (outcomes["passed"], outcomes["failed"]) == (9, 1)  # 5 creates, 4 of 5 lifecycles
     assert fake.paid == 5
     result.stdout.fnmatch_lines(
         [
             "foxcontract live plan against *: budget 5 paid create(s)",  # once, by the controller
+            "*stuck: task task-unified-* still 'processing' after *s (--fox-wait 3)*",
             "*= foxcontract live: drift report =*",
             "paid creates: 5 of budget 5 spent",
+            "tasks: 5 followed, 4 ended and stayed ended (slowest *s; deadline --fox-wait 3s); "
+            "1 not in a terminal state at the deadline: paid-0* 'processing' after *s",
         ]
     )
     assert result.stdout.str().count("foxcontract live plan") == 1

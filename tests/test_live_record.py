@@ -34,7 +34,7 @@ def project(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> pytes
 def record(project: pytest.Pytester, fake: FakeAPI, *args: str) -> pytest.RunResult:
     return project.runpytest(
         "contracts", "--fox-mode", "record", "--fox-base-url", fake.base_url,  # type: ignore[attr-defined]
-        "--fox-budget", "2", "--fox-wait", "0.2", "-m", "fox_live", "-p", "no:cacheprovider",
+        "--fox-budget", "2", "-m", "fox_live", "-p", "no:cacheprovider",
         *args,
     )  # fmt: skip
 

@@ -11,7 +11,7 @@ import pytest
 
 from foxcontract import check
 from foxcontract.contract import Contract, load_contract, load_contracts, shipped_contracts_dir
-from foxcontract.live import build_plan, format_plan
+from foxcontract.live import Plan, build_plan, format_plan
 
 LITE = "veo-3.1-lite-image-to-video"
 FAST = "veo-3.1-fast-image-to-video"
@@ -27,12 +27,18 @@ def shipped() -> list[Contract]:
     return list(_shipped())
 
 
+@cache
+def planned(budget: int) -> Plan:
+    """The plan of the shipped contracts (made once per budget: the planner is pure)."""
+    return build_plan(shipped(), budget)
+
+
 def creates_contract() -> Contract:
     return next(c for c in shipped() if c.paid)
 
 
 def test_every_planned_body_is_allowed() -> None:
-    plan = build_plan(shipped(), budget=100)
+    plan = planned(100)
     c = creates_contract()
     assert plan.paid
     assert not plan.dropped
@@ -56,14 +62,14 @@ ALLOWED = {
 
 @pytest.mark.parametrize("field", sorted(ALLOWED))
 def test_every_allowed_value_is_sent_within_a_budget_of_12(field: str) -> None:
-    plan = build_plan(shipped(), budget=12)
+    plan = planned(12)
     sent = [p.body[field] for p in plan.paid if field in p.body]
     for value in ALLOWED[field]:
         assert any(type(s) is type(value) and s == value for s in sent), (field, value)
 
 
 def test_every_sendable_model_dependent_pair_is_sent_with_enough_budget() -> None:
-    plan = build_plan(shipped(), budget=100)
+    plan = planned(100)
     bodies = [p.body for p in plan.paid]
     for model in ALLOWED["model"]:
         resolutions = ["720p", "1080p"] if model == LITE else ALLOWED["resolution"]
@@ -78,10 +84,11 @@ def test_every_sendable_model_dependent_pair_is_sent_with_enough_budget() -> Non
     assert {4, 6, 8} <= lite_durations
 
 
-def test_the_pairs_the_rules_forbid_are_not_sendable() -> None:
-    plan = build_plan(shipped(), budget=100)
+def test_the_pairs_and_triples_the_rules_forbid_are_not_sendable() -> None:
+    plan = planned(100)
     assert sorted(t.describe() for t in plan.infeasible) == sorted(
         [f"model={LITE} x resolution=4k"]
+        + [f"model={LITE} x resolution=1080p x duration={d}" for d in (4, 6)]
         + [f"model={LITE} x safety_tolerance={n}" for n in range(1, 7)]
         + [f"model={m} x enhance_prompt={v}" for m in (FAST, LITE) for v in ("true", "false")]
         + [
@@ -93,8 +100,8 @@ def test_the_pairs_the_rules_forbid_are_not_sendable() -> None:
 
 
 def test_the_budget_cuts_the_least_important_creates() -> None:
-    full = build_plan(shipped(), budget=100)
-    cut = build_plan(shipped(), budget=5)
+    full = planned(100)
+    cut = planned(5)
     assert [p.body for p in cut.paid] == [p.body for p in full.paid[:5]]
     assert [p.name for p in cut.dropped] == [p.name for p in full.paid[5:]]
     kept = {t for p in cut.paid for t in p.covers}
@@ -104,9 +111,9 @@ def test_the_budget_cuts_the_least_important_creates() -> None:
 
 
 def test_no_budget_plans_only_free_probes() -> None:
-    plan = build_plan(shipped(), budget=0)
+    plan = planned(0)
     assert plan.paid == ()
-    assert len(plan.dropped) == len(build_plan(shipped(), 100).paid)
+    assert len(plan.dropped) == len(planned(100).paid)
     assert len(plan.free) > 60
 
 
@@ -115,7 +122,7 @@ def test_the_plan_is_the_same_in_every_process() -> None:
 
 
 def test_every_rule_has_a_free_probe_breaking_only_it() -> None:
-    plan = build_plan(shipped(), budget=0)
+    plan = planned(0)
     c = creates_contract()
     probed = {p.rule for p in plan.free if p.rule}
     assert probed == set(c.rule_ids)
@@ -126,14 +133,14 @@ def test_every_rule_has_a_free_probe_breaking_only_it() -> None:
 
 
 def test_advanced_fields_are_probed_on_every_model_they_do_not_apply_to() -> None:
-    names = {p.name for p in build_plan(shipped(), budget=0).free}
+    names = {p.name for p in planned(0).free}
     for rule in ("enhance-prompt-standard-only", "person-generation-standard-only"):
         assert f"rule-{rule}[{FAST}]" in names
         assert f"rule-{rule}[{LITE}]" in names
 
 
 def test_auth_and_malformed_probes() -> None:
-    plan = build_plan(shipped(), budget=0)
+    plan = planned(0)
     by = {(p.contract, p.name): p for p in plan.free}
     for contract in ("videos-generations", "tasks-get"):
         assert by[(contract, "auth-missing-key")].auth == "none"
@@ -171,16 +178,165 @@ def test_a_new_model_is_planned_from_a_yaml_edit(tmp_path: Path) -> None:
 
 
 def test_the_printed_plan() -> None:
-    lines = format_plan(build_plan(shipped(), budget=12), "http://127.0.0.1:9")
+    lines = format_plan(planned(12), "http://127.0.0.1:9")
     expected = [
         "foxcontract live plan against http://127.0.0.1:9: budget 12 paid create(s)",
         "  free probes: * (* tasks-get, * videos-generations); refused requests cost nothing",
-        "  paid creates: 12 of * planned, each then polled on tasks-get (free)",
-        f"    paid-01 videos-generations: model={STANDARD} *",
-        "  covered: 35 field values, * model-dependent pairs",
-        "  dropped by the budget: * paid create(s) (paid-13, *), leaving * value(s)/pair(s) "
-        "unsent:",
-        "  not sendable (the rules forbid them; probed as free refusals): 15 pair(s)",
+        "  paid creates: 12 of 25 planned, each then polled on tasks-get (free)",
+        f"    paid-01 videos-generations: model={STANDARD} prompt=<plain> image_url=<plain> *",
+        "        new: * values, * pairs, * triples",
+        "    paid-02 videos-generations: * prompt=<cjk> *",
+        "  covered: 35 field values, 46 model-dependent pairs, 45 three-way combinations",
+        "  value classes carried (create numbers):",
+        "    prompt: plain (01), cjk (02 *), emoji (03 *), punctuation (04 *), long (05 *)",
+        "  dropped by the budget: 13 paid create(s) (paid-13, *), leaving 34 "
+        "value(s)/pair(s)/triple(s) unsent:",
+        "  not sendable (the rules forbid them; probed as free refusals): 15 pair(s), 2 triple(s)",
     ]
     for pattern in expected:
         assert any(fnmatch.fnmatch(line, pattern) for line in lines), pattern
+
+
+# --- budget use: pairs, then three-way combinations --------------------------------------
+def _counts(budget: int) -> tuple[int, int, int, int]:
+    plan = planned(budget)
+    kinds = [sum(1 for p in plan.paid for t in p.covers if t.priority == k) for k in (0, 1, 2)]
+    return (len(plan.paid), *kinds)
+
+
+def test_budget_12_covers_every_value_and_most_pairs() -> None:
+    assert _counts(12) == (12, 35, 46, 45)
+
+
+def test_budget_24_covers_every_pair_and_all_but_one_triple() -> None:
+    assert _counts(24) == (24, 35, 51, 73)
+    plan = planned(24)
+    assert [t.describe() for t in plan.uncovered] == [
+        f"model={LITE} x aspect_ratio=9:16 x duration=6"
+    ]
+
+
+def test_the_full_plan_covers_every_sendable_triple() -> None:
+    assert _counts(100) == (25, 35, 51, 74)
+
+
+DEFAULTS = {"aspect_ratio": "16:9", "duration": 8, "resolution": "1080p"}
+
+
+def _effective(body: dict[str, object], field: str) -> object:
+    return body.get(field, DEFAULTS.get(field))
+
+
+def _sendable(model: str, resolution: str, duration: int) -> bool:
+    """API.md: Lite has no 4k, and at 1080p only 8 s."""
+    if model == LITE:
+        return resolution != "4k" and (resolution != "1080p" or duration == 8)
+    return True
+
+
+def _triples(bodies: list[dict[str, object]], a: str, b: str, c: str) -> set[tuple[object, ...]]:
+    return {tuple(_effective(x, f) for f in (a, b, c)) for x in bodies}
+
+
+@pytest.mark.parametrize("third", ["aspect_ratio", "duration"])
+def test_budget_24_sends_every_model_resolution_triple(third: str) -> None:
+    bodies = [p.body for p in planned(24).paid]
+    sent = _triples(bodies, "model", "resolution", third)
+    for model in ALLOWED["model"]:
+        for resolution in ALLOWED["resolution"]:
+            for value in ALLOWED[third]:
+                duration = value if third == "duration" else 8
+                if _sendable(model, resolution, duration):  # type: ignore[arg-type]
+                    assert (model, resolution, value) in sent, (model, resolution, value)
+
+
+def test_a_triple_counts_a_default_left_out_as_sent() -> None:
+    plan = planned(100)
+    for create in plan.paid:
+        for target in create.covers:
+            if target.priority == 2:
+                for name, value in target.assignments:
+                    assert _effective(create.body, name) == value, (create.name, target)
+
+
+def test_the_verbose_plan_lists_what_each_create_covers(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from foxcontract.cli import main
+
+    assert main(["plan", str(shipped_contracts_dir()), "--budget", "24", "--verbose"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    start = out.index(next(ln for ln in out if ln.startswith("    paid-24 ")))
+    assert out[start + 1 : start + 3] == [
+        "        new: 1 triple",
+        f"          model={LITE} x aspect_ratio=9:16 x duration=4",
+    ]
+    assert "  covered: 35 field values, 51 model-dependent pairs, 73 three-way combinations" in out
+    news = [ln for ln in out if ln.startswith("        new: ")]
+    assert len(news) == 24
+    assert news[0] == "        new: 13 values, 6 pairs, 4 triples"
+
+
+# --- equivalence classes carried by the paid creates --------------------------------------
+def _kept_bodies() -> list[dict[str, object]]:
+    return [p.body for p in planned(12).paid]
+
+
+def _texts(field: str) -> list[str]:
+    return [b[field] for b in _kept_bodies() if isinstance(b.get(field), str)]  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("field", ["prompt", "negative_prompt"])
+def test_budget_12_carries_every_class_of_text(field: str) -> None:
+    texts = _texts(field)
+    assert any(t.isascii() and len(t) < 100 for t in texts), "plain"
+    assert any(any("\u4e00" <= ch <= "\u9fff" for ch in t) for t in texts), "Chinese"
+    assert any(any(ord(ch) > 0xFFFF for ch in t) for t in texts), "emoji"
+    assert any('"' in t and "\\" in t and "\n" in t for t in texts), "punctuation"
+    assert any(len(t) == 2000 and t == t.strip() for t in texts), "long"
+
+
+def test_budget_12_carries_every_class_of_image_url() -> None:
+    urls = _texts("image_url")
+    assert "https://example.com/photo.jpg" in urls
+    assert any("?" in u and "&" in u for u in urls), "query string"
+    assert any("%20" in u and "?" not in u for u in urls), "percent-encoded"
+
+
+def test_budget_12_carries_the_seed_at_its_bounds() -> None:
+    seeds = [b["seed"] for b in _kept_bodies() if "seed" in b]
+    for bound in (0, 2**31 - 1, 2**32 - 1, None):
+        assert bound in seeds, bound
+
+
+@pytest.mark.parametrize("field", [*sorted(DEFAULTS), "generate_audio"])
+def test_budget_12_leaves_out_and_sends_each_default(field: str) -> None:
+    default = {**DEFAULTS, "generate_audio": False}[field]
+    bodies = _kept_bodies()
+    assert any(field not in b for b in bodies), "left out"
+    assert any(field in b and b[field] == default for b in bodies), "sent at its default"
+
+
+def test_every_create_with_its_classes_is_still_allowed() -> None:
+    c = creates_contract()
+    for create in planned(100).paid:
+        assert check(create.body, c) == [], create.name
+
+
+def test_the_plan_names_the_class_each_create_carries() -> None:
+    plan = planned(12)
+    carried = {(p.name, f): cls for p in plan.paid for f, cls in p.carries}
+    for create in plan.paid:
+        prompt = create.body["prompt"]
+        assert isinstance(prompt, str)
+        want = (
+            "long" if len(prompt) == 2000 else "punctuation" if '"' in prompt
+            else "emoji" if any(ord(ch) > 0xFFFF for ch in prompt)
+            else "cjk" if not prompt.isascii() else "plain"
+        )  # fmt: skip
+        assert carried[(create.name, "prompt")] == want, create.name
+        line = next(ln for ln in format_plan(plan) if ln.startswith(f"    {create.name} "))
+        assert f" prompt=<{want}> " in line
+        for field in DEFAULTS:
+            if field not in create.body:
+                assert carried[(create.name, field)] == "default left out"

@@ -12,10 +12,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from served_fake import served_fake
+from served_fake import Created201, served, served_fake
 
 from foxcontract.cassette import load_cassette
-from foxcontract.fake import FakeAPI
+from foxcontract.fake import FakeAPI, FakeConfig
 
 KEY = "sk-consumer-recording-key-42"
 CLIENT = '''
@@ -258,3 +258,11 @@ def test_live_mode_sends_through_the_same_budget_and_records_nothing(
     record(app, fake, "--fox-budget", "1", mode="live").assert_outcomes(passed=1)
     assert creates(fake) == 1
     assert not (app.path / "cassettes").exists()
+
+
+def test_a_create_accepted_with_201_is_charged(app: pytest.Pytester) -> None:
+    with served(Created201(FakeConfig(key=KEY))) as fake:
+        result = record(app, fake, "--fox-budget", "1", mode="live")
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(["paid creates: 1 of budget 1 spent*"])
+    assert fake.paid == 1

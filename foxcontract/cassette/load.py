@@ -16,9 +16,13 @@ from foxcontract import _files
 from foxcontract.cassette.model import FORMAT, SOURCES, Cassette, Interaction
 from foxcontract.cassette.yaml12 import load_yaml12
 from foxcontract.contract.errors import ContractError, Problem, did_you_mean
-from foxcontract.contract.source import Source, parse_source
+from foxcontract.contract.source import Limits, Source, parse_source, read_text
 
-__all__ = ["CassetteError", "is_cassette", "key_line", "load_cassette"]
+__all__ = ["CASSETTE_LIMITS", "CassetteError", "is_cassette", "key_line", "load_cassette"]
+
+# A cassette holds whole answers, so it may be larger than a contract; past this it is refused
+# (with its line-numbered parse, a file this size still reports a problem within seconds).
+CASSETTE_LIMITS = Limits("cassette file", max_bytes=8_000_000)
 
 _NAME_LINE = re.compile(r"^([ \t]*)-[ \t]+name[ \t]*:", re.MULTILINE)
 
@@ -63,15 +67,16 @@ class CassetteError(ContractError):
 
 def is_cassette(path: Path) -> bool:
     """Whether ``path`` is a cassette file (``cassette: 1`` and ``interactions:`` at the top
-    level: the one test, :func:`foxcontract._files.is_cassette`)."""
+    level, or the writer's header; the one test: :func:`foxcontract._files.is_cassette`)."""
     return _files.is_cassette(path)
 
 
 def _fast(text: str) -> Any:
-    """A parse without line numbers; ``None`` when it fails, so the careful parse reports
+    """A parse without line numbers; ``None`` when it fails (or finds what the careful
+    parse must judge: an alias, a duplicate key, deep nesting), so the careful parse reports
     the problem with its line."""
     try:
-        return load_yaml12(text)
+        return load_yaml12(text, CASSETTE_LIMITS.max_depth)
     except Exception:  # any failure: the careful parse below reports it with its line
         return None
 
@@ -79,16 +84,11 @@ def _fast(text: str) -> Any:
 def load_cassette(path: str | Path) -> Cassette:
     """Read and check one cassette file; raises :class:`CassetteError` (``file:line``)."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise CassetteError.at(path, 1, "cassette file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CassetteError.at(path, 1, f"cannot read cassette file: {exc}") from None
+    text = read_text(path, CASSETTE_LIMITS, CassetteError)
     data = _fast(text)
     if data is not None and not _problems(data, None, path):
         return _build(path, data, _lines(text))
-    source = parse_source(path, text, CassetteError)
+    source = parse_source(path, text, CassetteError, CASSETTE_LIMITS)
     problems = _problems(source.data, source, path)
     if problems:
         raise CassetteError(problems)
@@ -104,8 +104,8 @@ def _lines(text: str) -> list[int]:
 def key_line(path: Path, key: str) -> int:
     """The line of a top-level ``key:`` of a file (1 when it cannot be found)."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        text = read_text(path, CASSETTE_LIMITS, CassetteError)
+    except CassetteError:
         return 1
     match = re.search(rf"^{re.escape(key)}[ \t]*:", text, re.MULTILINE)
     return text.count("\n", 0, match.start()) + 1 if match else 1

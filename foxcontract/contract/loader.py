@@ -24,13 +24,16 @@ from foxcontract.contract.model import (
     Rule,
     Settings,
 )
+from foxcontract.contract.schemas import embedded_problems, outside_reason, resolve_refs
 from foxcontract.contract.source import Source, read_source
 
 __all__ = [
     "FIELD_KEYWORDS",
+    "check_errors_file",
     "default_contract",
     "load_contract",
     "load_contracts",
+    "load_source",
     "shipped_contracts_dir",
 ]
 
@@ -73,31 +76,40 @@ def default_contract() -> Contract:
 
 def load_contract(path: str | Path) -> Contract:
     """Load and validate one endpoint contract file; raises :class:`ContractError`."""
-    path = Path(path)
-    source = read_source(path)
+    return load_source(read_source(Path(path)))
+
+
+def load_source(source: Source) -> Contract:
+    """:func:`load_contract` of a file already parsed (each file is parsed once)."""
+    path = source.path
     _raise_if(schema_problems(source))
     if source.data.get("kind") != "endpoint":
         raise ContractError.at(
             path, source.line(["kind"]), "this is an errors file, not an endpoint contract"
         )
+    source = resolve_refs(source)
     errors_source = _errors_source(source)
-    _raise_if(meaning_problems(source, errors_source.data))
+    _raise_if(meaning_problems(source, errors_source.data) + embedded_problems(source))
     provenances, problems = read_provenances(source, errors_source, FIELD_KEYWORDS)
     _raise_if(problems + _answers_problems(source, errors_source))
     return _build(source, errors_source, provenances)
 
 
+def check_errors_file(source: Source) -> Source:
+    """An errors file checked as a contract's errors are (its schema's ``$ref`` resolved);
+    raises :class:`ContractError`."""
+    _raise_if(schema_problems(source))
+    source = resolve_refs(source)
+    _raise_if(embedded_problems(source))
+    return source
+
+
 def load_contracts(paths: list[Path]) -> Iterator[Contract]:
     """Each endpoint contract among ``paths`` (errors files are read through them)."""
     for path in paths:
-        if _kind(path) == "endpoint":
-            yield load_contract(path)
-
-
-def _kind(path: Path) -> str | None:
-    data = read_source(path).data
-    kind = data.get("kind")
-    return kind if isinstance(kind, str) else None
+        source = read_source(path)
+        if source.data.get("kind") == "endpoint":
+            yield load_source(source)
 
 
 def _raise_if(problems: list[Problem]) -> None:
@@ -106,7 +118,13 @@ def _raise_if(problems: list[Problem]) -> None:
 
 
 def _errors_source(source: Source) -> Source:
-    target = source.path.parent / source.data["errors"]
+    name = source.data["errors"]
+    refused = outside_reason(source.path.parent, name, source.path.parent)
+    if refused is not None:
+        raise ContractError.at(
+            source.path, source.line(["errors"]), f"errors file {name!r} is not allowed: {refused}"
+        )
+    target = source.path.parent / name
     if not target.is_file():
         raise ContractError.at(
             source.path,
@@ -122,7 +140,7 @@ def _errors_source(source: Source) -> Source:
             f"{source.data['errors']!r} is not an errors file: its kind is "
             f"{errors.data.get('kind')!r}, not 'errors'",
         )
-    return errors
+    return check_errors_file(errors)
 
 
 def _condition(spec: Any) -> Condition:

@@ -3,6 +3,7 @@ refer to something, values that must be allowed, ids that must be unique."""
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 
@@ -10,6 +11,7 @@ import jsonschema
 
 from foxcontract.contract.errors import Problem, did_you_mean
 from foxcontract.contract.model import json_key
+from foxcontract.contract.schemas import regex_repeats, validator_of
 from foxcontract.contract.source import Source
 
 __all__ = ["meaning_problems"]
@@ -25,10 +27,118 @@ def _types(schema: dict[str, Any]) -> list[str]:
     return [t] if isinstance(t, str) else list(t)
 
 
+_BOUNDS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
+_SIZES = (("minLength", "maxLength"), ("minItems", "maxItems"))
+# the longest string or list foxcontract makes for a field (Hypothesis draws at most 8 KB)
+MAX_GENERATED = 1_000
+# the types of field whose values foxcontract generates (others need an enum or a const)
+_GENERATED = ("string", "integer", "number", "boolean")
+
+
+def _finite(value: float) -> bool:
+    try:
+        return math.isfinite(float(value))
+    except OverflowError:
+        return False
+
+
+def _range_problem(schema: dict[str, Any], types: list[str]) -> str | None:
+    """Why no number could satisfy the field's bounds (``None`` when one can)."""
+    lows = [(schema[k], k != "minimum") for k in ("minimum", "exclusiveMinimum") if k in schema]
+    highs = [(schema[k], k != "maximum") for k in ("maximum", "exclusiveMaximum") if k in schema]
+    low, high = max(lows, default=None), min(highs, default=None)
+    if low is None or high is None:
+        return None
+    (lo, lo_open), (hi, hi_open) = low, high
+    if types and "number" not in types and "integer" in types:
+        first = math.floor(lo) + 1 if lo_open else math.ceil(lo)
+        last = math.ceil(hi) - 1 if hi_open else math.floor(hi)
+        return None if first <= last else f"no integer lies between {lo} and {hi}"
+    if lo < hi or (lo == hi and not lo_open and not hi_open):
+        return None
+    return f"no number lies between {lo} and {hi}"
+
+
+def _feasibility(
+    src: Source, at: list[str | int], name: str, schema: dict[str, Any]
+) -> list[Problem]:
+    """A field whose schema no value satisfies, or that foxcontract cannot make values for."""
+    out: list[Problem] = []
+    types = _types(schema)
+    for key in _BOUNDS:
+        value = schema.get(key)
+        if isinstance(value, int | float) and not _finite(value):
+            shown = value if isinstance(value, float) else f"an integer of {len(str(value))} digits"
+            message = f"{key} of {name!r} must be a finite number up to 1e308, not {shown}"
+            out.append(Problem(src.path, src.line([*at, key]), message))
+    enum = schema.get("enum")
+    if isinstance(enum, list) and enum and all(v is None for v in enum):
+        message = f"foxcontract cannot make values for {name!r}: its enum holds only null"
+        out.append(Problem(src.path, src.line([*at, "enum"]), message))
+    if out:
+        return out
+    why = _range_problem(schema, types)
+    for low, high in _SIZES:
+        if low in schema and high in schema and schema[low] > schema[high]:
+            why = f"{low} {schema[low]} is above {high} {schema[high]}"
+    if why is not None:
+        message = f"no value of {name!r} can be valid: {why}"
+        return [Problem(src.path, src.line(at), message)]
+    if "enum" not in schema and "const" not in schema:
+        out += _size_problems(src, at, name, schema)
+    if out:
+        return out
+    rest = {k: v for k, v in schema.items() if k not in ("enum", "const", "default")}
+    check = validator_of(rest, formats=True)
+    values: list[tuple[str, int | None, Any]]
+    values = [("enum", i, v) for i, v in enumerate(schema.get("enum") or [])]
+    values += [(k, None, schema[k]) for k in ("const", "default") if k in schema]
+    for key, i, value in values:
+        # a value of the wrong type is reported on its own (below)
+        errors = [e for e in check.iter_errors(value) if key == "const" or e.validator != "type"]
+        if errors:
+            place = [*at, key] if i is None else [*at, key, i]
+            message = f"{key} value {value!r} of {name!r} breaks the field's own schema: "
+            out.append(Problem(src.path, src.line(place), message + errors[0].message))
+    made = any(t in _GENERATED for t in types)
+    if "enum" not in schema and "const" not in schema and types and not made:
+        message = (
+            f"foxcontract cannot make values for {name!r} of type {' or '.join(types)}: "
+            f"give it an enum or a const (values are made for {', '.join(_GENERATED)})"
+        )
+        out.append(Problem(src.path, src.line([*at, "type"]), message))
+    return out
+
+
+def _size_problems(
+    src: Source, at: list[str | int], name: str, schema: dict[str, Any]
+) -> list[Problem]:
+    """Sizes past what foxcontract can make values of (it makes every field's values)."""
+    out = []
+    for key in ("minLength", "minItems"):
+        value = schema.get(key)
+        if isinstance(value, int) and value > MAX_GENERATED:
+            message = (
+                f"{key} {value:,} of {name!r} is more than foxcontract can make values of "
+                f"(at most {MAX_GENERATED:,}); give the field an enum, or a smaller {key}"
+            )
+            out.append(Problem(src.path, src.line([*at, key]), message))
+    pattern = schema.get("pattern")
+    most = regex_repeats(pattern)[0] if isinstance(pattern, str) else 0
+    if most > MAX_GENERATED:
+        message = (
+            f"pattern of {name!r} repeats {most:,} times, more than foxcontract can make "
+            f"strings of (at most {MAX_GENERATED:,})"
+        )
+        out.append(Problem(src.path, src.line([*at, "pattern"]), message))
+    return out
+
+
 def _field_problems(src: Source, props: dict[str, Any], required: list[str]) -> list[Problem]:
     out: list[Problem] = []
     where = ["request", "body", "properties"]
     for name, schema in props.items():
+        out += _feasibility(src, [*where, name], name, schema)
         types, enum = _types(schema), schema.get("enum")
         for i, value in enumerate(enum or []):
             if not _type_ok(value, types):

@@ -12,6 +12,7 @@ import jsonschema
 from jsonschema.exceptions import ValidationError
 
 from foxcontract.contract.errors import Problem, did_you_mean
+from foxcontract.contract.schemas import validator_of
 from foxcontract.contract.source import Source
 
 __all__ = ["SCHEMA_RESOURCE", "metaschema", "schema_problems"]
@@ -29,9 +30,7 @@ def metaschema() -> dict[str, Any]:
 
 @cache
 def _validator() -> jsonschema.Draft202012Validator:
-    return jsonschema.Draft202012Validator(
-        metaschema(), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
-    )
+    return validator_of(metaschema(), formats=True)
 
 
 def _leaves(error: ValidationError) -> list[ValidationError]:

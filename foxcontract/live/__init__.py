@@ -4,16 +4,19 @@
   (a covering set of every allowed value, then model-dependent pairs), cut to the budget;
 - :class:`LiveClient`: httpx with the key kept out of every repr, bounded retries with
   capped backoff honouring ``Retry-After``;
-- :class:`Ledger`: the paid-create budget shared by every process of a run;
-- :class:`TaskTracker`: the task lifecycle checked answer by answer.
+- :class:`Ledger`: the paid-create budget shared by every process of a run, failing closed
+  (:class:`LedgerError`); :func:`charged_statuses`: the answers a paid request is charged for;
+- :class:`TaskTracker`: the task lifecycle checked answer by answer; :class:`TaskFollower`:
+  every task of a run followed at once to its end, against one deadline.
 """
 
-from foxcontract.live.budget import Ledger, LedgerState
+from foxcontract.live.budget import Ledger, LedgerError, LedgerState, charged_statuses
 from foxcontract.live.client import Answer, BudgetExhausted, LiveClient, LiveError
 from foxcontract.live.covering import Cover, Target, cover
 from foxcontract.live.key import KEY_ENV, ApiKey
 from foxcontract.live.lifecycle import TaskTracker
 from foxcontract.live.plan import PaidCreate, Plan, build_plan, format_plan
+from foxcontract.live.polling import PollSchedule, TaskFollower, TaskResult
 from foxcontract.live.probes import FreeProbe, free_probes
 from foxcontract.live.retry import RetryPolicy
 
@@ -25,15 +28,20 @@ __all__ = [
     "Cover",
     "FreeProbe",
     "Ledger",
+    "LedgerError",
     "LedgerState",
     "LiveClient",
     "LiveError",
     "PaidCreate",
     "Plan",
+    "PollSchedule",
     "RetryPolicy",
     "Target",
+    "TaskFollower",
+    "TaskResult",
     "TaskTracker",
     "build_plan",
+    "charged_statuses",
     "cover",
     "format_plan",
     "free_probes",

@@ -1,23 +1,44 @@
 """The covering set: the fewest valid bodies that send every allowed value of every field,
-then every pair of values of fields that share a per-model rule (a greedy covering array).
+then every pair of values of fields that share a per-model rule, then three-way
+combinations of fields the rules tie together (a greedy covering array, in that priority
+order); then, on the same bodies, the equivalence classes of the free-form fields
+(:mod:`foxcontract.live._classes`) and each default both left out and sent.
 
 Everything is derived from the contract: each field's domain comes from its schema (enum,
 boolean, a small integer range, ``null`` when nullable, else one representative value taken
-from the contract's examples or defaults), the pairs from the fields the ``rules:`` section
-ties together, and validity from :func:`foxcontract.check` (every body planned is allowed).
+from the contract's examples or defaults), the pairs and triples from the fields the
+``rules:`` section ties together, and validity from :func:`foxcontract.check` (every body
+planned is allowed). Pairs and triples count a field left out as its default.
+
+Triples, most important first: the fields of one rule that reads three (``model x
+resolution x duration``), then each pair of enumerated fields a rule ties together crossed
+with another enumerated field that is neither nullable nor named by a rule about presence
+(``model x resolution x aspect_ratio``).
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from foxcontract.contract.model import MISSING, Contract, Field, json_key
 from foxcontract.fieldcheck import describe_value
+from foxcontract.live._classes import ValueClass, value_classes
 from foxcontract.oracle import check
 
-__all__ = ["ABSENT", "Cover", "Target", "cover", "domain", "field_order", "representative"]
+__all__ = [
+    "ABSENT",
+    "Cover",
+    "Target",
+    "classes",
+    "cover",
+    "domain",
+    "field_order",
+    "representative",
+    "targets",
+]
 
 JSON = Any
 ABSENT: Any = MISSING
@@ -26,28 +47,52 @@ ABSENT: Any = MISSING
 _SMALL_RANGE = 12
 
 
+_WEIGHTS = (1_000_000, 1_000, 1)
+"""What a body gains by meeting a single value, a pair, a triple: each kind outweighs every
+target of the kinds after it."""
+
+
 @dataclass(frozen=True)
 class Target:
-    """Values a paid create should send together: one field (priority 0) or a pair (1)."""
+    """Values a paid create should send together: one field (priority 0), a pair (1) or a
+    triple (2). A value of :data:`ABSENT` is met by a body that leaves the field out.
+    ``defaults`` (pairs and triples) lets a field left out count as its default value: a
+    combination is about what the provider generates, whether a value was sent or implied
+    (a single value is sent explicitly, so every allowed value is sent at least once)."""
 
     assignments: tuple[tuple[str, JSON], ...]
+    defaults: tuple[tuple[str, JSON], ...] = ()
 
     @property
     def priority(self) -> int:
         return len(self.assignments) - 1
 
+    @property
+    def weight(self) -> int:
+        return _WEIGHTS[min(self.priority, len(_WEIGHTS) - 1)]
+
     def met_by(self, body: Mapping[str, JSON]) -> bool:
-        return all(
-            name in body and json_key(body[name]) == json_key(value)
-            for name, value in self.assignments
-        )
+        implied = dict(self.defaults)
+        for name, value in self.assignments:
+            if value is ABSENT:
+                if name in body:
+                    return False
+                continue
+            sent = body[name] if name in body else implied.get(name, ABSENT)
+            if sent is ABSENT or json_key(sent) != json_key(value):
+                return False
+        return True
 
     def describe(self) -> str:
         return " x ".join(f"{n}={_show(v)}" for n, v in self.assignments)
 
 
 def _show(value: JSON) -> str:
-    return value if isinstance(value, str) else describe_value(value)
+    if value is ABSENT:
+        return "(left out)"
+    if isinstance(value, str):
+        return value if len(value) <= 40 else f"{value[:24]!r}... ({len(value)} characters)"
+    return describe_value(value)
 
 
 @dataclass(frozen=True)
@@ -100,6 +145,17 @@ def domain(contract: Contract, f: Field) -> list[JSON]:
     return values
 
 
+def classes(contract: Contract, f: Field) -> list[ValueClass]:
+    """The equivalence classes of a free-form field (none for a field with a finite domain)."""
+    if f.enum is not None or "boolean" in f.types:
+        return []
+    if "integer" in f.types and "minimum" in f.schema and "maximum" in f.schema:
+        lo, hi = int(f.schema["minimum"]), int(f.schema["maximum"])
+        if hi - lo < _SMALL_RANGE:
+            return []
+    return value_classes(contract, f, representative(contract, f))
+
+
 def field_order(contract: Contract) -> list[str]:
     """Fields in contract order, moved so that a rule's ``when`` fields come before the
     field it constrains (a body is then judged as soon as a rule's fields are all set)."""
@@ -123,19 +179,58 @@ def field_order(contract: Contract) -> list[str]:
 
 
 def targets(contract: Contract) -> list[Target]:
-    """Every single value first, then every pair of values of fields sharing a rule."""
+    """Every single value first, then every pair of values of fields sharing a rule, then
+    the triples (see the module's doc), in priority order."""
     doms = {f.name: domain(contract, f) for f in contract.fields}
     singles = [Target(((n, v),)) for n in doms for v in doms[n]]
     order = field_order(contract)
-    pairs: list[tuple[str, str]] = []
+
+    def ordered(names: Iterable[str]) -> tuple[str, ...]:
+        return tuple(sorted({n for n in names if n in doms}, key=order.index))
+
+    pairs: list[tuple[str, ...]] = []
     for rule in contract.cross_rules:
-        names = sorted({n for n in rule.fields if n in doms}, key=order.index)
+        names = ordered(rule.fields)
         for i, a in enumerate(names):
             for b in names[i + 1 :]:
                 if (a, b) not in pairs:
                     pairs.append((a, b))
-    doubles = [Target(((a, va), (b, vb))) for a, b in pairs for va in doms[a] for vb in doms[b]]
-    return singles + doubles
+    triples: list[tuple[str, ...]] = []
+    for rule in sorted(contract.cross_rules, key=lambda r: -len(ordered(r.fields))):
+        names = ordered(rule.fields)
+        for i, a in enumerate(names):
+            for j, b in enumerate(names[i + 1 :], i + 1):
+                for c in names[j + 1 :]:
+                    if (a, b, c) not in triples:
+                        triples.append((a, b, c))
+    shapes = [f.name for f in contract.fields if _shape(contract, f)]
+    for rule in sorted(contract.cross_rules, key=lambda r: len(ordered(r.fields))):
+        tied = [n for n in ordered(rule.fields) if n in shapes]
+        for i, a in enumerate(tied):
+            for b in tied[i + 1 :]:
+                for c in shapes:
+                    t = ordered((a, b, c))
+                    if len(t) == 3 and t not in triples:
+                        triples.append(t)
+    defaults = {f.name: f.default for f in contract.fields if f.default is not MISSING}
+    out = singles
+    for group in (pairs, triples):
+        for names in group:
+            implied = tuple((n, defaults[n]) for n in names if n in defaults)
+            for values in itertools.product(*(doms[n] for n in names)):
+                out.append(Target(tuple(zip(names, values, strict=True)), implied))
+    return out
+
+
+def _shape(contract: Contract, f: Field) -> bool:
+    """An enumerated field every body has (a value, or its default): one a combination of
+    three may turn on. Not nullable, and no rule asks for it to be absent or present."""
+    if f.enum is None or f.nullable or (f.default is MISSING and not f.required):
+        return False
+    return not any(
+        r.field == f.name and r.then is not None and r.then.op in ("absent", "present")
+        for r in contract.cross_rules
+    )
 
 
 def _body(assigned: Mapping[str, JSON]) -> dict[str, JSON]:
@@ -165,6 +260,12 @@ def _complete(
     if not _valid_so_far(contract, assigned):
         return None
     required = {f.name for f in contract.fields if f.required}
+    naming: dict[str, list[tuple[Target, tuple[str, ...]]]] = {n: [] for n in order}
+    for t in open_targets:
+        names = tuple(n for n, _ in t.assignments)
+        for n in names:
+            if n in naming:
+                naming[n].append((t, names))
     for name in order:
         if name in assigned:
             continue
@@ -177,11 +278,9 @@ def _complete(
                 continue
             body = _body(trial)
             gain = sum(
-                1000 if t.priority == 0 else 1
-                for t in open_targets
-                if any(n == name for n, _ in t.assignments)
-                and all(n in trial for n, _ in t.assignments)
-                and t.met_by(body)
+                t.weight
+                for t, names in naming[name]
+                if all(n in trial for n in names) and t.met_by(body)
             )
             if best is None or gain > best[0]:
                 best, chosen = (gain, -rank), value
@@ -194,7 +293,7 @@ def _complete(
 
 
 def _weight(met: Iterable[Target]) -> int:
-    return sum(1000 if t.priority == 0 else 1 for t in met)
+    return sum(t.weight for t in met)
 
 
 def cover(contract: Contract, candidates: int = 6) -> Cover:
@@ -228,4 +327,76 @@ def cover(contract: Contract, candidates: int = 6) -> Cover:
         _, body, met = best
         open_targets = [t for t in open_targets if t not in met]
         bodies.append((body, met))
-    return Cover(tuple(bodies), tuple(infeasible))
+    return Cover(tuple(_carry_classes(contract, bodies)), tuple(_smallest(infeasible)))
+
+
+def _carry_classes(
+    contract: Contract, bodies: list[tuple[dict[str, JSON], tuple[Target, ...]]]
+) -> list[tuple[dict[str, JSON], tuple[Target, ...]]]:
+    """Give the free-form fields their equivalence classes, at no extra cost: the bodies
+    stay the ones planned, and a body keeps any value it is the first to send. A required
+    field cycles through its classes over the other bodies; an optional one carries each
+    class once, in the first bodies that do not already send it as a target. Each field
+    starts its cycle one class later than the field before, so classes of different fields
+    mostly travel apart. A body the oracle would refuse keeps its old value."""
+    out = [(dict(b), met) for b, met in bodies]
+    free = [(f, classes(contract, f)[1:]) for f in contract.fields]
+    free = [(f, found) for f, found in free if found]
+    for shift, (f, found) in enumerate(free):
+        turn = 0
+        for body, met in out:
+            if any(f.name in dict(t.assignments) for t in met):
+                continue
+            if not f.required and (turn >= len(found) or body.get(f.name, ABSENT) is None):
+                continue
+            cls = found[(turn + shift) % len(found)]
+            trial = {**body, f.name: cls.value}
+            trial = {g.name: trial[g.name] for g in contract.fields if g.name in trial}
+            if check(trial, contract):
+                continue
+            body.clear()
+            body.update(trial)
+            turn += 1
+    for f in contract.fields:
+        if not f.required and f.default is not MISSING:
+            _both_ways(contract, f, out)
+    return out
+
+
+def _both_ways(
+    contract: Contract, f: Field, bodies: list[tuple[dict[str, JSON], tuple[Target, ...]]]
+) -> None:
+    """Make a field with a default both left out and sent at its default, each as early as
+    possible: a body whose targets do not need the field sent (or left out) switches to the
+    way not yet seen. The oracle reads a field left out as its default, and pairs and
+    triples count a default as sent, so the switch changes what the provider parses, not
+    what is covered."""
+    seen: set[bool] = set()
+    for body, met in bodies:
+        sent = f.name in body
+        if sent and json_key(body[f.name]) != json_key(f.default):
+            continue
+        free = not any(
+            f.name in dict(t.assignments) and f.name not in dict(t.defaults) for t in met
+        )
+        if free and sent in seen and (not sent) not in seen:
+            trial = (
+                {k: v for k, v in body.items() if k != f.name}
+                if sent
+                else {**body, f.name: f.default}
+            )
+            trial = {g.name: trial[g.name] for g in contract.fields if g.name in trial}
+            if not check(trial, contract):
+                body.clear()
+                body.update(trial)
+                sent = not sent
+        seen.add(sent)
+        if len(seen) == 2:
+            return
+
+
+def _smallest(found: list[Target]) -> list[Target]:
+    """The targets not implied by a smaller one of ``found`` (a triple holding a pair the
+    rules forbid says nothing more)."""
+    sets = [frozenset((n, json_key(v)) for n, v in t.assignments) for t in found]
+    return [t for t, s in zip(found, sets, strict=True) if not any(o < s for o in sets)]

@@ -6,6 +6,10 @@ items, so no collector has to know about live mode; ``live_items(parent, path)``
 them. Items are named by rule and probe (``rule-lite-no-4k[2]``, ``auth-wrong-key``,
 ``paid-03``) so ``-k`` picks them, and a failure shows the probe's
 message alone: rule, request sent, expected and got.
+
+After the paid creates come their lifecycle items (``lifecycle[paid-03]``, marked
+``fox_paid`` too): a create only starts its task, which is then followed in the background
+with every other task of the run; the lifecycle item waits for its end and judges it.
 """
 
 from __future__ import annotations
@@ -25,22 +29,45 @@ __all__ = ["LiveItem", "add_live_items", "live_items"]
 
 
 class LiveItem(pytest.Item):
-    """One live probe. Free probes run before paid creates."""
+    """One live probe. Free probes run before paid creates, paid creates before the
+    lifecycle items that judge their tasks."""
 
-    def __init__(self, *, probe: FreeProbe | PaidCreate, line: int = 0, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *,
+        probe: FreeProbe | PaidCreate,
+        line: int = 0,
+        lifecycle: bool = False,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         self.probe = probe
+        self.lifecycle = lifecycle
         self._line = line
         self.add_marker(pytest.mark.fox_live)
         if isinstance(probe, PaidCreate):
             self.add_marker(pytest.mark.fox_paid)
 
     def runtest(self) -> None:
-        session = self.config.stash[LIVE].session(self.path.parent)
+        run = self.config.stash[LIVE]
+        session = run.session(self.path.parent)
         try:
-            session.run(self.probe)
+            if self.lifecycle and isinstance(self.probe, PaidCreate):
+                if not self._selected(lifecycle=False):
+                    pytest.skip(f"no task to follow: {self.probe.name} is not selected")
+                session.lifecycle(self.probe, alone=run.owner)
+            else:
+                session.run(self.probe, follow=self._selected(lifecycle=True))
         except LiveSkip as exc:
             pytest.skip(str(exc))
+
+    def _selected(self, *, lifecycle: bool) -> bool:
+        """Whether the other half of this paid create is selected: its lifecycle item (only
+        then is the task followed), or the create (else there is no task to judge)."""
+        return any(
+            isinstance(i, LiveItem) and i.lifecycle is lifecycle and i.probe is self.probe
+            for i in self.session.items
+        )
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> Any:
         if isinstance(excinfo.value, LiveFailure):
@@ -49,6 +76,8 @@ class LiveItem(pytest.Item):
 
     def reportinfo(self) -> tuple[Path, int, str]:
         kind = "paid create" if isinstance(self.probe, PaidCreate) else "free probe"
+        if self.lifecycle:
+            kind = "task lifecycle of"
         return self.path, self._line, f"live {kind} {self.name}"
 
 
@@ -72,6 +101,13 @@ def live_items(parent: pytest.Collector, path: Path) -> Iterator[LiveItem]:
         if isinstance(probe, FreeProbe) and probe.rule is not None:
             line = contract.rule(probe.rule).line - 1
         yield LiveItem.from_parent(parent, name=probe.name, probe=probe, line=line)
+    if plan.task_contract is None:
+        return
+    for create in plan.paid:
+        if create.contract == name:
+            yield LiveItem.from_parent(
+                parent, name=f"lifecycle[{create.name}]", probe=create, lifecycle=True
+            )
 
 
 def add_live_items(collector: pytest.Collector, report: pytest.CollectReport) -> None:

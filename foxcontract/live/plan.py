@@ -11,8 +11,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from foxcontract.contract.model import Contract
-from foxcontract.live.covering import Target, cover
+from foxcontract.contract.model import MISSING, Contract
+from foxcontract.live._classes import class_of
+from foxcontract.live.covering import Target, classes, cover
 from foxcontract.live.probes import (
     DEFAULT_MAX_FREE_PROBES,
     FreeProbe,
@@ -26,9 +27,15 @@ __all__ = ["PaidCreate", "Plan", "build_plan", "format_plan", "task_contract"]
 JSON = Any
 
 
+DEFAULT_LEFT_OUT = "default left out"
+DEFAULT_SENT = "default sent"
+
+
 @dataclass(frozen=True)
 class PaidCreate:
-    """One accepted request to make (and pay for), and the values it is the first to send."""
+    """One accepted request to make (and pay for), the values, pairs and triples it is the
+    first to send, and the class of value it carries in each free-form field (and whether
+    each field with a default is left out or sent at its default)."""
 
     name: str
     contract: str
@@ -36,11 +43,24 @@ class PaidCreate:
     path: str
     body: dict[str, JSON]
     covers: tuple[Target, ...]
+    carries: tuple[tuple[str, str], ...] = ()
 
-    def configuration(self, skip: Iterable[str] = ()) -> str:
-        hidden = set(skip)
-        shown = [f"{k}={_show(v)}" for k, v in self.body.items() if k not in hidden]
+    def configuration(self) -> str:
+        """The body in one line: a free-form field by its class (``prompt=<cjk>``)."""
+        named = dict(self.carries)
+        shown = [
+            f"{k}=<{named[k]}>"
+            if named.get(k, DEFAULT_SENT) not in (DEFAULT_SENT, DEFAULT_LEFT_OUT)
+            else f"{k}={_show(v)}"
+            for k, v in self.body.items()
+        ]
         return " ".join(shown)
+
+    def news(self) -> str:
+        """What this create is the first to send, counted: ``3 values, 2 pairs, 1 triple``."""
+        counts = [sum(1 for t in self.covers if t.priority == p) for p in (0, 1, 2)]
+        words = (("value", "values"), ("pair", "pairs"), ("triple", "triples"))
+        return ", ".join(f"{n} {w[n != 1]}" for n, w in zip(counts, words, strict=True) if n)
 
 
 def _show(value: JSON) -> str:
@@ -73,6 +93,23 @@ def task_contract(contracts: Iterable[Contract]) -> Contract | None:
     return next((c for c in contracts if c.lifecycle is not None), None)
 
 
+def carried(contract: Contract, body: dict[str, JSON]) -> tuple[tuple[str, str], ...]:
+    """(field, class) for each free-form field ``body`` sends a class of, and for each field
+    with a default: left out, or sent at its default."""
+    out: list[tuple[str, str]] = []
+    for f in contract.fields:
+        if f.default is not MISSING and not f.required:
+            if f.name not in body:
+                out.append((f.name, DEFAULT_LEFT_OUT))
+            elif body[f.name] == f.default and type(body[f.name]) is type(f.default):
+                out.append((f.name, DEFAULT_SENT))
+        elif f.name in body:
+            name = class_of(classes(contract, f), body[f.name])
+            if name is not None:
+                out.append((f.name, name))
+    return tuple(out)
+
+
 def build_plan(
     contracts: Iterable[Contract], budget: int, max_free: int = DEFAULT_MAX_FREE_PROBES
 ) -> Plan:
@@ -93,7 +130,13 @@ def build_plan(
                 bases.append(body)
                 planned.append(
                     PaidCreate(
-                        f"paid-{len(planned) + 1:02d}", c.name, c.method, c.url_path, body, met
+                        f"paid-{len(planned) + 1:02d}",
+                        c.name,
+                        c.method,
+                        c.url_path,
+                        body,
+                        met,
+                        carried(c, body),
                     )
                 )
         free += free_probes(c, bases)
@@ -133,15 +176,21 @@ def format_plan(plan: Plan, base_url: str | None = None, *, verbose: bool = Fals
     poll = f", each then polled on {plan.task_contract} (free)" if plan.task_contract else ""
     lines.append(f"  paid creates: {len(plan.paid)} of {plan.wanted} planned{poll}")
     for c in plan.paid:
-        lines.append(f"    {c.name} {c.contract}: {c.configuration(('prompt', 'image_url'))}")
-    singles = sum(1 for p in plan.paid for t in p.covers if t.priority == 0)
-    pairs = sum(1 for p in plan.paid for t in p.covers if t.priority == 1)
-    lines.append(f"  covered: {singles} field values, {pairs} model-dependent pairs")
+        lines.append(f"    {c.name} {c.contract}: {c.configuration()}")
+        lines.append(f"        new: {c.news() or 'nothing (the budget has room)'}")
+        if verbose:
+            lines += [f"          {t.describe()}" for t in c.covers if t.priority > 0]
+    kinds = [sum(1 for p in plan.paid for t in p.covers if t.priority == k) for k in (0, 1, 2)]
+    lines.append(
+        f"  covered: {kinds[0]} field values, {kinds[1]} model-dependent pairs, "
+        f"{kinds[2]} three-way combinations"
+    )
+    lines += _carried_lines(plan.paid)
     if plan.dropped:
         lines.append(
             f"  dropped by the budget: {len(plan.dropped)} paid create(s) "
             f"({', '.join(p.name for p in plan.dropped)}), leaving {len(plan.uncovered)} "
-            "value(s)/pair(s) unsent:"
+            "value(s)/pair(s)/triple(s) unsent:"
         )
         shown = [t.describe() for t in plan.uncovered]
         cut = shown if verbose else shown[:8]
@@ -149,8 +198,25 @@ def format_plan(plan: Plan, base_url: str | None = None, *, verbose: bool = Fals
         if len(cut) < len(shown):
             lines.append(f"    ... and {len(shown) - len(cut)} more (foxcontract plan --verbose)")
     if plan.infeasible:
+        pairs = sum(1 for t in plan.infeasible if t.priority == 1)
+        triples = sum(1 for t in plan.infeasible if t.priority == 2)
         lines.append(
             f"  not sendable (the rules forbid them; probed as free refusals): "
-            f"{len(plan.infeasible)} pair(s)"
+            f"{pairs} pair(s), {triples} triple(s)"
         )
+    return lines
+
+
+def _carried_lines(paid: Iterable[PaidCreate]) -> list[str]:
+    """Which class of value each free-form field carries, and in which create."""
+    by_field: dict[str, dict[str, list[str]]] = {}
+    for p in paid:
+        for name, cls in p.carries:
+            by_field.setdefault(name, {}).setdefault(cls, []).append(p.name.removeprefix("paid-"))
+    if not by_field:
+        return []
+    lines = ["  value classes carried (create numbers):"]
+    for name, found in by_field.items():
+        shown = ", ".join(f"{cls} ({' '.join(nums)})" for cls, nums in found.items())
+        lines.append(f"    {name}: {shown}")
     return lines

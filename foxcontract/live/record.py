@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -52,6 +53,7 @@ def make_recorder(run_dir: Path, key: ApiKey) -> Recorder:
     polls: dict[str, int] = {}
     secrets: list[SecretLike] = [key, WRONG_KEY]
     target = run_dir / f"recorded-{os.getpid()}.jsonl"
+    lock = threading.Lock()  # tasks are polled from threads of their own
 
     def record(
         contract: str, probe: FreeProbe | PaidCreate, path: str, body: Any, answer: Answer
@@ -67,7 +69,8 @@ def make_recorder(run_dir: Path, key: ApiKey) -> Recorder:
         )
         poll = None
         if not has_body and isinstance(probe, PaidCreate):
-            polls[probe.name] = poll = polls.get(probe.name, 0) + 1
+            with lock:
+                polls[probe.name] = poll = polls.get(probe.name, 0) + 1
         anonymous = free is not None and free.auth == "none"
         headers = {} if anonymous else {"authorization": "Bearer <redacted>"}
         if has_body:
@@ -84,8 +87,9 @@ def make_recorder(run_dir: Path, key: ApiKey) -> Recorder:
             "response_headers": _content_type(answer),
             "response_body": redact(answer.body, secrets),
         }
-        with target.open("a", encoding="utf-8") as handle:
-            handle.write(redact_text(json.dumps(data), secrets) + "\n")
+        line = redact_text(json.dumps(data), secrets) + "\n"
+        with lock, target.open("a", encoding="utf-8") as handle:
+            handle.write(line)
 
     return record
 

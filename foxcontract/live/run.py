@@ -2,8 +2,11 @@
 
 Set up in ``pytest_configure``: the key from ``FOXAPI_API_KEY`` (a usage error when it is
 missing, before anything is sent), the run directory shared with pytest-xdist workers (the
-controller makes it and hands it on in ``workerinput``), and the budget ledger in it. One
-:class:`LiveSession` per folder of contracts is made on first use.
+controller makes it and hands it on in ``workerinput``), and the budget ledger in it (the
+controller starts it, a usage error when it cannot; workers only join it). One
+:class:`LiveSession` per folder of contracts is made on first use. At the end, a worker
+waits for the tasks it follows to end (bounded by the run's deadline), so the lifecycle
+items of other workers get their answer.
 """
 
 from __future__ import annotations
@@ -19,11 +22,12 @@ import pytest
 
 from foxcontract.contract import Contract, ContractError, load_contracts
 from foxcontract.live._baseline import Baseline, BaselineError, load_baseline
-from foxcontract.live.budget import Ledger
+from foxcontract.live.budget import Ledger, LedgerError
 from foxcontract.live.client import LiveClient
 from foxcontract.live.drift import format_drift, read_outcomes
 from foxcontract.live.key import KEY_ENV, ApiKey
 from foxcontract.live.plan import format_plan
+from foxcontract.live.polling import PollSchedule, TaskResult, read_results
 from foxcontract.live.retry import RetryPolicy
 from foxcontract.live.session import LiveSession, Observer, Recorder
 from foxcontract.options import SETTINGS, Mode, RunSettings
@@ -51,13 +55,17 @@ class LiveRun:
     run_dir: Path
     owner: bool
     policy: RetryPolicy = field(default_factory=RetryPolicy)
+    schedule: PollSchedule = field(default_factory=PollSchedule)
     recorder_factory: Callable[[LiveRun], Recorder | None] | None = None
     observer: Observer | None = None
     baseline: Baseline | None = None
     _sessions: dict[Path, LiveSession] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.ledger = Ledger(self.run_dir, self.settings.budget)
+        budget = self.settings.budget
+        self.ledger = (
+            Ledger(self.run_dir, budget) if self.owner else Ledger.join(self.run_dir, budget)
+        )
         self._written: list[Path] | None = None
 
     def session(self, folder: Path) -> LiveSession:
@@ -74,7 +82,9 @@ class LiveRun:
                 policy,
                 max_answer_bytes=self.settings.max_answer_bytes,
             )
-            found = LiveSession(contracts, client, self.ledger, self.run_dir, self.settings.wait)
+            found = LiveSession(
+                contracts, client, self.ledger, self.run_dir, self.settings.wait, self.schedule
+            )
             found.observer = self.observer
             found.strict, found.baseline = self.settings.strict, self.baseline
             found.max_free_probes = self.settings.max_free_probes
@@ -89,6 +99,8 @@ class LiveRun:
             return self._written or []
         from foxcontract.live.record import write_recorded
 
+        for s in self._sessions.values():  # no poll is recorded while the files are written
+            s.stop_following(wait=False)
         self._written = []
         contracts = [c for s in self._sessions.values() for c in s.contracts]
         secrets = [self.key]
@@ -97,7 +109,7 @@ class LiveRun:
 
     def close(self) -> None:
         for s in self._sessions.values():
-            s.client.close()
+            s.close(wait=not self.owner)
         if self.owner:
             shutil.rmtree(self.run_dir, ignore_errors=True)
 
@@ -135,7 +147,10 @@ def configure(config: pytest.Config) -> None:
             baseline = load_baseline(config.invocation_params.dir / settings.baseline)
         except BaselineError as exc:
             raise pytest.UsageError(f"--fox-baseline: {exc}") from None
-    run = LiveRun(settings, key, run_dir, owner, observer=_tally(config), baseline=baseline)
+    try:
+        run = LiveRun(settings, key, run_dir, owner, observer=_tally(config), baseline=baseline)
+    except LedgerError as exc:
+        raise pytest.UsageError(str(exc)) from None
     if settings.mode is Mode.RECORD:
         run.recorder_factory = _recorder
     config.stash[LIVE] = run
@@ -220,18 +235,46 @@ def summary(config: pytest.Config) -> list[str]:
     run = config.stash.get(LIVE, None)
     if run is None or not run.owner:
         return []
-    s = run.ledger.state()
+    verbose = config.get_verbosity() > 0
+    lines = [_money(run.ledger)]
+    lines += _tasks(read_results(run.run_dir), run.settings.wait)
+    outcomes = read_outcomes(run.run_dir)
+    lines += format_drift(outcomes, verbose=verbose, baseline=run.baseline)
+    for path in run.write_recordings():
+        lines.append(f"recorded (redacted): {_shown(path, config)}")
+    return lines
+
+
+def _money(ledger: Ledger) -> str:
+    try:
+        s = ledger.state()
+    except LedgerError as exc:
+        return f"paid creates: unknown: {exc}"
     money = f"paid creates: {s.spent} of budget {s.budget} spent"
     if s.unexpected:
         money += f" ({s.unexpected} by requests the contract says must be refused)"
     if s.refused:
         money += f"; {s.refused} paid probe(s) not sent: budget exhausted"
-    verbose = config.get_verbosity() > 0
-    outcomes = read_outcomes(run.run_dir)
-    lines = [money, *format_drift(outcomes, verbose=verbose, baseline=run.baseline)]
-    for path in run.write_recordings():
-        lines.append(f"recorded (redacted): {_shown(path, config)}")
-    return lines
+    return money
+
+
+def _tasks(results: list[TaskResult], wait: float) -> list[str]:
+    """One line on the tasks followed: how many ended, how long the slowest took."""
+    followed = [r for r in results if r.not_followed is None]
+    if not followed:
+        return []
+    ended = [r for r in followed if r.terminal and r.kept and not r.problems]
+    broke = [r for r in followed if r.problems]
+    stuck = [r for r in followed if r.timed_out]
+    slowest = max(r.waited for r in followed)
+    line = f"tasks: {len(followed)} followed, {len(ended)} ended and stayed ended"
+    if broke:
+        line += f", {len(broke)} broke the contract"
+    line += f" (slowest {slowest:.1f}s; deadline --fox-wait {wait:g}s)"
+    if stuck:
+        shown = ", ".join(f"{r.create} {r.status!r} after {r.waited:.1f}s" for r in stuck)
+        line += f"; {len(stuck)} not in a terminal state at the deadline: {shown}"
+    return [line]
 
 
 def _shown(path: Path, config: pytest.Config) -> str:

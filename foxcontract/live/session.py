@@ -4,27 +4,36 @@ A :class:`LiveSession` holds what one process needs (client, ledger, contracts, 
 runs a probe on demand, raising :class:`LiveFailure` (an ``AssertionError``: a failure, not
 an error) that names the probe, the rule or check, what was sent, expected and got. Every
 outcome is appended to the run directory, for the drift report and for record mode.
+
+A paid create is charged unless refused as the contract lists (see
+:mod:`foxcontract.live.budget`); a ledger that cannot be trusted fails the create unsent. An
+accepted create's task is handed to the :class:`~foxcontract.live.lifecycle.TaskFollower`,
+and :meth:`LiveSession.lifecycle` judges how it ended, plus a fetch of it without a key and
+with a wrong key (free, refused).
 """
 
 from __future__ import annotations
 
 import json
-import time
+import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import httpx
 
 from foxcontract.contract.model import Contract, ErrorKind, Provenance
 from foxcontract.live._baseline import Baseline
-from foxcontract.live.budget import Ledger
+from foxcontract.live.budget import Ledger, LedgerError, charged_statuses
 from foxcontract.live.client import Answer, BudgetExhausted, LiveClient, LiveError
 from foxcontract.live.drift import Outcome, append_outcome, settle
 from foxcontract.live.lifecycle import TaskTracker
 from foxcontract.live.plan import PaidCreate, Plan, build_plan
+from foxcontract.live.polling import PollSchedule, TaskFollower, task_key
 from foxcontract.live.probes import DEFAULT_MAX_FREE_PROBES, FreeProbe
+from foxcontract.options import DEFAULT_WAIT
 from foxcontract.verdict import (
     NO_BODY,
     Fact,
@@ -62,7 +71,8 @@ class LiveSession:
     client: LiveClient
     ledger: Ledger
     run_dir: Path
-    wait: float = 0.0
+    wait: float = DEFAULT_WAIT
+    schedule: PollSchedule = field(default_factory=PollSchedule)
     recorder: Recorder | None = None
     observer: Observer | None = None
     strict: bool = False
@@ -72,6 +82,8 @@ class LiveSession:
 
     def __post_init__(self) -> None:
         self._plan: Plan | None = None
+        self._follower: TaskFollower | None = None
+        self._record_lock = threading.Lock()
         self._unanswered: list[str] = []
         self._by_name = {c.name: c for c in self.contracts}
 
@@ -84,25 +96,33 @@ class LiveSession:
     def contract(self, name: str) -> Contract:
         return self._by_name[name]
 
-    def run(self, probe: FreeProbe | PaidCreate) -> None:
+    def run(self, probe: FreeProbe | PaidCreate, *, follow: bool = True) -> None:
+        """Send ``probe`` and judge the answer; a paid create's task is then followed (in
+        the background, see :meth:`lifecycle`) when ``follow``."""
         if isinstance(probe, FreeProbe):
             self._free(probe)
         else:
-            self._paid(probe)
+            self._paid(probe, follow=follow)
 
     # --- free probes -------------------------------------------------------------------
     def _free(self, probe: FreeProbe) -> None:
         c = self.contract(probe.contract)
-        state = self.ledger.state()
-        if state.unexpected and state.exhausted:
+        try:
+            state = self.ledger.state()
+        except LedgerError:
+            state = None  # free probes go on; an accept among them is reported below
+        if state is not None and state.unexpected and state.exhausted:
             raise LiveSkip(
                 f"not sent: {self.ledger.describe()}; free probes stop too, since this "
                 "provider charges for requests the contract says it refuses"
             )
         answer = self._send(probe, c, probe.path, probe.body, paid=frozenset())
-        if str(answer.status) in c.paid:
-            self.ledger.charge_unexpected()
         problems: list[Problem | str] = []
+        if c.paid and str(answer.status) in charged_statuses(c):
+            try:
+                self.ledger.charge_unexpected()
+            except LedgerError as exc:
+                problems.append(f"budget: this answer may have cost a create, not counted: {exc}")
         if probe.kind in ("rule", "example") and c.has_body:
             verdict = judge(c, answer.status, answer.body, probe.body, answer.headers)
             if verdict.inconclusive:
@@ -120,64 +140,155 @@ class LiveSession:
         )  # fmt: skip
 
     # --- paid creates ------------------------------------------------------------------
-    def _paid(self, create: PaidCreate) -> None:
+    def _paid(self, create: PaidCreate, *, follow: bool) -> None:
         c = self.contract(create.contract)
+        tc = self.task_contract
+        key = task_key(c, create.name)
+        followed = False
         try:
-            answer = self._send(create, c, create.path, create.body, paid=c.paid)
-        except BudgetExhausted as exc:
-            raise LiveSkip(f"not sent: {exc}") from None
-        verdict = judge(c, answer.status, answer.body, create.body, answer.headers)
-        problems: list[Problem | str] = (
-            [f"status: {verdict.inconclusive}"] if verdict.inconclusive else []
-        )
-        problems += verdict.problems
-        tc = self.contract(self.plan.task_contract) if self.plan.task_contract else None
-        history = ""
-        if 200 <= answer.status < 300 and tc is not None and tc.lifecycle is not None:
-            tracker = TaskTracker(tc.lifecycle)
-            problems += [f"lifecycle: {p}" for p in tracker.observe(answer.body, "create")]
-            problems += self._poll(tc, tracker, create)
-            history = f"; task {tracker.history()}"
-        self._finish(
-            c,
-            create.name,
-            None,
-            "2xx: an allowed body is accepted",
-            answer,
-            problems,
-            sent=json.dumps(create.body),
-            extra=history,
-            body=create.body,
-        )
+            try:
+                answer = self._send(create, c, create.path, create.body, paid=charged_statuses(c))
+            except BudgetExhausted as exc:
+                raise LiveSkip(f"not sent: {exc}") from None
+            except LedgerError as exc:
+                raise LiveFailure(
+                    f"{c.name}::{create.name}: stopped by the budget ledger: {exc}"
+                ) from None
+            verdict = judge(c, answer.status, answer.body, create.body, answer.headers)
+            problems: list[Problem | str] = (
+                [f"status: {verdict.inconclusive}"] if verdict.inconclusive else []
+            )
+            problems += verdict.problems
+            extra = ""
+            if 200 <= answer.status < 300 and tc is not None and tc.lifecycle is not None:
+                tracker = TaskTracker(tc.lifecycle)
+                problems += [f"lifecycle: {p}" for p in tracker.observe(answer.body, "create")]
+                if follow and tracker.task_id is not None:
+                    path = _fill_single(tc.url_path, tracker.task_id)
+                    poll = partial(self._poll_once, tc, create, path)
+                    self.follower.follow(key, create.name, tracker, poll)
+                    followed = True
+                    extra = f"; task {tracker.task_id} followed by lifecycle[{create.name}]"
+            self._finish(
+                c,
+                create.name,
+                None,
+                "2xx: an allowed body is accepted",
+                answer,
+                problems,
+                sent=json.dumps(create.body),
+                extra=extra,
+                body=create.body,
+            )
+        except Exception as exc:  # whoever waits for the task hears why there is none
+            if not followed and tc is not None and tc.lifecycle is not None:
+                self.follower.not_followed(key, create.name, _first_line(str(exc)))
+            raise
+        if not followed and tc is not None and tc.lifecycle is not None:
+            accepted = 200 <= answer.status < 300
+            reason = (
+                "no task id in the create answer"
+                if accepted
+                else f"the create was answered {answer.summary()}"
+            )
+            if not follow:
+                reason = "its lifecycle item was not selected"
+            self.follower.not_followed(key, create.name, reason)
 
-    def _poll(self, tc: Contract, tracker: TaskTracker, create: PaidCreate) -> list[str]:
-        if tracker.task_id is None:
-            return []
-        path = _fill_single(tc.url_path, tracker.task_id)
-        deadline = time.monotonic() + self.wait
-        step = max(0.05, self.wait / 8)
-        problems: list[str] = []
-        for n in range(1, 61):
-            answer = self._send(create, tc, path, None, paid=frozenset(), method=tc.method)
-            where = f"poll {n}"
-            if self.recorder is not None:
+    @property
+    def task_contract(self) -> Contract | None:
+        name = self.plan.task_contract
+        return self.contract(name) if name else None
+
+    @property
+    def follower(self) -> TaskFollower:
+        """The follower of this process's tasks (made on first use)."""
+        if self._follower is None:
+            tc = self.task_contract
+            assert tc is not None
+            assert tc.lifecycle is not None
+            self._follower = TaskFollower(self.run_dir, tc, self.wait, self.schedule)
+        return self._follower
+
+    def _poll_once(self, tc: Contract, create: PaidCreate, path: str) -> Answer:
+        """One poll of ``create``'s task (called from the follower's threads)."""
+        answer = self.client.send(tc.method, path, auth="key")
+        if self.recorder is not None:
+            with self._record_lock:
                 self.recorder(tc.name, create, path, NO_BODY, answer)
-            if answer.status != 200:
-                problems.append(f"status: {where}: GET {path} answered {answer.summary()}")
-                break
-            problems += [
-                f"{p.check}: {where}: {p.message}"
-                for p in [
-                    *response_problems(tc, answer.status, answer.body),
-                    *header_problems(tc, answer.status, answer.headers or {}),
-                ]
-            ]
-            problems += [f"lifecycle: {p}" for p in tracker.observe(answer.body, where)]
-            left = deadline - time.monotonic()
-            if tracker.finished or left <= 0:
-                break
-            self.client.policy.sleep(min(left, step * 2 ** (n - 1), 5.0))
-        return problems
+        return answer
+
+    def lifecycle(self, create: PaidCreate, *, alone: bool = True) -> None:
+        """Judge the lifecycle of ``create``'s task, followed since its create (here, or in
+        another process of the run unless ``alone``): terminal by the deadline, and still so
+        once more; and refused to anyone without the key."""
+        c = self.contract(create.contract)
+        tc = self.task_contract
+        assert tc is not None
+        assert tc.lifecycle is not None
+        name = f"lifecycle[{create.name}]"
+        slack = 2 * self.client.policy.total + self.schedule.cap + 5.0
+        key = task_key(c, create.name)
+        if alone and not self.follower.knows(key):
+            raise LiveSkip(f"no task to follow: {create.name} has not run before this item")
+        result = self.follower.result(key, slack)
+        if result is None:
+            raise LiveFailure(
+                f"{c.name}::{name}: no word of the task of {create.name} within the run's "
+                f"deadline (--fox-wait {self.wait:g}) plus {slack:g}s: the process that "
+                "sent the create ended without reporting it"
+            )
+        if result.not_followed is not None:
+            raise LiveSkip(f"no task to follow: {create.name}: {result.not_followed}")
+        terminal = tc.lifecycle.terminal
+        expected = (
+            f"a terminal state ({', '.join(terminal)}) within --fox-wait {self.wait:g}s, "
+            "kept once more"
+        )
+        auth = self._task_auth(tc, result.task_id) if result.task_id is not None else []
+        problems = result.judged(terminal) + auth
+        outcome = Outcome(tc.name, name, None, expected, result.summary(), tuple(problems))
+        append_outcome(self.run_dir, outcome)
+        if problems:
+            lines = [f"{c.name}::{name}: the task's lifecycle disagrees with the contract"]
+            lines.append(f"  created by: {create.name} ({c.method} {c.url_path})")
+            lines.append(f"  expected:   {expected}")
+            lines.append(f"  got:        {result.summary(status=False)}")
+            lines += [f"  {p}" for p in problems]
+            raise LiveFailure(self.client.scrub("\n".join(lines)))
+
+    def _task_auth(self, tc: Contract, task_id: str) -> list[str]:
+        """The created task fetched without a key and with a wrong key (free): both must get
+        the contract's authentication answer, never the task."""
+        kinds = [tc.error_kinds[n] for n in tc.errors if n in tc.error_kinds]
+        kind = next((k for k in kinds if k.status == 401), None)
+        if kind is None or tc.auth != "bearer":
+            return []
+        path = _fill_single(tc.url_path, task_id)
+        out: list[str] = []
+        checks: tuple[tuple[Literal["none", "wrong"], str], ...] = (
+            ("none", "without a key"),
+            ("wrong", "with a wrong key"),
+        )
+        for auth, how in checks:
+            where = f"auth: {tc.method} {path} {how}"
+            try:
+                answer = self.client.send(tc.method, path, auth=auth)
+            except LiveError as exc:
+                out.append(f"{where}: no answer: {exc}")
+                continue
+            fact = Fact("error", kind.provenance, key=kind.name)
+            out += [f"{where}: {p}" for p in _kind_problems(kind, answer, fact)]
+        return out
+
+    def stop_following(self, *, wait: bool) -> None:
+        """Stop following tasks (``wait``: only once every task followed here has ended)."""
+        if self._follower is not None:
+            self._follower.close(wait=wait)
+
+    def close(self, *, wait: bool) -> None:
+        self.stop_following(wait=wait)
+        self.client.close()
 
     # --- plumbing ------------------------------------------------------------------------
     def _send(
@@ -317,6 +428,10 @@ def _sent(probe: FreeProbe) -> str:
     if probe.raw is not None:
         return f"{probe.raw.decode(errors='replace')!r} as {probe.content_type}{auth}"
     return ("" if probe.body is None else json.dumps(probe.body)) + auth
+
+
+def _first_line(text: str) -> str:
+    return text.split("\n", 1)[0]
 
 
 def _cut(text: str, limit: int = 300) -> str:

@@ -10,10 +10,10 @@ from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
-import jsonschema
 from hypothesis import strategies as st
 
 from foxcontract.contract.model import Contract, ErrorKind
+from foxcontract.contract.schemas import validator_of
 
 __all__ = ["error_responses", "from_schema", "responses"]
 
@@ -81,9 +81,7 @@ def _object(schema: Schema) -> st.SearchStrategy[Any]:
     def then(value: dict[str, Any]) -> st.SearchStrategy[Any]:
         narrowed: dict[str, Any] | None = {k: v for k, v in schema.items() if k != "allOf"}
         for branch in branches:
-            if narrowed is not None and jsonschema.Draft202012Validator(branch["if"]).is_valid(
-                value
-            ):
+            if narrowed is not None and validator_of(branch["if"]).is_valid(value):
                 narrowed = merge(narrowed, branch.get("then", {}))
         if narrowed is None:
             return st.nothing()
@@ -98,7 +96,11 @@ def _pinned(value: dict[str, Any], branches: list[Any]) -> dict[str, Any]:
     return {k: value[k] for k in read if k in value}
 
 
-def _build(schema: Schema) -> st.SearchStrategy[Any]:
+def _build(schema: Schema | bool) -> st.SearchStrategy[Any]:
+    if schema is False:  # the boolean schemas: false allows nothing, true anything
+        return st.nothing()
+    if schema is True:
+        schema = {}
     if "const" in schema:
         return st.just(schema["const"])
     if "enum" in schema:
@@ -128,7 +130,7 @@ def _build(schema: Schema) -> st.SearchStrategy[Any]:
 @cache
 def _checked(text: str) -> st.SearchStrategy[Any]:
     schema = json.loads(text)
-    return _build(schema).filter(jsonschema.Draft202012Validator(schema).is_valid)
+    return _build(schema).filter(validator_of(schema).is_valid)
 
 
 def from_schema(schema: Schema) -> st.SearchStrategy[Any]:

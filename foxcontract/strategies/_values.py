@@ -126,9 +126,12 @@ def _non_null_values(contract: Contract, f: Field) -> st.SearchStrategy[Any]:
     for t in f.types or ("string",):
         if t == "integer":
             low, high = _bounds(f)
-            options.append(
-                st.integers(-_INT_SPAN if low is None else low, _INT_SPAN if high is None else high)
-            )
+            # a span around 0, or beside the one bound given (a minimum above 2**31, say)
+            if low is None:
+                low = min(-_INT_SPAN, (0 if high is None else high) - _INT_SPAN)
+            if high is None:
+                high = max(_INT_SPAN, low + _INT_SPAN)
+            options.append(st.integers(low, high))
         elif t == "number":
             low, high = f.schema.get("minimum"), f.schema.get("maximum")
             options.append(

@@ -1,0 +1,148 @@
+"""Self-check of the docs-only fake, written from the docs like the fake itself: the faithful
+fake answers the documented cases as the docs say, and every fault changes at least one
+answer of a fixed battery of requests (a fault that changes nothing would count as a miss
+of the suite under test when it is a miss of the benchmark).
+
+    python benchmarks/docsfake/selfcheck.py
+
+Exit 0 when both hold; prints each problem otherwise. In-process, no socket.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from docsfake.docs import FAST, LITE, STANDARD
+from docsfake.faults import FAULTS, Fault
+from docsfake.server import DocsFake, Request
+
+KEY = "sk-selfcheck-key"
+BASE = {"model": STANDARD, "prompt": "The flowers sway", "image_url": "https://example.com/a.jpg"}
+
+
+def _bodies() -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = [dict(BASE)]
+    for model in (STANDARD, FAST, LITE):
+        for res in ("720p", "1080p", "4k", None):
+            for dur in (4, 6, 8, None):
+                for ar in ("16:9", "9:16", None):
+                    b = {**BASE, "model": model, "resolution": res, "duration": dur}
+                    b["aspect_ratio"] = ar
+                    out.append({k: v for k, v in b.items() if v is not None})
+    extra: list[dict[str, Any]] = [
+        {"prompt": "花朵在微风中摇曳"}, {"prompt": "bees 🐝"}, {"prompt": 'say "hi" \\ now'},
+        {"prompt": "two\nlines"}, {"prompt": "x" * 1500}, {"negative_prompt": "模糊, 水印"},
+        {"image_url": "https://example.com/a%20b.jpg"}, {"image_url": "https://example.com/a.jpg?v=1"},
+        {"generate_audio": False}, {"generate_audio": True}, {"seed": None}, {"auto_fix": None},
+        {"model": "veo-3.1-first-last-frame-to-video"}, {"model": "veo-3.1-reference-to-video"},
+        {"model": "veo-3.1-extend"}, {"model": "veo-3.1"}, {"model": "veo3.1-pro"},
+        {"resolution": "2160p"}, {"duration": 5}, {"duration": 7}, {"duration": "8"},
+        {"aspect_ratio": "1:1"}, {"safety_tolerance": 7}, {"safety_tolerance": 0},
+        {"model": LITE, "safety_tolerance": 6}, {"model": LITE, "safety_tolerance": 3},
+        {"model": FAST, "enhance_prompt": False}, {"model": FAST, "enhance_prompt": True},
+        {"model": FAST, "person_generation": "dont_allow"},
+        {"model": LITE, "person_generation": "allow_adult"}, {"model": "VEO"},
+    ]  # fmt: skip
+    out += [{**BASE, **e} for e in extra]
+    swaps = ("image_urls", "first_image_url", "reference_image_urls")
+    for name in swaps:
+        b = {k: v for k, v in BASE.items() if k != "image_url"}
+        out.append({**b, name: ["https://example.com/a.jpg"]})
+    out.append({k: v for k, v in BASE.items() if k != "image_url"})
+    return out
+
+
+def _post(body: Any, auth: str | None = KEY, ctype: str = "application/json",
+          raw: bytes | None = None) -> Request:  # fmt: skip
+    headers = {"content-type": ctype}
+    if auth is not None:
+        headers["authorization"] = f"Bearer {auth}"
+    data = raw if raw is not None else json.dumps(body).encode()
+    return Request("POST", "/v1/videos/generations", headers, data)
+
+
+def _get(task_id: str, auth: str | None = KEY) -> Request:
+    headers = {"authorization": f"Bearer {auth}"} if auth is not None else {}
+    return Request("GET", f"/v1/tasks/{task_id}", headers, b"")
+
+
+def battery(fault: Fault | None) -> list[str]:
+    """Every answer of the battery, as comparable text (task ids made stable)."""
+    fake = DocsFake(KEY, fault)
+    answers: list[str] = []
+
+    def note(reply: Any) -> None:
+        body = reply.raw.decode() if reply.raw is not None else json.dumps(reply.payload)
+        answers.append(f"{reply.status} {reply.headers.get('Content-Type')} {body}")
+
+    first_id = None
+    for body in _bodies():
+        reply = fake.handle(_post(body))
+        note(reply)
+        if reply.status < 300 and first_id is None:
+            first_id = reply.payload["id"]
+    note(fake.handle(_post(BASE, auth=None)))
+    note(fake.handle(_post(BASE, auth="sk-wrong")))
+    note(fake.handle(_post({"prompt": ""}, auth=None)))
+    note(fake.handle(_post(BASE, ctype="text/plain")))
+    note(fake.handle(_post(BASE, ctype="application/json; charset=utf-8")))
+    note(fake.handle(_post(BASE, ctype="application/x-www-form-urlencoded")))
+    note(fake.handle(_post(None, raw=b'{"model": ')))
+    note(fake.handle(_post(None, raw=json.dumps({**BASE, "prompt": "caf\u00e9"}).encode())))
+    note(fake.handle(_post(None, raw=b"[1, 2]")))
+    assert first_id is not None
+    for _ in range(5):
+        note(fake.handle(_get(first_id)))
+    for auth in (None, "sk-wrong"):
+        note(fake.handle(_get(first_id, auth)))
+        note(fake.handle(_get("task-unified-1-unknown0", auth)))
+    note(fake.handle(_get("task-unified-1-unknown0")))
+    stable = answers[:]
+    for i, a in enumerate(stable):
+        for tid in list(fake.tasks):
+            a = a.replace(tid, "task-#")
+        stable[i] = a
+    return stable
+
+
+def faithful_problems() -> list[str]:
+    fake = DocsFake(KEY)
+    out = []
+    expect = [
+        (_post(BASE), 200),
+        (_post({**BASE, "model": LITE, "resolution": "4k"}), 422),
+        (_post({**BASE, "model": LITE, "duration": 4}), 422),
+        (_post({**BASE, "model": LITE, "duration": 4, "resolution": "720p"}), 200),
+        (_post({**BASE, "model": LITE, "safety_tolerance": 2}), 422),
+        (_post({**BASE, "model": FAST, "enhance_prompt": True}), 422),
+        (_post({**BASE, "model": FAST, "safety_tolerance": 2}), 200),
+        (_post(BASE, auth=None), 401),
+        (_post(BASE, ctype="text/plain"), 400),
+        (_post(None, raw=b"{"), 400),
+        (_get("task-unified-1-unknown0"), 404),
+    ]
+    for req, status in expect:
+        got = fake.handle(req)
+        if got.status != status:
+            out.append(f"faithful: {req.method} {req.raw[:80]!r}: {got.status}, want {status}")
+    return out
+
+
+def main() -> int:
+    problems = faithful_problems()
+    base = battery(None)
+    for fault in FAULTS:
+        if battery(fault) == base:
+            problems.append(f"fault {fault.name}: changes no answer of the battery")
+    for p in problems:
+        print(p)
+    print(f"{len(FAULTS)} faults checked, {len(problems)} problem(s)")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
