@@ -38,6 +38,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "foxcontract.init_cmd",
         "put the contracts, a sample fox_api test and a CI step into your project",
     ),
+    "probe": (
+        "foxcontract.probe_cmd",
+        "send one live probe of a --fox-report file again, exactly as the run sent it",
+    ),
 }
 
 

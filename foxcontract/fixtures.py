@@ -33,10 +33,12 @@ did any of these fails the test at teardown with :class:`ClientMisbehaviourError
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Collection, Iterator
 from dataclasses import fields
 from typing import Any
 
+import httpx
 import pytest
 import respx
 
@@ -230,7 +232,7 @@ class FoxAPIMock:
     def _answer(self, request: Any) -> Any:
         __tracebackhide__ = True
         raised = len(self.raised)
-        response = self.fake.handle(from_httpx(request))
+        response = self.fake.handle(from_httpx(request, httpx.URL(self.base_url).path))
         if len(self.raised) > raised:
             raise self.raised[-1]
         return to_httpx(response, request)
@@ -331,7 +333,8 @@ def fox_api_session(
     mine, config = _options(request.node, MARKER, own)
     mock = FoxAPIMock(
         _fake(request, config),
-        mine.get("base_url", DEFAULT_BASE_URL),
+        # the marker's, else the one the code under test is configured with, else FoxAPI's
+        mine.get("base_url") or os.environ.get("FOXAPI_BASE_URL") or DEFAULT_BASE_URL,
         mine.get("strict", True),
         mine.get("check_client", False),
     )

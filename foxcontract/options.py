@@ -145,7 +145,11 @@ OPTIONS: tuple[Option, ...] = (
         metavar="SECONDS",
     ),
     Option(
-        "report", "also write the rule-coverage report as JSON to this file", None, metavar="FILE"
+        "report",
+        "also write the run's report as JSON to this file: run metadata, budget and spend, "
+        "rule coverage, every live probe and its request, drift (foxcontract/_report.schema.json)",
+        None,
+        metavar="FILE",
     ),
     Option(
         "contracts",
@@ -196,6 +200,22 @@ OPTIONS: tuple[Option, ...] = (
         _non_negative_int,
         metavar="N",
     ),
+    Option(
+        "summary",
+        "write the run's Markdown summary (verdict, money spent, drift, unreached rules, "
+        "coverage per model) to this file; it is also appended to $GITHUB_STEP_SUMMARY when "
+        "that is set",
+        None,
+        metavar="FILE",
+    ),
+    Option(
+        "require-coverage",
+        "fail the run (exit 1) when a rule of a collected contract was reached by no case "
+        "and no probe",
+        False,
+        _boolean,
+        switch=True,
+    ),
 )
 
 SETTINGS_FIELDS = {o.dest for o in OPTIONS}
@@ -216,6 +236,8 @@ class RunSettings:
     strict: bool = False
     baseline: str | None = None
     max_free_probes: int = 400
+    summary: str | None = None
+    require_coverage: bool = False
 
 
 SETTINGS = pytest.StashKey[RunSettings]()

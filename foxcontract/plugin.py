@@ -42,6 +42,9 @@ def pytest_configure(config: pytest.Config) -> None:
         live.configure(config)
     _registered.configure(config)
     collect.configure(config)
+    from foxcontract import _results
+
+    _results.configure(config)
 
 
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> None:

@@ -13,13 +13,11 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from foxcontract._consumer_coverage import CONSUMER, consumer_tally
-from foxcontract.options import SETTINGS
 
 if TYPE_CHECKING:
     from foxcontract.contract.model import Contract
@@ -161,7 +159,8 @@ def configure(config: pytest.Config) -> None:
 
 
 def finish(session: pytest.Session) -> None:
-    """On a worker, send the tally to the controller; elsewhere write ``--fox-report``."""
+    """On a worker, send the tally to the controller (whose ``--fox-report`` JSON holds it,
+    see :mod:`foxcontract._run_report`)."""
     config = session.config
     tally = tally_of(config)
     workeroutput = getattr(config, "workeroutput", None)
@@ -169,10 +168,6 @@ def finish(session: pytest.Session) -> None:
         workeroutput[_WORKER_KEY] = json.dumps(tally.to_json())
         if CONSUMER in config.stash:
             workeroutput[_CONSUMER_KEY] = json.dumps(config.stash[CONSUMER].to_json())
-        return
-    target = config.stash[SETTINGS].report if SETTINGS in config.stash else None
-    if target:
-        Path(target).write_text(json.dumps(tally.to_json(), indent=2) + "\n", encoding="utf-8")
 
 
 def _provider(c: RuleCount) -> str:

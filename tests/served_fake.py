@@ -6,15 +6,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 
-import foxcontract.live.hooks  # noqa: F401
 from foxcontract.fake import FakeAPI, FakeConfig, FakeServer
 from foxcontract.fake.wire import FakeRequest, FakeResponse
-
-# ``foxcontract.live.hooks`` (and the run module with the LIVE stash key) is imported here, in
-# the test process, so every in-process pytester run shares one copy: a module first imported
-# inside such a run is dropped from sys.modules after it, while the package keeps pointing at
-# the old copy, and a conftest's ``from foxcontract.live.run import LIVE`` would then get
-# another key than the plugin's.
 
 
 class Created201(FakeAPI):

@@ -160,3 +160,36 @@ def test_other_hosts_are_blocked_and_strict_false_answers_like_the_provider(
     result.stdout.fnmatch_lines(
         ["@pytest.mark.fox_api: unknown option 'credit' (did you mean 'credits'?)"]
     )
+
+
+def test_fox_api_answers_at_the_base_url_the_code_is_configured_with(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a gateway with a path prefix, set the way the code under test reads it
+    monkeypatch.setenv("FOXAPI_BASE_URL", "https://gateway.example.com/foxapi/")
+    pytester.makepyfile(
+        """
+        import os
+
+        import httpx
+        import pytest
+
+        BODY = {"model": "veo-3.1-lite-image-to-video", "prompt": "a fox",
+                "image_url": "https://example.com/fox.jpg"}
+
+        def test_create_then_poll(fox_api):
+            base = os.environ["FOXAPI_BASE_URL"].rstrip("/")
+            auth = {"Authorization": "Bearer " + fox_api.key}
+            task = httpx.post(base + "/v1/videos/generations", json=BODY, headers=auth).json()
+            polled = httpx.get(base + "/v1/tasks/" + task["id"], headers=auth)
+            assert polled.status_code == 200
+            assert fox_api.base_url == "https://gateway.example.com/foxapi"
+            assert [c.request.path for c in fox_api.calls] == [
+                "/v1/videos/generations", "/v1/tasks/" + task["id"]]
+
+        @pytest.mark.fox_api(base_url="https://other.example")
+        def test_the_marker_wins(fox_api):
+            assert fox_api.base_url == "https://other.example"
+        """
+    )
+    pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=2)

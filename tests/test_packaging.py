@@ -71,6 +71,7 @@ def test_the_installed_wheel_carries_the_contracts_and_its_data() -> None:
         shipped = (package / "_shipped" / name).read_bytes()
         assert shipped == (ROOT / "contracts" / name).read_bytes(), name
     assert (package / "contract" / "contract.schema.json").is_file()
+    assert (package / "_report.schema.json").is_file()
     assert (package / "py.typed").is_file()
 
 

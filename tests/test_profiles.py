@@ -39,11 +39,13 @@ def pytest_unconfigure(config):
 
 
 def _requests(pytester: pytest.Pytester, *args: str, fresh: bool = True) -> dict[str, object]:
-    """The JSON report of a run, by default in a fresh process as a rerun from the shell."""
+    """The rule coverage of the JSON report of a run, by default in a fresh process as a rerun
+    from the shell."""
     run = pytester.runpytest_subprocess if fresh else pytester.runpytest
     run("--fox-report", "out.json", *args).assert_outcomes(passed=20)
     data: dict[str, object] = json.loads(pytester.path.joinpath("out.json").read_text())
-    return data
+    coverage: dict[str, object] = data["coverage"]  # type: ignore[assignment]
+    return coverage
 
 
 def test_a_failure_prints_its_seed_and_reproduces_from_it(

@@ -50,12 +50,12 @@ def test_the_json_report(pytester: pytest.Pytester) -> None:
     write_mini(pytester)
     pytester.runpytest("--fox-report", "coverage.json").assert_outcomes(passed=20)
     data = json.loads(pytester.path.joinpath("coverage.json").read_text())
-    rule = data["mini"]["rules"]["small-size-1"]
+    rule = data["coverage"]["mini"]["rules"]["small-size-1"]
     assert rule["line"] == "mini.yaml:23"
     assert rule["accepted"] > 0
     assert rule["violated"] > 0
     assert rule["provider"] == {"422": 1}
-    assert data["mini"]["requests"] >= 100
+    assert data["coverage"]["mini"]["requests"] >= 100
 
 
 def test_provider_answers_recorded_by_other_modes(pytester: pytest.Pytester) -> None:
@@ -89,7 +89,7 @@ def test_the_report_adds_up_xdist_workers(pytester: pytest.Pytester) -> None:
         ]
     )
     data = json.loads(pytester.path.joinpath("coverage.json").read_text())
-    assert data["mini"]["rules"]["small-size-1"]["provider"] == {"422": 1}
+    assert data["coverage"]["mini"]["rules"]["small-size-1"]["provider"] == {"422": 1}
 
 
 def test_a_failing_case_explains_itself(pytester: pytest.Pytester) -> None:

@@ -15,11 +15,16 @@ from foxcontract.options import DEFAULT_BASE_URL
 __all__ = ["DEFAULT_BASE_URL", "from_httpx", "mount", "to_httpx"]
 
 
-def from_httpx(request: httpx.Request) -> FakeRequest:
+def from_httpx(request: httpx.Request, prefix: str = "") -> FakeRequest:
+    """The fake's view of an httpx request; ``prefix`` is the base URL's own path (a gateway's
+    ``/foxapi``), taken off so the fake sees the contract's paths."""
     query = f"?{request.url.query.decode()}" if request.url.query else ""
+    path, prefix = request.url.path, prefix.rstrip("/")
+    if prefix and (path == prefix or path.startswith(prefix + "/")):
+        path = path[len(prefix) :] or "/"
     return FakeRequest(
         method=request.method,
-        path=request.url.path + query,
+        path=path + query,
         headers={k.lower(): v for k, v in request.headers.items()},
         body=request.read(),
     )
@@ -50,8 +55,10 @@ def _read_timeout(request: httpx.Request) -> float | None:
 def mount(fake: FakeAPI, router: respx.Router, base_url: str = DEFAULT_BASE_URL) -> respx.Route:
     """Route every request under ``base_url`` to ``fake``; returns the respx route."""
 
+    prefix = httpx.URL(base_url).path
+
     def answer(request: httpx.Request) -> httpx.Response:
-        return to_httpx(fake.handle(from_httpx(request)), request)
+        return to_httpx(fake.handle(from_httpx(request, prefix)), request)
 
     route: respx.Route = router.route(url__startswith=base_url.rstrip("/") + "/").mock(
         side_effect=answer

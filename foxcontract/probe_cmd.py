@@ -1,0 +1,182 @@
+"""``foxcontract probe REPORT ITEM``: send one live probe of a ``--fox-report`` file again,
+exactly as the run sent it, and say whether the provider still disagrees with the contract.
+
+``ITEM`` is the probe's node id as the report lists it, ``CONTRACT::PROBE``
+(``videos-generations::rule-lite-no-4k[1]``), or the probe's name when only one contract has
+it. The request goes to the report's base URL (or ``--base-url``) with the key from
+``FOXAPI_API_KEY`` when the run sent it with the key; it is retried as a live run retries.
+A free probe is sent freely (if the provider accepts it after all, that create is counted,
+as in the run); a paid create only with ``--budget 1`` or more, through the budget ledger.
+
+Exit 0: the answer agrees with the contract now; 1: it still disagrees (reproduced), or no
+answer came; 2: bad input (no such report or item, a paid create without ``--budget``, no key).
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import json
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from foxcontract._probe_record import SentRequest
+from foxcontract._run_report import FORMAT, VERSION
+from foxcontract.cmdline import UsageError
+
+__all__ = ["add_arguments", "find_probe", "read_report", "run"]
+
+SHOWN = 2000
+"""How much of the answer's body is printed."""
+
+
+def _budget(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, not {value}")
+    return value
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("report", metavar="REPORT", help="the JSON file of a --fox-report run")
+    parser.add_argument(
+        "item", metavar="ITEM", help="the probe: its node id, CONTRACT::PROBE, or PROBE"
+    )
+    parser.add_argument(
+        "--budget",
+        type=_budget,
+        default=0,
+        metavar="N",
+        help="the most paid creates this may make (default 0: a paid create is refused)",
+    )
+    parser.add_argument(
+        "--base-url", default=None, metavar="URL", help="send it here (default: the report's)"
+    )
+
+
+def read_report(path: str | Path) -> dict[str, Any]:
+    """The report at ``path``; a missing, unreadable or foreign file is a usage error."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise UsageError(f"{path}: no such file (write one with pytest --fox-report)") from None
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise UsageError(f"{path}: not a readable JSON report: {exc}") from None
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise UsageError(f'{path}: not a foxcontract report (no "format": "{FORMAT}")')
+    if data.get("version") != VERSION:
+        raise UsageError(
+            f"{path}: report version {data.get('version')!r}; this foxcontract reads "
+            f"version {VERSION}"
+        )
+    return data
+
+
+def find_probe(report: dict[str, Any], item: str, where: str) -> dict[str, Any]:
+    """The probe ``item`` names in ``report``; none or several is a usage error."""
+    probes: list[dict[str, Any]] = list(report.get("probes", []))
+    for test in (
+        lambda p: p["nodeid"] == item,
+        lambda p: f"{p['contract']}::{p['probe']}" == item,
+        lambda p: p["probe"] == item,
+    ):
+        found = [p for p in probes if test(p)]
+        if len(found) == 1:
+            return found[0]
+        if len(found) > 1:
+            both = ", ".join(f"{p['contract']}::{p['probe']}" for p in found)
+            raise UsageError(f"{item!r} names {len(found)} probes in {where}: {both}")
+    if not probes:
+        raise UsageError(f"{where} holds no live probe (it is the report of a replay run)")
+    names = [f"{p['contract']}::{p['probe']}" for p in probes]
+    close = difflib.get_close_matches(item, names, n=3, cutoff=0.5)
+    hint = f"; did you mean {' or '.join(close)}?" if close else ""
+    raise UsageError(f"no probe {item!r} in {where} ({len(probes)} probes){hint}")
+
+
+def _problems(probe: dict[str, Any], status: int, body: Any) -> list[str]:
+    """How the answer disagrees with what the report says the contract expects."""
+    expect = probe["expect"]
+    paid = set(expect.get("paid", ()))
+    if probe["paid"]:
+        ok = str(status) in paid
+        return [] if ok else [f"status: an allowed body got {status}, not {'/'.join(sorted(paid))}"]
+    if status != expect["status"]:
+        return [f"status: expected {expect['status']} {expect['name']}, got {status}"]
+    err = body.get("error") if isinstance(body, dict) else None
+    if not isinstance(err, dict):
+        return [f"error: a {status} without an error object"]
+    out = []
+    for key in ("type", "code"):
+        if expect.get(key) is not None and err.get(key) != expect[key]:
+            out.append(f"error: expected {key} {expect[key]!r}, got {err.get(key)!r}")
+    return out
+
+
+def run(args: argparse.Namespace) -> int:
+    from foxcontract.live.budget import Ledger
+    from foxcontract.live.client import BudgetExhausted, LiveClient, LiveError
+    from foxcontract.live.key import KEY_ENV, ApiKey
+
+    report = read_report(args.report)
+    probe = find_probe(report, args.item, args.report)
+    if probe.get("request") is None:
+        raise UsageError(
+            f"{probe['contract']}::{probe['probe']} sends no request of its own "
+            f"(a {probe['kind']} item): send its create again"
+        )
+    request = SentRequest.from_json(probe["request"])
+    name = f"{probe['contract']}::{probe['probe']}"
+    if probe["paid"] and args.budget < 1:
+        raise UsageError(
+            f"{name} is a paid create: it costs money if accepted; add --budget 1 to send it"
+        )
+    key = ApiKey.from_env()
+    if request.auth == "key" and key is None:
+        raise UsageError(f"{name} was sent with the API key: set {KEY_ENV} (nothing was sent)")
+    base_url = (args.base_url or request.base_url).rstrip("/")
+    print(f"sending {name} again to {base_url}")
+    print(f"  {request.curl()}" if args.base_url is None else f"  {request.method} {request.path}")
+    paid = frozenset(probe["expect"].get("paid", ()))
+    with tempfile.TemporaryDirectory(prefix="foxcontract-probe-") as folder:
+        ledger = Ledger(folder, args.budget)
+        client = LiveClient(base_url, key)
+        try:
+            answer = client.send(
+                request.method,
+                request.path,
+                content=request.content(),
+                content_type=request.headers.get("Content-Type", "application/json"),
+                auth=request.auth,
+                paid=paid if probe["paid"] else frozenset(),
+                spender=ledger if probe["paid"] else None,
+            )
+        except BudgetExhausted as exc:  # pragma: no cover - the budget is checked above
+            raise UsageError(str(exc)) from None
+        except LiveError as exc:
+            print(f"no answer: {exc}")
+            return 1
+        finally:
+            client.close()
+        if not probe["paid"] and str(answer.status) in paid:
+            ledger.charge_unexpected()
+            print("the provider accepted it: it cost a paid create")
+        spent = ledger.state().spent
+    text = answer.text if len(answer.text) <= SHOWN else answer.text[:SHOWN] + "..."
+    print(f"  expected: {probe.get('expected') or '-'}")
+    print(f"  in the run: {probe.get('actual') or 'not sent'}")
+    print(f"  now:      {answer.summary()} {text}")
+    if probe["paid"] or spent:
+        print(f"  paid creates spent: {spent} of budget {args.budget}")
+    problems = _problems(probe, answer.status, answer.body)
+    if problems:
+        print(f"reproduced: {name}: the provider still disagrees with the contract")
+        for p in problems:
+            print(f"  {p}")
+        return 1
+    print(f"not reproduced: {name}: the answer agrees with the contract now")
+    return 0
