@@ -252,7 +252,11 @@ def _profile(config: pytest.Config) -> str:
 def _seed(config: pytest.Config) -> int | None:
     from foxcontract import profiles
 
-    return config.stash.get(profiles.SEED, None)
+    seed = config.stash.get(profiles.SEED, None)
+    if seed is None and config.getoption("hypothesis_seed", None) is not None:
+        # a derandomized profile (CI) never drew on the seed, but the run was given one
+        seed = profiles.run_seed(config)
+    return seed
 
 
 def _wanted(config: pytest.Config) -> bool:

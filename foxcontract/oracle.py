@@ -111,6 +111,8 @@ class _Checker:
             what = "must not be sent"
         elif rule.then.op == "present":
             what = "must be sent"
+        elif value is MISSING:  # neither sent nor defaulted
+            what = f"must be sent (as {rule.then.describe()[3:]})"
         else:
             shown = describe_value(value) + ("" if present else " (the default)")
             what = f"{shown} is not allowed (it must be {rule.then.describe()[3:]})"
@@ -119,10 +121,12 @@ class _Checker:
         return Violation(rule.id, rule.field, f"{rule.field}: {what}{when} (rule {rule.id}{doc})")
 
     def _defaulted(self, body: dict[str, Any], name: str, condition: Condition) -> str:
-        """`` (the default)`` when a ``when`` condition held on a default, not a sent value."""
-        if condition.op in ("absent", "present") or self._state(body, name)[0]:
+        """`` (the default)`` when a ``when`` condition held on a default, not a sent value,
+        and `` (not sent)`` when it held on a field neither sent nor defaulted (``not_in``)."""
+        present, value = self._state(body, name)
+        if condition.op in ("absent", "present") or present:
             return ""
-        return " (the default)"
+        return " (not sent)" if value is MISSING else " (the default)"
 
 
 def _compile_condition(condition: Condition) -> Callable[[bool, Any], bool]:

@@ -37,7 +37,7 @@ def test_a_fault_is_killed_naming_the_check(bench: ModuleType, tmp_path: Path) -
     mutant = next(m for m in bench.MUTANTS if m.name == "lifecycle-goes-back")
     result = bench.run(mutant, Path(bench.shipped_contracts_dir()), tmp_path)
     assert result.killed
-    assert result.failures[0] == "paid-01"
+    assert result.failures[0] == "lifecycle[paid-01]"
     assert result.detail.startswith("lifecycle: poll ")
     assert "went from 'processing' to 'pending'" in result.detail
     assert result.paid <= bench.BUDGET
