@@ -179,18 +179,17 @@ def test_k_selects_probes_by_rule(project: pytest.Pytester, fake: FakeAPI) -> No
     assert fake.paid == 0
 
 
-def test_unexpected_accepts_stop_paid_work(project: pytest.Pytester, fake: FakeAPI) -> None:
+def test_unexpected_accepts_stop_charged_work(project: pytest.Pytester, fake: FakeAPI) -> None:
     c = "videos-generations"
     rules = frozenset({"model.enum", "duration.enum", "resolution.enum"})
     fake.configure(mutations=Mutations(accept_rules=rules))
     result = live(project, fake, "--fox-budget", "2", "-k", f"{c} and (enum or paid)")
     result.stdout.fnmatch_lines(
         [
-            "paid creates: * of budget 2 spent (* by requests the contract says must be refused)"
-            "; * paid probe(s) not sent: budget exhausted",
+            "paid creates: 3 of budget 2 spent (1 by requests the contract says must be refused)",
         ]
     )
-    assert fake.paid <= 3  # the budget plus, at most, the accept that exhausted it
+    assert fake.paid == 3  # the budget's creates, then the one accept that went past it
 
 
 def test_workers_share_the_budget_and_follow_tasks_for_each_other(
@@ -233,3 +232,33 @@ def test_free_probes_only_by_marker(project: pytest.Pytester, fake: FakeAPI) -> 
     assert result.parseoutcomes().get("failed", 0) == 0
     assert fake.paid == 0
     assert {c.request.method for c in fake.calls} == {"GET", "POST"}
+
+
+def test_paid_creates_go_first_and_accepted_refusals_only_skip_what_follows(
+    project: pytest.Pytester, fake: FakeAPI
+) -> None:
+    """A provider accepting refusals the contract lists is charged for them, but only after
+    every planned create within the budget was sent; the probes after that say why not."""
+    fake.configure(mutations=Mutations(accept_rules=frozenset({"model.enum", "duration.enum"})))
+    result = live(project, fake, "--fox-budget", "4", "-k", "videos-generations", "-v", "-rs")
+    post = "/v1/videos/generations"
+    creates = [c for c in fake.calls if c.request.path == post and c.response.status == 200]
+    planned = [c for c in creates if not c.violations]
+    accepted = [c for c in creates if c.violations]
+    assert len(planned) == 4  # every planned create within the budget
+    assert len(accepted) == 1  # the first accepted refusal; the probes after it are not sent
+    assert planned[-1].at < accepted[0].at
+    assert fake.paid == 5
+    result.stdout.fnmatch_lines(
+        [f"*videos-generations.yaml::paid-0{i} PASSED*" for i in range(1, 5)], consecutive=False
+    )
+    result.stdout.fnmatch_lines(
+        [
+            "*= foxcontract live: drift report =*",
+            "paid creates: 5 of budget 4 spent (1 by requests the contract says must be refused)",
+            "SKIPPED [[]*] *: not sent: budget exhausted: "
+            "5 of 4 paid creates spent, 1 by unexpected accepts; free probes stop too, since "
+            "this provider charges for requests the contract says it refuses",
+        ]
+    )
+    assert "paid probe(s) not sent" not in result.stdout.str()

@@ -7,9 +7,18 @@ them. Items are named by rule and probe (``rule-lite-no-4k[2]``, ``auth-wrong-ke
 ``paid-03``) so ``-k`` picks them, and a failure shows the probe's
 message alone: rule, request sent, expected and got.
 
-After the paid creates come their lifecycle items (``lifecycle[paid-03]``, marked
-``fox_paid`` too): a create only starts its task, which is then followed in the background
-with every other task of the run; the lifecycle item waits for its end and judges it.
+Order within a file: the paid creates first, then the free probes, then the lifecycle items
+(``lifecycle[paid-03]``, marked ``fox_paid`` too). The budget buys the planned coverage
+first: a provider that accepts requests the contract says it refuses is charged for each
+(see :mod:`foxcontract.live.budget`), and were those free probes sent first they could use
+the budget up before any planned create. A create only starts its task, which is then
+followed in the background with every other task of the run while the free probes run; the
+lifecycle item waits for its end and judges it (its polls are free).
+
+Under pytest-xdist the order holds per worker: ``--dist load`` hands items out in this
+order, so the creates are sent first but a worker may send a file's first free probes while
+another sends its last creates (the ledger still never overspends); ``--dist loadfile`` and
+``--dist loadscope`` keep a contract file on one worker, in this order.
 """
 
 from __future__ import annotations
@@ -29,8 +38,8 @@ __all__ = ["LiveItem", "add_live_items", "live_items"]
 
 
 class LiveItem(pytest.Item):
-    """One live probe. Free probes run before paid creates, paid creates before the
-    lifecycle items that judge their tasks."""
+    """One live probe. Paid creates run before free probes, free probes before the
+    lifecycle items that judge the creates' tasks."""
 
     def __init__(
         self,
@@ -93,7 +102,7 @@ def live_items(parent: pytest.Collector, path: Path) -> Iterator[LiveItem]:
         return
     contract = session.contract(name)
     plan = session.plan
-    probes: list[FreeProbe | PaidCreate] = [*plan.free, *plan.paid]
+    probes: list[FreeProbe | PaidCreate] = [*plan.paid, *plan.free]
     for probe in probes:
         if probe.contract != name:
             continue
