@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 
+import pytest
+
+from foxcontract.contract import shipped_contracts_dir
 from foxcontract.fake import FakeAPI, FakeConfig, FakeServer
 from foxcontract.fake.wire import FakeRequest, FakeResponse
 
@@ -35,3 +39,41 @@ def served_fake(key: str) -> Iterator[FakeAPI]:
     """A faithful fake accepting ``key``, served until the block ends."""
     with served(FakeAPI(FakeConfig(key=key))) as api:
         yield api
+
+
+# Tiny delays: the retry policy is injected the way a user's conftest can.
+FAST_RETRIES = """
+import pytest
+from foxcontract.live import RetryPolicy
+from foxcontract.live.run import LIVE
+
+@pytest.hookimpl(trylast=True)
+def pytest_configure(config):
+    if LIVE in config.stash:
+        config.stash[LIVE].policy = RetryPolicy(
+            base=0.01, cap=0.05, retry_after_cap=0.05, total=5.0, timeout=0.5
+        )
+"""
+
+
+def live_project(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, key: str
+) -> pytest.Pytester:
+    """A user's project for live runs: a copy of the shipped contracts, the fast retry policy
+    in its conftest, ``key`` as FOXAPI_API_KEY and no FOXAPI_BASE_URL."""
+    folder = pytester.mkdir("contracts")
+    for path in shipped_contracts_dir().glob("*.yaml"):
+        shutil.copy(path, folder / path.name)
+    pytester.makeconftest(FAST_RETRIES)
+    monkeypatch.setenv("FOXAPI_API_KEY", key)
+    monkeypatch.delenv("FOXAPI_BASE_URL", raising=False)
+    return pytester
+
+
+def live(project: pytest.Pytester, fake: FakeAPI, *args: str) -> pytest.RunResult:
+    """``pytest contracts --fox-mode live`` against the served ``fake``, live items only."""
+    url = fake.base_url  # type: ignore[attr-defined]
+    return project.runpytest(
+        "contracts", "--fox-mode", "live", "--fox-base-url", url, "-p", "no:cacheprovider",
+        "-m", "fox_live", *args,
+    )  # fmt: skip

@@ -8,18 +8,16 @@ from __future__ import annotations
 import json
 import os
 import shlex
-import shutil
 import subprocess
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 
 import pytest
-from served_fake import served_fake
-from test_live_mode import CONFTEST
+from served_fake import live_project, served_fake
 
 from foxcontract import cli
 from foxcontract._run_report import schema_problems
-from foxcontract.contract import load_contract, shipped_contracts_dir
+from foxcontract.contract import load_contract
 from foxcontract.fake import FakeAPI, Mutations
 
 pytest_plugins = ["pytester"]
@@ -39,12 +37,7 @@ def fake() -> Iterator[FakeAPI]:
 
 @pytest.fixture
 def project(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> pytest.Pytester:
-    folder = pytester.mkdir("contracts")
-    for path in shipped_contracts_dir().glob("*.yaml"):
-        shutil.copy(path, folder / path.name)
-    pytester.makeconftest(CONFTEST)
-    monkeypatch.setenv("FOXAPI_API_KEY", KEY)
-    monkeypatch.delenv("FOXAPI_BASE_URL", raising=False)
+    live_project(pytester, monkeypatch, KEY)
     monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
     return pytester
 

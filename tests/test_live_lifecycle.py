@@ -4,14 +4,13 @@ once, to its end or the run's deadline."""
 
 from __future__ import annotations
 
-import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from served_fake import Created201, served, served_fake
+from served_fake import FAST_RETRIES, Created201, live_project, served, served_fake
 
 from foxcontract.contract import load_contract, shipped_contracts_dir
 from foxcontract.fake import FakeAPI, FakeConfig, Fault, Mutations, TaskScript
@@ -127,19 +126,6 @@ def test_a_task_without_answers_is_followed_until_the_deadline(tmp_path: Path) -
 # --- every task of a live run followed to its end ------------------------------------------
 KEY = "sk-lifecycle-test-key-31"
 
-CONFTEST = """
-import pytest
-from foxcontract.live import RetryPolicy
-from foxcontract.live.run import LIVE
-
-@pytest.hookimpl(trylast=True)
-def pytest_configure(config):
-    if LIVE in config.stash:
-        config.stash[LIVE].policy = RetryPolicy(
-            base=0.01, cap=0.05, retry_after_cap=0.05, total=5.0, timeout=0.5
-        )
-"""
-
 
 @pytest.fixture
 def fake() -> Iterator[FakeAPI]:
@@ -149,13 +135,7 @@ def fake() -> Iterator[FakeAPI]:
 
 @pytest.fixture
 def project(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> pytest.Pytester:
-    folder = pytester.mkdir("contracts")
-    for path in shipped_contracts_dir().glob("*.yaml"):
-        shutil.copy(path, folder / path.name)
-    pytester.makeconftest(CONFTEST)
-    monkeypatch.setenv("FOXAPI_API_KEY", KEY)
-    monkeypatch.delenv("FOXAPI_BASE_URL", raising=False)
-    return pytester
+    return live_project(pytester, monkeypatch, KEY)
 
 
 def live(project: pytest.Pytester, fake: FakeAPI, *args: str) -> pytest.RunResult:
@@ -357,7 +337,7 @@ def pytest_runtest_setup(item):
 def test_a_broken_ledger_stops_paid_creates_and_free_probes_go_on(
     project: pytest.Pytester, fake: FakeAPI, action: str, problem: str
 ) -> None:
-    project.makeconftest(CONFTEST + BREAK_LEDGER.format(action=action))
+    project.makeconftest(FAST_RETRIES + BREAK_LEDGER.format(action=action))
     result = live(project, fake, "--fox-budget", "3", "-k", "paid or auth", "-rs")
     assert result.ret == pytest.ExitCode.TESTS_FAILED
     result.assert_outcomes(passed=4, failed=3, skipped=3)  # 4 free auth probes
@@ -389,7 +369,7 @@ def test_a_lifecycle_run_before_its_create_skips_at_once(
     project: pytest.Pytester, fake: FakeAPI
 ) -> None:
     project.makeconftest(
-        CONFTEST + "\ndef pytest_collection_modifyitems(items):\n    items.reverse()\n"
+        FAST_RETRIES + "\ndef pytest_collection_modifyitems(items):\n    items.reverse()\n"
     )
     result = live(project, fake, "--fox-budget", "2", "-rs")
     result.assert_outcomes(passed=2, skipped=2)

@@ -3,30 +3,14 @@ served on loopback over real HTTP, faithful, faulty and mutated."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 
 import pytest
-from served_fake import served_fake
+from served_fake import live, live_project, served_fake
 
-from foxcontract.contract import shipped_contracts_dir
 from foxcontract.fake import FakeAPI, Fault, Mutations, TaskScript
 
 KEY = "sk-live-mode-test-key-42"
-
-# Tiny delays: the retry policy is injected the way a user's conftest can.
-CONFTEST = """
-import pytest
-from foxcontract.live import RetryPolicy
-from foxcontract.live.run import LIVE
-
-@pytest.hookimpl(trylast=True)
-def pytest_configure(config):
-    if LIVE in config.stash:
-        config.stash[LIVE].policy = RetryPolicy(
-            base=0.01, cap=0.05, retry_after_cap=0.05, total=5.0, timeout=0.5
-        )
-"""
 
 
 @pytest.fixture
@@ -37,21 +21,7 @@ def fake() -> Iterator[FakeAPI]:
 
 @pytest.fixture
 def project(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> pytest.Pytester:
-    folder = pytester.mkdir("contracts")
-    for path in shipped_contracts_dir().glob("*.yaml"):
-        shutil.copy(path, folder / path.name)
-    pytester.makeconftest(CONFTEST)
-    monkeypatch.setenv("FOXAPI_API_KEY", KEY)
-    monkeypatch.delenv("FOXAPI_BASE_URL", raising=False)
-    return pytester
-
-
-def live(project: pytest.Pytester, fake: FakeAPI, *args: str) -> pytest.RunResult:
-    url = fake.base_url  # type: ignore[attr-defined]
-    return project.runpytest(
-        "contracts", "--fox-mode", "live", "--fox-base-url", url, "-p", "no:cacheprovider",
-        "-m", "fox_live", *args,
-    )  # fmt: skip
+    return live_project(pytester, monkeypatch, KEY)
 
 
 def test_a_faithful_provider_passes_within_the_budget(

@@ -8,19 +8,18 @@ mutations make it disagree with the contract."""
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from served_fake import served_fake
-from test_live_mode import CONFTEST, KEY, live
+from served_fake import live, live_project, served_fake
 
 from foxcontract.contract import shipped_contracts_dir
 from foxcontract.fake import FakeAPI, FakeConfig, FakeServer, Mutations
 from foxcontract.fake.wire import FakeRequest, FakeResponse
 
+KEY = "sk-live-provenance-key-77"
 BODY_TYPE_AS_400 = Mutations(answer_rules={"body.type": "malformed_request"})
 
 
@@ -34,13 +33,7 @@ def provider() -> Iterator[FakeAPI]:
 @pytest.fixture
 def users(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> pytest.Pytester:
     """A project with a copy of the shipped contracts, as a user runs live mode."""
-    folder = pytester.mkdir("contracts")
-    for path in shipped_contracts_dir().glob("*.yaml"):
-        shutil.copy(path, folder / path.name)
-    pytester.makeconftest(CONFTEST)
-    monkeypatch.setenv("FOXAPI_API_KEY", KEY)
-    monkeypatch.delenv("FOXAPI_BASE_URL", raising=False)
-    return pytester
+    return live_project(pytester, monkeypatch, KEY)
 
 
 def _line(path: Path, needle: str) -> int:
