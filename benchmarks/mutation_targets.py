@@ -119,10 +119,6 @@ EQUIVALENT: tuple[Equivalent, ...] = (
         "value.split(';', 1)", "value.split(';', 2)",
         "only the text before the first ';' is kept, however often it is split",
     ),
-    Equivalent(
-        BUDGET, "_unlock", "fcntl.flock(fd, fcntl.LOCK_UN)",
-        "fcntl.flock(fd, fcntl.LOCK_UN)", "pass", CLOSED,
-    ),
     Equivalent(BUDGET, "Ledger._locked", "_unlock(fd)", "_unlock(fd)", "pass", CLOSED),
     Equivalent(
         BUDGET, "Ledger._read", "def _read(self, *, start: bool = False) -> LedgerState | None:",

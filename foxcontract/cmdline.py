@@ -11,11 +11,22 @@ from pathlib import Path
 from foxcontract._files import yaml_files
 from foxcontract.contract import shipped_contracts_dir
 
-__all__ = ["UsageError", "add_paths_argument", "contract_files", "write_atomic"]
+__all__ = ["UsageError", "add_paths_argument", "budget_count", "contract_files", "write_atomic"]
 
 
 class UsageError(Exception):
     """Bad input to a subcommand: reported as one line, exit status 2."""
+
+
+def budget_count(text: str) -> int:
+    """The ``--budget N`` argument's type: a whole number of paid creates, 0 or more."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, not {value}")
+    return value
 
 
 def add_paths_argument(parser: argparse.ArgumentParser) -> None:

@@ -14,7 +14,7 @@ import argparse
 import os
 import sys
 
-from foxcontract.cmdline import UsageError, add_paths_argument, contract_files
+from foxcontract.cmdline import UsageError, add_paths_argument, budget_count, contract_files
 from foxcontract.contract import ContractError
 from foxcontract.live import build_plan, format_plan
 from foxcontract.live.probes import DEFAULT_MAX_FREE_PROBES
@@ -24,21 +24,11 @@ from foxcontract.validate_cmd import check_file
 __all__ = ["add_arguments", "run"]
 
 
-def _budget(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more, not {value}")
-    return value
-
-
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_paths_argument(parser)
     parser.add_argument(
         "--budget",
-        type=_budget,
+        type=budget_count,
         default=0,
         metavar="N",
         help="the most paid creates the run may make, as --fox-budget (default 0)",
@@ -51,7 +41,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--max-free-probes",
-        type=_budget,
+        type=budget_count,
         default=DEFAULT_MAX_FREE_PROBES,
         metavar="N",
         help="the most free probes the run may send, as --fox-max-free-probes "

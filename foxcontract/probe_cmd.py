@@ -23,22 +23,12 @@ from typing import Any
 
 from foxcontract._probe_record import SentRequest
 from foxcontract._run_report import FORMAT, VERSION
-from foxcontract.cmdline import UsageError
+from foxcontract.cmdline import UsageError, budget_count
 
 __all__ = ["add_arguments", "find_probe", "read_report", "run"]
 
 SHOWN = 2000
 """How much of the answer's body is printed."""
-
-
-def _budget(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more, not {value}")
-    return value
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -48,7 +38,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--budget",
-        type=_budget,
+        type=budget_count,
         default=0,
         metavar="N",
         help="the most paid creates this may make (default 0: a paid create is refused)",

@@ -16,36 +16,19 @@ import hashlib
 import json
 import os
 import shutil
-import sys
 import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
+from foxcontract._filelock import lock as _lock
+from foxcontract._filelock import unlock as _unlock
 from foxcontract.redact import SecretLeakError, SecretLike, find_secrets
 
 __all__ = ["JOURNAL", "folder_lock", "recover", "write_unit"]
 
 JOURNAL = ".foxcontract-journal"
 _MANIFEST = "manifest.json"
-
-if sys.platform == "win32":  # pragma: no cover
-    import msvcrt
-
-    def _lock(fd: int) -> None:
-        msvcrt.locking(fd, msvcrt.LK_LOCK, 1)
-
-    def _unlock(fd: int) -> None:
-        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
-
-else:
-    import fcntl
-
-    def _lock(fd: int) -> None:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-
-    def _unlock(fd: int) -> None:
-        fcntl.flock(fd, fcntl.LOCK_UN)
 
 
 def _lock_path(folder: Path) -> Path:

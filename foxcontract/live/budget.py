@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -36,27 +35,11 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
 
+from foxcontract._filelock import lock as _lock
+from foxcontract._filelock import unlock as _unlock
 from foxcontract.contract.model import Contract
 
 __all__ = ["Ledger", "LedgerError", "LedgerState", "charged_statuses", "refusal_statuses"]
-
-if sys.platform == "win32":  # pragma: no cover
-    import msvcrt
-
-    def _lock(fd: int) -> None:
-        msvcrt.locking(fd, msvcrt.LK_LOCK, 1)
-
-    def _unlock(fd: int) -> None:
-        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
-
-else:
-    import fcntl
-
-    def _lock(fd: int) -> None:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-
-    def _unlock(fd: int) -> None:
-        fcntl.flock(fd, fcntl.LOCK_UN)
 
 
 LEDGER_FILE = "ledger.json"
