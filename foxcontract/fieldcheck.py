@@ -18,7 +18,7 @@ from foxcontract.contract.loader import FIELD_KEYWORDS
 from foxcontract.contract.model import json_key
 from foxcontract.contract.schemas import validator_of
 
-__all__ = ["FieldCheck", "compile_field", "describe_value", "got"]
+__all__ = ["FieldCheck", "compile_field", "describe_value", "got", "json_type"]
 
 FieldCheck = Callable[[Any], tuple[str, str] | None]
 """``check(value)`` is ``None`` when valid, else ``(keyword, message)`` for the first broken
@@ -39,7 +39,8 @@ def describe_value(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _json_type(value: Any) -> str:
+def json_type(value: Any) -> str:
+    """The JSON Schema type name of a decoded value (``integer`` for a whole number)."""
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -61,7 +62,7 @@ def _json_type(value: Any) -> str:
 
 def got(value: Any) -> str:
     """``string "8"``, ``null``: the JSON type of a value, and the value when it says more."""
-    kind = _json_type(value)
+    kind = json_type(value)
     return kind if value is None else f"{kind} {describe_value(value)}"
 
 
@@ -69,7 +70,7 @@ def _type_test(types: tuple[str, ...], integral_floats: str) -> Callable[[Any], 
     accept_float_ints = integral_floats != "reject"
 
     def test(value: Any) -> bool:
-        kind = _json_type(value)
+        kind = json_type(value)
         if kind in types:
             return True
         if kind == "integer" and "number" in types:

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from foxcontract.contract.model import MISSING, Contract, ErrorKind, Rule
+from foxcontract.fieldcheck import json_type
 from foxcontract.verdict import Fact, media_type
 
 __all__ = ["adoption", "kind_of_answer"]
@@ -76,18 +77,6 @@ def _answer_change(contract: Contract, rule: Rule, status: int, body: JSON) -> s
     return f"{name}:{line}: under settings:, add answers: {_show({rule.id: kind.name})}"
 
 
-def _json_type(value: JSON) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    return {float: "number", str: "string", list: "array", dict: "object"}.get(
-        type(value), "string"
-    )
-
-
 def _rule_change(contract: Contract, rule: Rule, sent: JSON) -> str:
     name = contract.path.name
     if rule.is_cross:
@@ -116,7 +105,7 @@ def _rule_change(contract: Contract, rule: Rule, sent: JSON) -> str:
     if kw in ("minLength", "maxLength") and isinstance(value, str):
         return f"{name}:{line}: {kw}: {len(value)}"
     if kw == "type":
-        return f"{name}:{line}: type: {_show([*f.types, _json_type(value)])}"
+        return f"{name}:{line}: type: {_show([*f.types, json_type(value)])}"
     return (
         f"{name}:{line}: delete {kw}: {_show(f.schema.get(kw))} (the provider accepted "
         f"{rule.field} {_show(value)}), or widen it to take that value"
