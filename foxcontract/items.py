@@ -25,18 +25,19 @@ from foxcontract import consistency, profiles
 from foxcontract.contract.errors import Problem
 from foxcontract.contract.model import Contract, Example, Rule
 from foxcontract.contract.schemas import validator_of
-from foxcontract.oracle import Violation
+from foxcontract.oracle import Violation, check
 from foxcontract.report import tally_of
 from foxcontract.strategies import (
     Case,
     error_responses,
+    exercised,
     invalid_requests,
     near_misses,
     responses,
+    rules_judged,
     valid_cases,
     valid_requests,
 )
-from foxcontract.strategies._combos import exercised
 
 __all__ = [
     "ACCEPTED",
@@ -125,9 +126,13 @@ class RuleItem(_ContractItem):
         self.add_marker(f"fox_{kind}")
 
     def judge(self, case: Case) -> None:
-        got = tally_of(self.config).observe(self.contract, case.body)
+        """Ask the oracle about the exact body, tell the tally what it decided, and fail
+        when that is not what this item expects."""
+        got = check(case.body, self.contract)
+        judged = rules_judged(self.contract, case.body, got)
+        tally_of(self.config).count(self.contract, judged)
         if self.kind == ACCEPTED:
-            ok = not got and exercised(self.contract, self.rule, case.body, set())
+            ok = not got and judged.get(self.rule.id) is True
         else:
             ok = [v.rule for v in got] == [self.rule.id]
         if not ok:
@@ -169,7 +174,8 @@ class ExampleItem(_ContractItem):
         problems: list[str] = []
         kind = None
         if c.has_body:
-            got = tally_of(self.config).observe(c, ex.body)
+            got = check(ex.body, c)
+            tally_of(self.config).count(c, rules_judged(c, ex.body, got))
             judged = {c.settings.field_violation, *(r.expect for r in c.rules)}
             rule_ids: list[str | None] = [v.rule for v in got]
             for rule_id in rule_ids or [None]:

@@ -93,22 +93,22 @@ def test_the_report_adds_up_xdist_workers(pytester: pytest.Pytester) -> None:
 
 
 def test_a_failing_case_explains_itself(pytester: pytest.Pytester) -> None:
-    """An oracle that stops enforcing a rule: the item names the rule, the body sent, and
-    expected against got."""
+    """An oracle that stops enforcing a rule (the one the rule items ask): the item names
+    the rule, the body sent, and expected against got."""
     write_mini(pytester)
     pytester.makeconftest(
         """
-        import foxcontract.report as report
-        real = report.check
+        import foxcontract.items as items
+        real = items.check
 
         def lenient(body, contract=None):
             return [v for v in real(body, contract) if v.rule != "small-size-1"]
 
         def pytest_configure(config):
-            report.check = lenient
+            items.check = lenient
 
         def pytest_unconfigure(config):
-            report.check = real
+            items.check = real
         """
     )
     result = pytester.runpytest("-k", "small-size-1 and violated")

@@ -25,11 +25,23 @@ from foxcontract.contract.model import Contract
 from foxcontract.verdict import NO_BODY, Problem, Verdict, judge
 
 __all__ = [
+    "Recorded",
     "Replayed",
+    "Sequencer",
+    "cassette_files",
     "contract_for",
+    "diff",
     "endpoint_contracts",
+    "endpoint_of",
     "mask",
+    "read_entries",
+    "record_cassette",
+    "recordings",
+    "relative_path",
     "replay",
+    "serialize",
+    "snapshot_path",
+    "update_snapshots",
     "volatile_paths",
 ]
 
@@ -179,3 +191,16 @@ def contract_for(cassette: Cassette) -> Contract:
             "contract_version",
         )
     return contract
+
+
+# The package's other modules, imported last: ``_recording`` replays with the names above.
+from foxcontract.replay._recording import record_cassette, update_snapshots  # noqa: E402
+from foxcontract.replay._sequence import (  # noqa: E402
+    Recorded,
+    Sequencer,
+    cassette_files,
+    endpoint_of,
+    recordings,
+    relative_path,
+)
+from foxcontract.replay._snapshots import diff, read_entries, serialize, snapshot_path  # noqa: E402
