@@ -137,3 +137,38 @@ def test_tally_merge_and_json_round_trip() -> None:
             "rules": {"r": {"line": "", "accepted": 0, "violated": 0, "provider": {"422": 2}}},
         }
     }
+
+
+def test_the_tally_counts_what_it_is_told() -> None:
+    """The tally judges nothing: it counts the rules the oracle judged, as it is told."""
+    from foxcontract import check
+    from foxcontract.contract import default_contract
+    from foxcontract.strategies import rules_judged
+
+    contract = default_contract()
+    body = {
+        "model": "veo-3.1-lite-image-to-video",
+        "prompt": "a fox",
+        "image_url": "https://example.com/fox.jpg",
+        "resolution": "4k",
+    }
+    judged = rules_judged(contract, body, check(body, contract))
+    assert judged["lite-no-4k"] is False
+    assert judged["prompt.minLength"] is True
+    assert judged["enhance-prompt-standard-only"] is True  # its condition holds: not sent
+    assert "aspect_ratio.enum" not in judged  # aspect_ratio not sent
+    assert "lite-1080p-8s-only" not in judged  # its condition (1080p) does not hold
+    tally = CoverageTally()
+    tally.count(contract, judged)
+    tally.count(contract, {"lite-no-4k": True})
+    row = tally.to_json()[contract.name]
+    assert row["requests"] == 2
+    assert row["rules"]["lite-no-4k"] == {
+        "line": f"videos-generations.yaml:{contract.rule('lite-no-4k').line}",
+        "accepted": 1,
+        "violated": 1,
+        "provider": {},
+    }
+    assert row["rules"]["prompt.minLength"]["accepted"] == 1
+    untouched = [rid for rid, c in row["rules"].items() if not (c["accepted"] or c["violated"])]
+    assert untouched == [r.id for r in contract.rules if r.id not in judged]

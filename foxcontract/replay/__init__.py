@@ -5,7 +5,7 @@ and the normalised answer that its snapshot holds (volatile paths masked).
 the ``fox_replay`` fixture and ``benchmarks/bench_replay.py`` share it. The package's other
 modules: ``_sequence`` (answering requests in recorded order, any host), ``_snapshots``
 (syrupy's amber files, owned per cassette) and ``_recording`` (a cassette and its snapshots
-written as one unit).
+written as one unit); the names the rest of foxcontract uses are exported here.
 """
 
 from __future__ import annotations
