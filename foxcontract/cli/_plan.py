@@ -14,12 +14,12 @@ import argparse
 import os
 import sys
 
-from foxcontract.cmdline import UsageError, add_paths_argument, budget_count, contract_files
+from foxcontract.cli._common import UsageError, add_paths_argument, budget_count, contract_files
+from foxcontract.cli._validate import check_file
 from foxcontract.contract import ContractError
 from foxcontract.live import build_plan, format_plan
 from foxcontract.live.probes import DEFAULT_MAX_FREE_PROBES
 from foxcontract.options import DEFAULT_BASE_URL
-from foxcontract.validate_cmd import check_file
 
 __all__ = ["add_arguments", "run"]
 
