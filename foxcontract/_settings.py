@@ -37,7 +37,7 @@ DEFAULT_MAX_ANSWER_BYTES = 16 * 1024 * 1024
 """The most bytes a live answer may have (16 MiB): a larger one is reported, not read."""
 
 DEFAULT_MAX_FREE_PROBES = 400
-"""The most free probes a live run sends unless told otherwise."""
+"""The most free probes a run sends unless told otherwise (``--fox-max-free-probes``)."""
 
 
 class Mode(StrEnum):

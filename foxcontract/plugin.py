@@ -29,6 +29,12 @@ def _live(config: pytest.Config) -> bool:
     return options.SETTINGS in config.stash and config.stash[options.SETTINGS].mode.networked
 
 
+def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
+    from foxcontract import hookspecs
+
+    pluginmanager.add_hookspecs(hookspecs)
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     options.add_options(parser)
 

@@ -18,10 +18,11 @@ import functools
 import logging
 import os
 import re
-import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
+
+from foxcontract._atomic import write_atomic
 
 __all__ = [
     "KEY_PATTERN",
@@ -199,14 +200,7 @@ def write_text_safely(path: str | Path, text: str, secrets: Iterable[SecretLike]
     if leaks:
         raise SecretLeakError(f"{path}: refusing to write a secret ({'; '.join(leaks)})")
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(path, text)
 
 
 class _RedactingFilter(logging.Filter):

@@ -43,16 +43,12 @@ def served_fake(key: str) -> Iterator[FakeAPI]:
 
 # Tiny delays: the retry policy is injected the way a user's conftest can.
 FAST_RETRIES = """
-import pytest
 from foxcontract.live import RetryPolicy
-from foxcontract.live.run import LIVE
 
-@pytest.hookimpl(trylast=True)
-def pytest_configure(config):
-    if LIVE in config.stash:
-        config.stash[LIVE].policy = RetryPolicy(
-            base=0.01, cap=0.05, retry_after_cap=0.05, total=5.0, timeout=0.5
-        )
+def pytest_foxcontract_retry_policy(config):
+    return RetryPolicy(
+        base=0.01, cap=0.05, retry_after_cap=0.05, total=5.0, timeout=0.5
+    )
 """
 
 

@@ -23,6 +23,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
         (
             "foxcontract._files",
             "foxcontract._filelock",
+            "foxcontract._atomic",
             "foxcontract.redact",
             "foxcontract._settings",
         ),
@@ -54,6 +55,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
         "plugin",
         (
             "foxcontract.plugin",
+            "foxcontract.hookspecs",
             "foxcontract.options",
             "foxcontract.items",
             "foxcontract.collect",
@@ -73,13 +75,6 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             # the command line
             "foxcontract.__main__",
             "foxcontract.cli",
-            "foxcontract.cmdline",
-            "foxcontract.validate_cmd",
-            "foxcontract.export_cmd",
-            "foxcontract.init_cmd",
-            "foxcontract.plan_cmd",
-            "foxcontract.probe_cmd",
-            "foxcontract.cassette.command",
         ),
     ),
 )

@@ -4,8 +4,10 @@ charged range, and the counts a corrupt file is checked against."""
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
+import tempfile
 import threading
 from pathlib import Path
 
@@ -61,17 +63,22 @@ def test_a_directory_that_is_gone_cannot_be_locked(tmp_path: Path) -> None:
     )
 
 
-def test_a_ledger_that_cannot_be_written(tmp_path: Path) -> None:
+def test_a_ledger_that_cannot_be_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     ledger = Ledger(tmp_path, budget=2)
-    tmp = ledger.path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
-    tmp.mkdir()  # writing the new counts fails even for root, unlike a chmod
+
+    def full_disk(*_args: object, **_kwargs: object) -> tuple[int, str]:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    # the new counts cannot be written, even for root (unlike a chmod)
+    monkeypatch.setattr(tempfile, "mkstemp", full_disk)
     with pytest.raises(LedgerError) as raised:
         ledger.reserve()
     assert str(raised.value) == (
-        f"budget ledger {ledger.path} cannot be written (Is a directory); {STOP}"
+        f"budget ledger {ledger.path} cannot be written (No space left on device); {STOP}"
     )
-    tmp.rmdir()
+    monkeypatch.undo()
     assert counts(ledger) == (0, 0, 0, 0)
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
 
 
 def test_a_ledger_that_is_not_text(tmp_path: Path) -> None:

@@ -20,16 +20,12 @@ CANARY = "sk-canary-7f3a9b2c41d0e8aa"
 # Short limits, set the way a user's conftest can: one attempt at most 3 s (a drip of one
 # byte every 2 s never lets a read time out by itself), a request at most 3.5 s.
 CONFTEST = """
-import pytest
 from foxcontract.live import RetryPolicy
-from foxcontract.live.run import LIVE
 
-@pytest.hookimpl(trylast=True)
-def pytest_configure(config):
-    if LIVE in config.stash:
-        config.stash[LIVE].policy = RetryPolicy(
-            base=0.01, cap=0.05, retry_after_cap=0.05, total=3.5, timeout=3.0
-        )
+def pytest_foxcontract_retry_policy(config):
+    return RetryPolicy(
+        base=0.01, cap=0.05, retry_after_cap=0.05, total=3.5, timeout=3.0
+    )
 """
 
 

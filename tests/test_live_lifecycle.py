@@ -317,6 +317,7 @@ def test_a_create_accepted_with_201_is_charged(project: pytest.Pytester) -> None
 
 # --- the ledger failing closed in a run ------------------------------------------------------
 BREAK_LEDGER = """
+import pytest
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item):

@@ -1,6 +1,6 @@
 """The fake served on loopback over real HTTP, for live-mode runs and non-Python clients.
 
-``python -m foxcontract serve --port 8080`` (``--port 0``: a free port, printed). In Python::
+From the command line, ``foxcontract serve`` (:mod:`foxcontract.cli._serve`). In Python::
 
     with FakeServer(FakeAPI(config)) as server:   # 127.0.0.1, a free port
         httpx.post(server.base_url + "/v1/videos/generations", ...)
@@ -18,25 +18,22 @@ for ``idle_timeout`` seconds is closed; ``BACKLOG`` connections may wait to be a
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import ipaddress
 import socket
 import sys
 import threading
 import time
-from dataclasses import replace
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from foxcontract.fake.config import FakeConfig, FakeConfigError
 from foxcontract.fake.control import CONTROL, control
 from foxcontract.fake.core import FakeAPI
 from foxcontract.fake.framing import MAX_BODY, Refused, body_size, read_body, refusal
 from foxcontract.fake.wire import FakeRequest, FakeResponse
 
-__all__ = ["BACKLOG", "IDLE_TIMEOUT", "MAX_BODY", "FakeServer", "add_arguments", "run"]
+__all__ = ["BACKLOG", "IDLE_TIMEOUT", "MAX_BODY", "FakeServer"]
 
 IDLE_TIMEOUT = 10.0
 """Seconds a connection may stay silent (between requests, or inside one) before it is closed."""
@@ -289,51 +286,3 @@ class FakeServer:
 
     def __exit__(self, *_exc: object) -> None:
         self.stop()
-
-
-def _port(text: str) -> int:
-    try:
-        port = int(text)
-    except ValueError:
-        port = -1
-    if not 0 <= port <= 65535:
-        raise argparse.ArgumentTypeError(f"must be 0..65535 (0 picks a free port), got {text!r}")
-    return port
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--host", default="127.0.0.1", help="a loopback address (default 127.0.0.1)"
-    )
-    parser.add_argument(
-        "--port", type=_port, default=8080, help="0..65535; 0 picks a free port (default 8080)"
-    )
-    parser.add_argument(
-        "--key",
-        default=None,
-        help="the API key to accept (default: FOXAPI_API_KEY, else the documented test key)",
-    )
-    parser.add_argument(
-        "--config",
-        metavar="FILE",
-        default=None,
-        help="a JSON fake config: faults, task script, quota, mutations "
-        "(default: FOXCONTRACT_FAKE_CONFIG, a file path or inline JSON)",
-    )
-    parser.add_argument("--max-seconds", type=float, default=None, help="stop after this long")
-    parser.add_argument("--verbose", action="store_true", help="log each request line")
-
-
-def run(args: argparse.Namespace) -> int:
-    try:
-        config = FakeConfig.from_file(args.config) if args.config else FakeConfig.from_env()
-        if args.key:
-            config = replace(config, key=args.key)
-        server = FakeServer(FakeAPI(config), host=args.host, port=args.port, verbose=args.verbose)
-    except (FakeConfigError, ValueError, OSError) as exc:
-        print(f"foxcontract serve: error: {exc}", file=sys.stderr)
-        return 2
-    print(f"fake FoxAPI listening on {server.base_url} (port {server.port})", flush=True)
-    with contextlib.suppress(KeyboardInterrupt):
-        server.serve(args.max_seconds)
-    return 0

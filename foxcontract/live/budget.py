@@ -35,6 +35,7 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
 
+from foxcontract._atomic import write_atomic
 from foxcontract._filelock import lock as _lock
 from foxcontract._filelock import unlock as _unlock
 from foxcontract.contract.model import Contract
@@ -187,10 +188,8 @@ class Ledger:
         return state
 
     def _write(self, state: LedgerState) -> None:
-        tmp = self.path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
         try:
-            tmp.write_text(json.dumps(asdict(state)), encoding="utf-8")
-            os.replace(tmp, self.path)
+            write_atomic(self.path, json.dumps(asdict(state)))
         except OSError as exc:
             raise self._fail(f"cannot be written ({exc.strerror or exc})") from None
 

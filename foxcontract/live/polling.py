@@ -13,6 +13,7 @@ pytest-xdist worker.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -22,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from foxcontract._atomic import write_atomic
 from foxcontract.contract.model import Contract
 from foxcontract.live.client import Answer, LiveError
 from foxcontract.live.lifecycle import TaskTracker
@@ -261,12 +263,8 @@ class TaskFollower:
 
     def _publish(self, result: TaskResult) -> None:
         path = _result_path(self.run_dir, result.key)
-        tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
-        try:
-            tmp.write_text(result.to_json(), encoding="utf-8")
-            os.replace(tmp, path)
-        except OSError:
-            pass  # the process that followed it still has it in memory
+        with contextlib.suppress(OSError):  # the process that followed it still has it
+            write_atomic(path, result.to_json())
         with self._lock:
             self._results[result.key] = result
             event = self._done.setdefault(result.key, threading.Event())

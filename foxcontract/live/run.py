@@ -16,7 +16,7 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 
@@ -43,6 +43,8 @@ __all__ = [
     "terminal_summary",
     "unconfigure",
 ]
+
+_T = TypeVar("_T")
 
 RUN_DIR_KEY = "foxcontract_live_run_dir"
 LIVE = pytest.StashKey["LiveRun"]()
@@ -154,9 +156,25 @@ def configure(config: pytest.Config, observer: Observer | None = None) -> None:
         raise pytest.UsageError(str(exc)) from None
     if settings.mode is Mode.RECORD:
         run.recorder_factory = _recorder
+    run.policy = _asked(config, "retry_policy", RetryPolicy, run.policy)
+    run.schedule = _asked(config, "poll_schedule", PollSchedule, run.schedule)
     config.stash[LIVE] = run
     if config.pluginmanager.hasplugin("xdist"):
         config.pluginmanager.register(_XdistHand(run_dir), "foxcontract-live-xdist")
+
+
+def _asked(config: pytest.Config, name: str, kind: type[_T], default: _T) -> _T:
+    """What the hook ``pytest_foxcontract_<name>`` answers (``default`` for ``None``)."""
+    hook = f"pytest_foxcontract_{name}"
+    answer = getattr(config.hook, hook)(config=config)
+    if answer is None:
+        return default
+    if not isinstance(answer, kind):
+        raise pytest.UsageError(
+            f"{hook} returned {type(answer).__name__}, not a {kind.__name__} "
+            f"(from foxcontract.live import {kind.__name__}) or None"
+        )
+    return answer
 
 
 def _recorder(run: LiveRun) -> Recorder:

@@ -11,10 +11,10 @@ import json
 import sys
 from pathlib import Path
 
-from foxcontract.cmdline import UsageError, add_paths_argument, contract_files, write_atomic
+from foxcontract.cli._common import UsageError, add_paths_argument, contract_files, write_atomic
+from foxcontract.cli._validate import check_file
 from foxcontract.contract import ContractError
 from foxcontract.export import openapi_document
-from foxcontract.validate_cmd import check_file
 
 __all__ = ["FORMATS", "add_arguments", "render", "run"]
 

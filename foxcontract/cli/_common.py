@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import os
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
+from foxcontract import _atomic
 from foxcontract._files import yaml_files
 from foxcontract.contract import shipped_contracts_dir
 
@@ -58,21 +57,9 @@ def contract_files(paths: Iterable[str | Path]) -> list[Path]:
 
 
 def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same folder and
-    ``os.replace``: readers see the old file or the whole new one, never a part."""
+    """Write ``text`` to ``path`` whole (:func:`foxcontract._atomic.write_atomic`); a failure
+    is a usage error naming the file."""
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        _atomic.write_atomic(path, text)
     except OSError as exc:
         raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text)
-        # mkstemp makes the file private; give it the mode a plain write would have
-        os.chmod(tmp, path.stat().st_mode & 0o777 if path.is_file() else 0o644)
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

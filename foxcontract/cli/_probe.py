@@ -23,7 +23,7 @@ from typing import Any
 
 from foxcontract._probe_record import SentRequest
 from foxcontract._run_report import FORMAT, VERSION
-from foxcontract.cmdline import UsageError, budget_count
+from foxcontract.cli._common import UsageError, budget_count
 
 __all__ = ["add_arguments", "find_probe", "read_report", "run"]
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from foxcontract.cassette.load import CassetteError, load_cassette
 from foxcontract.cassette.write import from_examples, write_cassette
-from foxcontract.cmdline import UsageError
+from foxcontract.cli._common import UsageError
 from foxcontract.contract import ContractError, load_contract, shipped_contracts_dir
 from foxcontract.contract.source import read_source
 

@@ -14,32 +14,32 @@ import sys
 from collections.abc import Sequence
 from typing import Protocol, cast
 
-from foxcontract.cmdline import UsageError
+from foxcontract.cli._common import UsageError
 
 __all__ = ["COMMANDS", "main"]
 
 # subcommand -> (module holding ``add_arguments(parser)`` and ``run(args) -> int``, help)
 COMMANDS: dict[str, tuple[str, str]] = {
     "validate": (
-        "foxcontract.validate_cmd",
+        "foxcontract.cli._validate",
         "check contract files or folders; print file:line for each problem",
     ),
-    "export": ("foxcontract.export_cmd", "write the contracts as an OpenAPI 3.1 document"),
-    "serve": ("foxcontract.fake.server", "serve the fake FoxAPI on a loopback address"),
+    "export": ("foxcontract.cli._export", "write the contracts as an OpenAPI 3.1 document"),
+    "serve": ("foxcontract.cli._serve", "serve the fake FoxAPI on a loopback address"),
     "cassette": (
-        "foxcontract.cassette.command",
+        "foxcontract.cli._cassette",
         "write the docs cassettes from the contracts' documented examples",
     ),
     "plan": (
-        "foxcontract.plan_cmd",
+        "foxcontract.cli._plan",
         "show what a live run would send and what it would cost, sending nothing",
     ),
     "init": (
-        "foxcontract.init_cmd",
+        "foxcontract.cli._init",
         "put the contracts, a sample fox_api test and a CI step into your project",
     ),
     "probe": (
-        "foxcontract.probe_cmd",
+        "foxcontract.cli._probe",
         "send one live probe of a --fox-report file again, exactly as the run sent it",
     ),
 }

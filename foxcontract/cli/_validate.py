@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from foxcontract.cmdline import add_paths_argument, contract_files
+from foxcontract.cli._common import add_paths_argument, contract_files
 from foxcontract.contract import Contract, ContractError
 from foxcontract.contract.errors import Problem
 from foxcontract.contract.loader import check_errors_file, load_source

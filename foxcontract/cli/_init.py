@@ -16,7 +16,7 @@ import sysconfig
 from pathlib import Path
 
 from foxcontract._files import yaml_files
-from foxcontract.cmdline import UsageError
+from foxcontract.cli._common import UsageError
 
 __all__ = ["CI_STEP", "SAMPLE_TEST", "add_arguments", "planned_files", "run"]
 

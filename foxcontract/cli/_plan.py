@@ -15,11 +15,11 @@ import os
 import sys
 
 from foxcontract._settings import BASE_URL_ENV, DEFAULT_BASE_URL
-from foxcontract.cmdline import UsageError, add_paths_argument, budget_count, contract_files
+from foxcontract.cli._common import UsageError, add_paths_argument, budget_count, contract_files
+from foxcontract.cli._validate import check_file
 from foxcontract.contract import ContractError
 from foxcontract.live import build_plan, format_plan
 from foxcontract.live.probes import DEFAULT_MAX_FREE_PROBES
-from foxcontract.validate_cmd import check_file
 
 __all__ = ["add_arguments", "run"]
 
