@@ -65,21 +65,20 @@ class ConsumerTally:
                 self.answers[key] += 1
 
     def _rules(self, call: Call, contract: Contract) -> None:
-        from foxcontract.strategies._combos import exercised
+        """Count what the fake's oracle decided on the call's body (its violations)."""
+        from foxcontract.strategies import rules_judged
 
         table = self.rules.setdefault(contract.name, {r.id: RuleUse() for r in contract.rules})
-        broken = {v.rule for v in call.violations}
         try:
             body = call.request.json()
         except (ValueError, UnicodeDecodeError):
             return
-        broken_fields = {v.field for v in call.violations}
-        for rule in contract.rules:
-            use = table.setdefault(rule.id, RuleUse())
-            if rule.id in broken:
-                use.broke += 1
-            elif exercised(contract, rule, body, broken_fields):
+        for rule_id, held in rules_judged(contract, body, call.violations).items():
+            use = table.setdefault(rule_id, RuleUse())
+            if held:
                 use.accepted += 1
+            else:
+                use.broke += 1
 
     def to_json(self) -> dict[str, Any]:
         return {

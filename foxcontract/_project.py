@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from foxcontract._files import is_contract, yaml_files
-from foxcontract.options import SETTINGS
+from foxcontract._settings import SETTINGS
 
 if TYPE_CHECKING:
     from foxcontract.contract.model import Contract

@@ -8,14 +8,14 @@ from foxcontract.contract.errors import Problem
 from foxcontract.contract.model import Contract, Rule
 from foxcontract.fieldcheck import describe_value
 from foxcontract.oracle import check
-from foxcontract.strategies._combos import (
+from foxcontract.strategies import (
     bodies_with,
     combo_fields,
     exact_combos,
+    field_values,
     valid_combos,
     when_holds,
 )
-from foxcontract.strategies._values import field_values
 
 __all__ = ["contradictions"]
 

@@ -14,8 +14,7 @@ from typing import Any, Literal
 
 import jsonschema
 
-from foxcontract.contract.loader import FIELD_KEYWORDS
-from foxcontract.contract.model import json_key
+from foxcontract.contract.model import FIELD_KEYWORDS, json_key
 from foxcontract.contract.schemas import validator_of
 
 __all__ = ["FieldCheck", "compile_field", "describe_value", "got", "json_type"]

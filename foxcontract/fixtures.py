@@ -43,6 +43,7 @@ import pytest
 import respx
 
 from foxcontract._project import project_contracts
+from foxcontract._settings import BASE_URL_ENV
 from foxcontract.fake import (
     TEST_KEY,
     Call,
@@ -334,7 +335,7 @@ def fox_api_session(
     mock = FoxAPIMock(
         _fake(request, config),
         # the marker's, else the one the code under test is configured with, else FoxAPI's
-        mine.get("base_url") or os.environ.get("FOXAPI_BASE_URL") or DEFAULT_BASE_URL,
+        mine.get("base_url") or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL,
         mine.get("strict", True),
         mine.get("check_client", False),
     )
@@ -355,7 +356,7 @@ def fox_server_session(
     try:
         mock = FoxServerMock(server, mine.get("strict", True), mine.get("check_client", False))
         monkeypatch.setenv("FOXAPI_API_KEY", mock.key)
-        monkeypatch.setenv("FOXAPI_BASE_URL", mock.base_url)
+        monkeypatch.setenv(BASE_URL_ENV, mock.base_url)
         yield mock
     finally:
         server.stop()

@@ -5,38 +5,50 @@
   each runs the deterministic coverage cases first, then Hypothesis; the verdict re-runs the
   oracle on the exact body, so a label cannot go stale;
 - ``example[<name>]``: a documented example agrees with the contract;
-- ``response[<status>]``, ``response[errors]``: generated responses satisfy the contract;
+- ``response[<status>]``, ``response[errors]``: the fake's answers satisfy the contract;
 - ``consistency``: the rules do not contradict each other.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
-import jsonschema
 import pytest
-from hypothesis import given, seed
+from hypothesis import given, seed, settings
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument, Unsatisfiable
 
 from foxcontract import consistency, profiles
 from foxcontract.contract.errors import Problem
-from foxcontract.contract.model import Contract, Example, Rule
+from foxcontract.contract.model import Contract, ErrorKind, Example, Rule
 from foxcontract.contract.schemas import validator_of
-from foxcontract.oracle import Violation
+from foxcontract.fake import (
+    FakeAPI,
+    FakeConfig,
+    FakeConfigError,
+    FakeRequest,
+    FakeResponse,
+    Fault,
+    TaskScript,
+)
+from foxcontract.fake.core import shipped_endpoints
+from foxcontract.oracle import Violation, check
 from foxcontract.report import tally_of
 from foxcontract.strategies import (
     Case,
     error_responses,
+    exercised,
     invalid_requests,
     near_misses,
     responses,
+    rules_judged,
     valid_cases,
     valid_requests,
 )
-from foxcontract.strategies._combos import exercised
+from foxcontract.verdict import NO_BODY, judge
 
 __all__ = [
     "ACCEPTED",
@@ -98,10 +110,17 @@ class _ContractItem(pytest.Item):
             return f"{excinfo.value}\n{profiles.reproduce_hint(self.config, self.nodeid)}"
         return super().repr_failure(excinfo)
 
-    def explore(self, strategy: st.SearchStrategy[Any], test: Callable[[Any], None]) -> None:
+    def explore(
+        self,
+        strategy: st.SearchStrategy[Any],
+        test: Callable[[Any], None],
+        max_examples: int | None = None,
+    ) -> None:
         """Run ``test`` on values Hypothesis draws, seeded for this item; a strategy that
         can draw nothing is a contract problem, reported at this item's line."""
         chosen = profiles.item_settings(self.config)
+        if max_examples is not None:
+            chosen = settings(chosen, max_examples=max_examples)
         run = chosen(given(strategy)(test))
         if not chosen.derandomize:
             run = seed(profiles.item_seed(self.config, self.nodeid))(run)
@@ -125,9 +144,13 @@ class RuleItem(_ContractItem):
         self.add_marker(f"fox_{kind}")
 
     def judge(self, case: Case) -> None:
-        got = tally_of(self.config).observe(self.contract, case.body)
+        """Ask the oracle about the exact body, tell the tally what it decided, and fail
+        when that is not what this item expects."""
+        got = check(case.body, self.contract)
+        judged = rules_judged(self.contract, case.body, got)
+        tally_of(self.config).count(self.contract, judged)
         if self.kind == ACCEPTED:
-            ok = not got and exercised(self.contract, self.rule, case.body, set())
+            ok = not got and judged.get(self.rule.id) is True
         else:
             ok = [v.rule for v in got] == [self.rule.id]
         if not ok:
@@ -165,61 +188,41 @@ class ExampleItem(_ContractItem):
         self.add_marker("fox_example")
 
     def runtest(self) -> None:
+        """Judge the documented answer as a recorded one is judged (the verdict, as replay
+        does for a cassette), tell the tally what was decided, and check the example's path
+        parameters against their schemas."""
         c, ex = self.contract, self.example
-        problems: list[str] = []
-        kind = None
+        verdict = judge(
+            c, ex.status, ex.response_body, request_body=ex.body if c.has_body else NO_BODY
+        )
         if c.has_body:
-            got = tally_of(self.config).observe(c, ex.body)
-            judged = {c.settings.field_violation, *(r.expect for r in c.rules)}
+            got = verdict.expected.violations
+            tally_of(self.config).count(c, rules_judged(c, ex.body, got))
             rule_ids: list[str | None] = [v.rule for v in got]
             for rule_id in rule_ids or [None]:
                 tally_of(self.config).provider(rule_id, ex.status, c)
-            if got:
-                kind = c.error_kinds[c.rule(got[0].rule).expect]
-                if ex.status != kind.status:
-                    problems.append(
-                        f"{kind.status} ({kind.name}), as the oracle rejects the body: {got[0]}"
-                    )
-            elif ex.status >= 300 and any(c.error_kinds[k].status == ex.status for k in judged):
-                problems.append(f"a 2xx status, as the oracle accepts the body, not {ex.status}")
+        problems = [str(p) for p in verdict.problems]
         for name, schema in c.params.items():
             if name in ex.params and not validator_of(schema).is_valid(ex.params[name]):
-                problems.append(f"parameter {name}={ex.params[name]!r} breaks its schema")
-        problems += self._response_problems(kind)
+                problems.append(f"parameter: {name}={ex.params[name]!r} breaks its schema")
         if problems:
             raise ContractFailure(
                 f"example {ex.name} ({c.path.name}:{ex.line})\n"
                 f"body sent: {_show(ex.body)}\n"
                 f"recorded:  {ex.status} {_show(ex.response_body)}\n"
-                + "\n".join(f"expected:  {p}" for p in problems)
+                f"expected:  {verdict.expected.describe()}\n"
+                + "".join(f"  - {v}\n" for v in verdict.expected.violations)
+                + "\n".join(f"problem:   {p}" for p in problems)
             )
-
-    def _response_problems(self, kind: Any) -> list[str]:
-        c, ex = self.contract, self.example
-        spec = c.responses.get(str(ex.status))
-        schema = spec.schema if spec is not None else c.error_schema
-        out = [
-            f"the response body to satisfy the {'response' if spec else 'error'} schema: "
-            f"{e.message} at {'/'.join(map(str, e.absolute_path)) or 'the top'}"
-            for e in validator_of(schema).iter_errors(ex.response_body)
-        ]
-        error = ex.response_body.get("error") if isinstance(ex.response_body, dict) else None
-        if kind is None and spec is None and isinstance(error, dict):
-            kinds = [c.error_kinds[k] for k in c.errors if c.error_kinds[k].status == ex.status]
-            if not kinds:
-                out.append(f"status {ex.status} among the endpoint's errors: {', '.join(c.errors)}")
-            elif all(k.type is not None and k.type != error.get("type") for k in kinds):
-                shown = " or ".join(repr(k.type) for k in kinds)
-                out.append(f"error type {shown} for status {ex.status}, got {error.get('type')!r}")
-        if kind is not None and isinstance(error, dict):
-            for key in ("type", "code"):
-                want = getattr(kind, key)
-                if want is not None and error.get(key) != want:
-                    out.append(f"error {key} {want!r} (kind {kind.name}), got {error.get(key)!r}")
-        return out
 
 
 class ResponseItem(_ContractItem):
+    """``response[<status>]``: the fake's answers of that status satisfy the contract (the
+    create endpoint's answers to accepted bodies, the poll endpoint's to each poll of a task
+    that ends completed, and of one that ends failed); ``response[errors]``: the fake's
+    refusals of bodies that break a rule, and its answer of each error kind the contract
+    lists. Every answer is judged by the verdict, as a recorded or live one would be."""
+
     def __init__(self, *, contract: Contract, status: str | None, **kw: Any) -> None:
         super().__init__(**kw)
         self.contract, self.status = contract, status
@@ -229,27 +232,154 @@ class ResponseItem(_ContractItem):
 
     def runtest(self) -> None:
         c = self.contract
-        if self.status is not None:
-            check = validator_of(c.responses[self.status].schema)
-            self.explore(responses(c, self.status), lambda body: self._valid(check, body))
-            return
-        errors = validator_of(c.error_schema)
-
-        def test(pair: tuple[Any, Any]) -> None:
-            kind, body = pair
-            self._valid(errors, body)
-            if kind.type is not None and body["error"]["type"] != kind.type:
-                raise ContractFailure(f"error kind {kind.name}: type {body['error']['type']!r}")
-
-        self.explore(error_responses(c), test)
-
-    def _valid(self, validator: jsonschema.Draft202012Validator, body: Any) -> None:
-        problems = [e.message for e in validator.iter_errors(body)]
-        if problems:
-            raise ContractFailure(
-                f"generated response for {self.status or 'errors'} breaks the contract\n"
-                f"body: {_show(body)}\ngot:  {'; '.join(problems)}"
+        # the bodies a consumer's tests get from the strategies: a schema no body satisfies
+        # is a contract problem, reported before the fake is asked
+        drawn = responses(c, self.status) if self.status is not None else error_responses(c)
+        self.explore(drawn, _drawn, max_examples=1)
+        try:
+            fake = answering_fake(c)
+        except FakeConfigError as exc:
+            pytest.skip(f"the fake cannot answer {c.method} {c.url_path}: {exc}")
+        if fake is None:
+            pytest.skip(
+                f"the fake does not serve {c.method} {c.url_path}: it answers the endpoint "
+                "that creates tasks and the one that polls them"
             )
+        if self.status is None:
+            self._errors(fake)
+        elif c.has_body:
+            self._accepted(fake, self.status)
+        else:
+            self._polled(fake, self.status)
+
+    def _send(self, fake: FakeAPI, method: str, path: str, body: Any = NO_BODY) -> FakeResponse:
+        headers = {"authorization": f"Bearer {fake.config.key}"}
+        content = b""
+        if body is not NO_BODY:
+            headers["content-type"] = self.contract.content_type or "application/json"
+            content = json.dumps(body).encode()
+        return fake.handle(FakeRequest(method, path, headers, content))
+
+    def _judge(
+        self,
+        request: str,
+        answer: FakeResponse,
+        body: Any = NO_BODY,
+        expect: str | None = None,
+        kind: ErrorKind | None = None,
+    ) -> None:
+        """Fail when the verdict finds a problem with ``answer`` (to ``request``, whose body
+        is ``body``), or when it is not of the status ``expect`` or the error ``kind``."""
+        c = self.contract
+        verdict = judge(c, answer.status, answer.body, request_body=body, headers=answer.headers)
+        problems = [str(p) for p in verdict.problems]
+        if verdict.inconclusive:  # the fake was sent the accepted key: it must judge the body
+            problems.insert(
+                0,
+                f"status: expected {verdict.expected.describe()}, got an answer that does not "
+                f"judge the body ({verdict.inconclusive})",
+            )
+        if expect is not None and str(answer.status) != expect:
+            problems.insert(0, f"status: expected {expect}, got {answer.status}")
+        error = answer.body.get("error") if isinstance(answer.body, dict) else None
+        for key in ("type", "code"):
+            want = getattr(kind, key) if kind is not None else None
+            got = error.get(key) if isinstance(error, dict) else None
+            if kind is not None and want is not None and got != want:
+                problems.append(f"error: {key} {want!r} (kind {kind.name}), got {got!r}")
+        if problems:
+            sent = request if body is NO_BODY else f"{request} {_show(body)}"
+            raise ContractFailure(
+                f"{self.name} ({c.path.name}:{self.line}): the fake's answer breaks the contract\n"
+                f"request: {sent}\n"
+                f"answer:  {answer.status} {_show(answer.body)}\n"
+                + "\n".join(f"problem: {p}" for p in problems)
+            )
+
+    def _accepted(self, fake: FakeAPI, status: str) -> None:
+        c = self.contract
+        path = _path(c)
+        first = next(iter(valid_cases(c)), None)
+        if first is not None:
+            answered = self._send(fake, c.method, path, first.body).status
+            if 200 <= answered < 300 and str(answered) != status:
+                pytest.skip(f"the fake answers an accepted request with {answered}, never {status}")
+
+        def test(case: Case) -> None:
+            answer = self._send(fake, c.method, path, case.body)
+            self._judge(f"{c.method} {path}", answer, case.body, expect=status)
+
+        for case in valid_cases(c):
+            test(case)
+        self.explore(valid_requests(c), test)
+
+    def _polled(self, fake: FakeAPI, status: str) -> None:
+        c, create = self.contract, fake.create_contract
+        body = next(iter(valid_cases(create))).body
+        for script in (fake.config.task, TaskScript.failing()):
+            fake.script_task(script)
+            created = self._send(fake, create.method, _path(create), body)
+            task = created.body.get("id") if isinstance(created.body, dict) else None
+            if not isinstance(task, str):
+                raise ContractFailure(
+                    f"{self.name} ({c.path.name}:{self.line}): the fake created no task to "
+                    f"poll: {created.status} {_show(created.body)}"
+                )
+            path = _path(c, task)
+            for _ in range(len(script.statuses) + 1):
+                self._judge(f"{c.method} {path}", self._send(fake, c.method, path), expect=status)
+
+    def _errors(self, fake: FakeAPI) -> None:
+        c = self.contract
+        base = fake.config
+        kinds = [n for n in c.errors if n in fake.create_contract.error_kinds]
+        body = next(iter(valid_cases(c))).body if c.has_body else NO_BODY
+        path = _path(c)
+        for name in kinds:
+            kind = c.error_kinds[name]
+            fake.configure(base)
+            fake.add_fault(Fault(kind=name))
+            answer = self._send(fake, c.method, path, body)
+            # the fault answers before the body is read: the answer is judged, not the body
+            request = f"{c.method} {path} (answered as error kind {name})"
+            self._judge(request, answer, expect=str(kind.status), kind=kind)
+        fake.configure(base)
+        if not (c.has_body and c.rules):
+            return
+
+        def test(case: Case) -> None:
+            answer = self._send(fake, c.method, path, case.body)
+            self._judge(f"{c.method} {path}", answer, case.body)
+
+        for case in near_misses_of_every_rule(c):
+            test(case)
+        self.explore(invalid_requests(c), test)
+
+
+def answering_fake(contract: Contract, config: FakeConfig | None = None) -> FakeAPI | None:
+    """The fake that answers ``contract``'s requests, as the endpoint that creates tasks
+    or the one that polls them (the shipped contracts fill the other role); ``None`` for
+    an endpoint that is neither."""
+    create, poll = shipped_endpoints()
+    if contract.has_body:
+        return FakeAPI(config, create=contract, poll=poll)
+    if contract.lifecycle is not None:
+        return FakeAPI(config, create=create, poll=contract)
+    return None
+
+
+def _drawn(_value: Any) -> None:
+    """What a drawn response needs: nothing more than being drawn."""
+
+
+def near_misses_of_every_rule(contract: Contract) -> list[Case]:
+    """The deterministic bodies that break one rule each, for every rule of ``contract``."""
+    return [case for rule in contract.rules for case in near_misses(contract, rule.id)]
+
+
+def _path(contract: Contract, value: str = "x") -> str:
+    """The contract's path with every ``{parameter}`` filled with ``value``."""
+    return re.sub(r"\{\w+\}", value, contract.url_path)
 
 
 class ConsistencyItem(_ContractItem):

@@ -1,19 +1,34 @@
-"""The one table of foxcontract's command-line options, their ini mirrors, and the frozen
-settings they resolve to once per run (read with ``config.stash[SETTINGS]``)."""
+"""The one table of foxcontract's command-line options and their ini mirrors, resolved once
+per run into the frozen settings (read with ``config.stash[SETTINGS]``). The settings, the
+modes and the defaults live in :mod:`foxcontract._settings`, which the fake, the cassettes
+and live mode read without depending on pytest's options; they are re-exported here."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any
 
 import pytest
 
+from foxcontract._settings import (
+    BASE_URL_ENV,
+    DEFAULT_BASE_URL,
+    DEFAULT_MAX_ANSWER_BYTES,
+    DEFAULT_MAX_FREE_PROBES,
+    DEFAULT_WAIT,
+    SETTINGS,
+    Mode,
+    RecordMode,
+    RunSettings,
+)
+
 __all__ = [
+    "BASE_URL_ENV",
     "DEFAULT_BASE_URL",
     "DEFAULT_MAX_ANSWER_BYTES",
+    "DEFAULT_MAX_FREE_PROBES",
     "DEFAULT_WAIT",
     "OPTIONS",
     "SETTINGS",
@@ -24,34 +39,6 @@ __all__ = [
     "add_options",
     "resolve",
 ]
-
-DEFAULT_BASE_URL = "https://api.foxapi.cc"
-"""The public FoxAPI, where live and record modes go unless told otherwise."""
-
-DEFAULT_WAIT = 300.0
-"""Seconds from a run's first paid create until every task must be in a terminal state: a
-generation takes about a minute, so five minutes leave room for a slow provider."""
-
-DEFAULT_MAX_ANSWER_BYTES = 16 * 1024 * 1024
-"""The most bytes a live answer may have (16 MiB): a larger one is reported, not read."""
-
-
-class Mode(StrEnum):
-    REPLAY = "replay"
-    LIVE = "live"
-    RECORD = "record"
-
-    @property
-    def networked(self) -> bool:
-        return self is not Mode.REPLAY
-
-
-class RecordMode(StrEnum):
-    """What ``fox_replay`` sends and records (the record modes of VCR and pytest-recording)."""
-
-    NONE = "none"
-    NEW = "new"
-    ALL = "all"
 
 
 @dataclass(frozen=True)
@@ -122,9 +109,9 @@ OPTIONS: tuple[Option, ...] = (
     ),
     Option(
         "base-url",
-        "the API to call in live and record modes (also FOXAPI_BASE_URL)",
+        f"the API to call in live and record modes (also {BASE_URL_ENV})",
         DEFAULT_BASE_URL,
-        env="FOXAPI_BASE_URL",
+        env=BASE_URL_ENV,
         metavar="URL",
     ),
     Option(
@@ -196,7 +183,7 @@ OPTIONS: tuple[Option, ...] = (
         "max-free-probes",
         "live: the most free probes (requests the contract says are refused) a run sends; "
         "each rule gets its first probes before any gets more",
-        400,
+        DEFAULT_MAX_FREE_PROBES,
         _non_negative_int,
         metavar="N",
     ),
@@ -219,28 +206,6 @@ OPTIONS: tuple[Option, ...] = (
 )
 
 SETTINGS_FIELDS = {o.dest for o in OPTIONS}
-
-
-@dataclass(frozen=True)
-class RunSettings:
-    """Every option, resolved once: command line, then environment, then ini, then default."""
-
-    mode: Mode
-    base_url: str
-    budget: int
-    wait: float
-    report: str | None
-    contracts: tuple[str, ...] = ()
-    record_mode: RecordMode = RecordMode.NONE
-    max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES
-    strict: bool = False
-    baseline: str | None = None
-    max_free_probes: int = 400
-    summary: str | None = None
-    require_coverage: bool = False
-
-
-SETTINGS = pytest.StashKey[RunSettings]()
 
 
 def add_options(parser: pytest.Parser) -> None:

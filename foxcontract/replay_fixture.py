@@ -33,19 +33,20 @@ import pytest
 import respx
 
 from foxcontract._project import cassette_folder
-from foxcontract.cassette import Cassette, Interaction, load_cassette
-from foxcontract.cassette._store import recover
+from foxcontract.cassette import Cassette, Interaction, load_cassette, recover
 from foxcontract.cassette.write import now
 from foxcontract.contract.model import Contract
 from foxcontract.offline import HOW_TO_RECORD, Unchained, blocked_network
 from foxcontract.options import SETTINGS, Mode, RecordMode, RunSettings
 from foxcontract.redact import SecretLike, redact
-from foxcontract.replay import contract_for, endpoint_contracts
-from foxcontract.replay._sequence import (
+from foxcontract.replay import (
     Recorded,
     Sequencer,
     cassette_files,
+    contract_for,
+    endpoint_contracts,
     endpoint_of,
+    record_cassette,
     recordings,
     relative_path,
 )
@@ -255,8 +256,6 @@ class _Recorder:
         return response
 
     def write(self, folder: Path, test: str, secrets: list[SecretLike]) -> list[Path]:
-        from foxcontract.replay._recording import record_cassette
-
         rewrite = self.settings.record_mode is RecordMode.ALL
         by_contract: dict[str, list[Interaction]] = {}
         start = 0 if rewrite else self._last_number(folder, test)

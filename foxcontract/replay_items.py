@@ -16,15 +16,30 @@ from typing import Any
 
 import pytest
 
-from foxcontract.cassette import Cassette, CassetteError, Interaction, is_cassette, load_cassette
-from foxcontract.cassette._store import recover
+from foxcontract.cassette import (
+    Cassette,
+    CassetteError,
+    Interaction,
+    is_cassette,
+    load_cassette,
+    recover,
+)
 from foxcontract.contract.model import Contract
 from foxcontract.offline import blocked_sockets
 from foxcontract.options import SETTINGS, Mode
 from foxcontract.redact import redact
-from foxcontract.replay import Replayed, contract_for, replay
-from foxcontract.replay._recording import update_snapshots
-from foxcontract.replay._snapshots import diff, read_entries, serialize, snapshot_path
+from foxcontract.replay import (
+    Replayed,
+    contract_for,
+    diff,
+    read_entries,
+    replay,
+    serialize,
+    snapshot_path,
+    update_snapshots,
+)
+from foxcontract.report import tally_of
+from foxcontract.strategies import rules_judged
 
 __all__ = [
     "CassetteFile",
@@ -115,14 +130,12 @@ class CassetteItem(pytest.Item):
         self._snapshot(result.normalised)  # serialize() redacts: no key in a snapshot
 
     def _tally(self, result: Replayed) -> None:
-        try:
-            from foxcontract.report import tally_of
-        except ImportError:  # pragma: no cover - the coverage report is optional
-            return
+        """Tell the tally what the verdict decided on the recorded body and answer."""
         tally = tally_of(self.config)
-        if self.interaction.has_body and self.contract.has_body:
-            tally.observe(self.contract, self.interaction.request_body)
         expected = result.verdict.expected
+        if self.interaction.has_body and self.contract.has_body:
+            body = self.interaction.request_body
+            tally.count(self.contract, rules_judged(self.contract, body, expected.violations))
         if not expected.judged or result.verdict.inconclusive:
             return
         rule = expected.violations[0].rule if expected.violations else None

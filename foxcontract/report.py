@@ -3,8 +3,12 @@ many broke it, and what the provider answered. One tally per run in ``config.sta
 (read it with :func:`tally_of`); under pytest-xdist each worker sends its tally to the
 controller, which adds them up before the terminal summary and the ``--fox-report`` JSON.
 
-The replay and live modes record provider answers with
-``tally_of(config).provider(rule_id, status, contract)``. The consumer-coverage tally
+The tally observes only: it judges nothing. The items ask the oracle about a body and tell
+the tally what it decided with ``tally_of(config).count(contract, judged)`` (``judged``: the
+rules the oracle judged and whether each held, from
+:func:`foxcontract.strategies.rules_judged`); the example items, replay and live mode tell it
+provider answers with ``tally_of(config).provider(rule_id, status, contract)``. The
+consumer-coverage tally
 (:mod:`foxcontract._consumer_coverage`) travels from the xdist workers the same way.
 """
 
@@ -12,6 +16,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -21,19 +26,11 @@ from foxcontract._consumer_coverage import CONSUMER, consumer_tally
 
 if TYPE_CHECKING:
     from foxcontract.contract.model import Contract
-    from foxcontract.oracle import Violation
 
 __all__ = ["TALLY", "CoverageTally", "RuleCount", "configure", "finish", "summary", "tally_of"]
 
 _WORKER_KEY = "foxcontract_tally"
 _CONSUMER_KEY = "foxcontract_consumer"
-
-
-def check(body: Any, contract: Contract) -> list[Violation]:
-    """The oracle's judgement (imported on first use: the tally is set up in every run)."""
-    from foxcontract.oracle import check as judge
-
-    return judge(body, contract)
 
 
 @dataclass
@@ -67,24 +64,20 @@ class CoverageTally:
                 table[rule.id] = RuleCount(f"{contract.path.name}:{rule.line}")
         return table
 
-    def observe(self, contract: Contract, body: Any) -> list[Violation]:
-        """Judge ``body`` with the oracle, count what it exercised, return the violations."""
+    def count(self, contract: Contract, judged: Mapping[str, bool]) -> None:
+        """Count one request body of ``contract`` as the oracle judged it: ``judged`` maps
+        each rule it judged to whether the rule held (accepted) or was broken (violated)."""
         if contract.name in self._registered:
             table = self.rules[contract.name]
         else:
             table = self.register(contract)
-        from foxcontract.strategies._combos import exercised
-
-        found = check(body, contract)
-        broken_rules = {v.rule for v in found}
-        broken_fields = {v.field for v in found}
         self.requests[contract.name] += 1
-        for rule in contract.rules:
-            if rule.id in broken_rules:
-                table[rule.id].violated += 1
-            elif exercised(contract, rule, body, broken_fields):
-                table[rule.id].accepted += 1
-        return found
+        for rule_id, held in judged.items():
+            count = table.setdefault(rule_id, RuleCount(""))
+            if held:
+                count.accepted += 1
+            else:
+                count.violated += 1
 
     def provider(self, rule_id: str | None, status: int, contract: Contract | str) -> None:
         """Record that the provider answered ``status`` to a case of ``rule_id`` (``None``

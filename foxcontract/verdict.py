@@ -27,7 +27,7 @@ from weakref import WeakKeyDictionary
 
 from jsonschema import Draft202012Validator
 
-from foxcontract.contract._provenance import schema_fact
+from foxcontract.contract import schema_fact
 from foxcontract.contract.model import UNSTATED, Contract, ErrorKind, Provenance
 from foxcontract.contract.schemas import validator_of
 from foxcontract.oracle import Violation, check

@@ -108,11 +108,11 @@ def test_an_example_that_disagrees_with_the_contract(pytester: pytest.Pytester) 
             "example small-size-2 (mini.yaml:37)",
             'body sent: {"model": "small", "size": 2}',
             'recorded:  200 {"id": 7}',
-            "expected:  422 (validation), as the oracle rejects the body: [[]small-size-1] size: 2 "
-            "is not allowed (it must be 1) when model is small (rule small-size-1: small "
-            "supports size 1 only.)",
-            "expected:  the response body to satisfy the response schema: 7 is not of type "
-            "'string' at id",
+            "expected:  422 validation type invalid_request_error for rule small-size-1 (size)",
+            "  - [[]small-size-1] size: 2 is not allowed (it must be 1) when model is small (rule "
+            "small-size-1: small supports size 1 only.)",
+            "problem:   status: a body breaking rule small-size-1 was accepted with 200",
+            "problem:   schema: id: 7 is not of type 'string' (against responses.200.schema)",
         ]
     )
 
@@ -122,5 +122,12 @@ def test_an_error_example_must_match_the_error_table(pytester: pytest.Pytester) 
     result = pytester.runpytest("-k", "example")
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(
-        ["expected:  error type 'invalid_request_error' (kind validation), got 'not_found'"]
+        [
+            'recorded:  422 {"error": {"message": "size 2 is not supported", "type": "not_found"}}',
+            "expected:  422 validation type invalid_request_error for rule small-size-1 (size)",
+            "  - [[]small-size-1] size: 2 is not allowed *",
+            "problem:   error: expected 422 validation type invalid_request_error, got 422 type "
+            "not_found code None",
+            "problem:   error: error type 'not_found' for 422, expected 'invalid_request_error'",
+        ]
     )

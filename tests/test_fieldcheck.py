@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from foxcontract import default_contract
-from foxcontract.contract.loader import FIELD_KEYWORDS
+from foxcontract.contract.model import FIELD_KEYWORDS
 from foxcontract.fieldcheck import compile_field, describe_value, got
 
 JSON = st.recursive(

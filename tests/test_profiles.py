@@ -11,13 +11,13 @@ from test_collect import write_mini
 
 pytest_plugins = ["pytester"]
 
-# an oracle that wrongly rejects any note it has not seen in the coverage phase: only
-# Hypothesis finds such a note
+# an oracle (the one the rule items ask) that wrongly rejects any note it has not seen in
+# the coverage phase: only Hypothesis finds such a note
 STRICT_NOTES = """
-import foxcontract.report as report
+import foxcontract.items as items
 from foxcontract.oracle import Violation
 
-real = report.check
+real = items.check
 SEEN = {"The flowers sway gently in the wind", "https://example.com/photo.jpg", "x"}
 
 
@@ -30,11 +30,11 @@ def strict(body, contract=None):
 
 
 def pytest_configure(config):
-    report.check = strict
+    items.check = strict
 
 
 def pytest_unconfigure(config):
-    report.check = real
+    items.check = real
 """
 
 

@@ -93,22 +93,22 @@ def test_the_report_adds_up_xdist_workers(pytester: pytest.Pytester) -> None:
 
 
 def test_a_failing_case_explains_itself(pytester: pytest.Pytester) -> None:
-    """An oracle that stops enforcing a rule: the item names the rule, the body sent, and
-    expected against got."""
+    """An oracle that stops enforcing a rule (the one the rule items ask): the item names
+    the rule, the body sent, and expected against got."""
     write_mini(pytester)
     pytester.makeconftest(
         """
-        import foxcontract.report as report
-        real = report.check
+        import foxcontract.items as items
+        real = items.check
 
         def lenient(body, contract=None):
             return [v for v in real(body, contract) if v.rule != "small-size-1"]
 
         def pytest_configure(config):
-            report.check = lenient
+            items.check = lenient
 
         def pytest_unconfigure(config):
-            report.check = real
+            items.check = real
         """
     )
     result = pytester.runpytest("-k", "small-size-1 and violated")
@@ -137,3 +137,38 @@ def test_tally_merge_and_json_round_trip() -> None:
             "rules": {"r": {"line": "", "accepted": 0, "violated": 0, "provider": {"422": 2}}},
         }
     }
+
+
+def test_the_tally_counts_what_it_is_told() -> None:
+    """The tally judges nothing: it counts the rules the oracle judged, as it is told."""
+    from foxcontract import check
+    from foxcontract.contract import default_contract
+    from foxcontract.strategies import rules_judged
+
+    contract = default_contract()
+    body = {
+        "model": "veo-3.1-lite-image-to-video",
+        "prompt": "a fox",
+        "image_url": "https://example.com/fox.jpg",
+        "resolution": "4k",
+    }
+    judged = rules_judged(contract, body, check(body, contract))
+    assert judged["lite-no-4k"] is False
+    assert judged["prompt.minLength"] is True
+    assert judged["enhance-prompt-standard-only"] is True  # its condition holds: not sent
+    assert "aspect_ratio.enum" not in judged  # aspect_ratio not sent
+    assert "lite-1080p-8s-only" not in judged  # its condition (1080p) does not hold
+    tally = CoverageTally()
+    tally.count(contract, judged)
+    tally.count(contract, {"lite-no-4k": True})
+    row = tally.to_json()[contract.name]
+    assert row["requests"] == 2
+    assert row["rules"]["lite-no-4k"] == {
+        "line": f"videos-generations.yaml:{contract.rule('lite-no-4k').line}",
+        "accepted": 1,
+        "violated": 1,
+        "provider": {},
+    }
+    assert row["rules"]["prompt.minLength"]["accepted"] == 1
+    untouched = [rid for rid, c in row["rules"].items() if not (c["accepted"] or c["violated"])]
+    assert untouched == [r.id for r in contract.rules if r.id not in judged]

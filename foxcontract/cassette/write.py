@@ -13,11 +13,11 @@ from typing import Any
 
 from ruamel.yaml import YAML
 
+from foxcontract._settings import DEFAULT_BASE_URL
 from foxcontract.cassette._store import folder_lock, write_unit
 from foxcontract.cassette.load import CassetteError, is_cassette, load_cassette
 from foxcontract.cassette.model import Cassette, Interaction
 from foxcontract.contract.model import Contract
-from foxcontract.options import DEFAULT_BASE_URL
 from foxcontract.redact import SecretLike, redact, redact_headers
 
 __all__ = ["HEADER", "Companions", "dump_cassette", "from_examples", "now", "write_cassette"]

@@ -14,12 +14,12 @@ import argparse
 import os
 import sys
 
+from foxcontract._settings import BASE_URL_ENV, DEFAULT_BASE_URL
 from foxcontract.cli._common import UsageError, add_paths_argument, budget_count, contract_files
 from foxcontract.cli._validate import check_file
 from foxcontract.contract import ContractError
 from foxcontract.live import build_plan, format_plan
 from foxcontract.live.probes import DEFAULT_MAX_FREE_PROBES
-from foxcontract.options import DEFAULT_BASE_URL
 
 __all__ = ["add_arguments", "run"]
 
@@ -37,7 +37,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--base-url",
         default=None,
         metavar="URL",
-        help=f"the API the run would call (default FOXAPI_BASE_URL or {DEFAULT_BASE_URL})",
+        help=f"the API the run would call (default {BASE_URL_ENV} or {DEFAULT_BASE_URL})",
     )
     parser.add_argument(
         "--max-free-probes",
@@ -65,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
         return 1
     if not contracts:
         raise UsageError(f"no endpoint contracts among: {', '.join(str(p) for p in paths)}")
-    base_url = args.base_url or os.environ.get("FOXAPI_BASE_URL") or DEFAULT_BASE_URL
+    base_url = args.base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL
     plan = build_plan(contracts, args.budget, args.max_free_probes)
     for line in format_plan(plan, base_url, verbose=args.verbose):
         print(line)

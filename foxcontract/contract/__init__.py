@@ -1,5 +1,6 @@
 """Contract files: loading, validation with ``file:line`` errors, and the typed model."""
 
+from foxcontract.contract._provenance import schema_fact
 from foxcontract.contract.errors import ContractError, Problem
 from foxcontract.contract.loader import (
     default_contract,
@@ -36,5 +37,6 @@ __all__ = [
     "default_contract",
     "load_contract",
     "load_contracts",
+    "schema_fact",
     "shipped_contracts_dir",
 ]

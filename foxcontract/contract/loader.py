@@ -13,6 +13,7 @@ from foxcontract.contract.errors import ContractError, Problem, did_you_mean
 from foxcontract.contract.meaning import meaning_problems
 from foxcontract.contract.metaschema import schema_problems
 from foxcontract.contract.model import (
+    FIELD_KEYWORDS,
     UNSTATED,
     Condition,
     Contract,
@@ -28,7 +29,6 @@ from foxcontract.contract.schemas import embedded_problems, outside_reason, reso
 from foxcontract.contract.source import Source, read_source
 
 __all__ = [
-    "FIELD_KEYWORDS",
     "check_errors_file",
     "default_contract",
     "load_contract",
@@ -38,25 +38,6 @@ __all__ = [
 ]
 
 DEFAULT_CONTRACT = "videos-generations.yaml"
-
-# The JSON Schema keywords of a body field that each become a rule ``<field>.<keyword>``,
-# in the order they are judged (the first one broken is the one reported).
-FIELD_KEYWORDS = (
-    "type",
-    "enum",
-    "const",
-    "minimum",
-    "maximum",
-    "exclusiveMinimum",
-    "exclusiveMaximum",
-    "minLength",
-    "maxLength",
-    "pattern",
-    "format",
-    "items",
-    "minItems",
-    "maxItems",
-)
 
 
 def shipped_contracts_dir() -> Path:

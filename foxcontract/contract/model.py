@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 __all__ = [
+    "FIELD_KEYWORDS",
     "MISSING",
     "UNSTATED",
     "Condition",
@@ -27,6 +28,25 @@ __all__ = [
 ]
 
 JSON = Any
+
+FIELD_KEYWORDS = (
+    "type",
+    "enum",
+    "const",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "minLength",
+    "maxLength",
+    "pattern",
+    "format",
+    "items",
+    "minItems",
+    "maxItems",
+)
+"""The JSON Schema keywords of a body field that each become a rule ``<field>.<keyword>``,
+in the order they are judged (the first one broken is the one reported)."""
 
 
 class _Missing:

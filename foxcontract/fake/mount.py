@@ -8,9 +8,9 @@ from typing import Any
 import httpx
 import respx
 
+from foxcontract._settings import DEFAULT_BASE_URL
 from foxcontract.fake.core import FakeAPI
 from foxcontract.fake.wire import FakeRequest, FakeResponse
-from foxcontract.options import DEFAULT_BASE_URL
 
 __all__ = ["DEFAULT_BASE_URL", "from_httpx", "mount", "to_httpx"]
 

@@ -32,10 +32,10 @@ from typing import Any, Literal, Protocol
 
 import httpx
 
+from foxcontract._settings import DEFAULT_MAX_ANSWER_BYTES
 from foxcontract.live._transport import DeadlineTransport
 from foxcontract.live.key import WRONG_KEY, ApiKey
 from foxcontract.live.retry import RetryPolicy
-from foxcontract.options import DEFAULT_MAX_ANSWER_BYTES
 from foxcontract.redact import (
     Secret,
     SecretLike,

@@ -15,15 +15,13 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from foxcontract._settings import DEFAULT_MAX_FREE_PROBES
 from foxcontract.contract.model import Contract, ErrorKind, Rule
 from foxcontract.live.covering import domain
 from foxcontract.oracle import check
 from foxcontract.strategies import near_misses
 
 __all__ = ["DEFAULT_MAX_FREE_PROBES", "FreeProbe", "cap_free_probes", "free_probes"]
-
-DEFAULT_MAX_FREE_PROBES = 400
-"""The most free probes a run sends unless told otherwise (``--fox-max-free-probes``)."""
 
 JSON = Any
 Auth = Literal["key", "none", "wrong"]

@@ -28,7 +28,7 @@ from foxcontract.live.plan import PaidCreate
 from foxcontract.live.probes import FreeProbe
 from foxcontract.live.session import Recorder
 from foxcontract.redact import SecretLike, redact, redact_headers, redact_text
-from foxcontract.replay._recording import record_cassette
+from foxcontract.replay import record_cassette
 from foxcontract.verdict import NO_BODY
 
 __all__ = ["interaction_name", "make_recorder", "write_recorded"]

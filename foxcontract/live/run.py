@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 
 import pytest
 
+from foxcontract._settings import SETTINGS, Mode, RunSettings
 from foxcontract.contract import Contract, ContractError, load_contracts
 from foxcontract.live._baseline import Baseline, BaselineError, load_baseline
 from foxcontract.live.budget import Ledger, LedgerError
@@ -30,7 +31,6 @@ from foxcontract.live.plan import format_plan
 from foxcontract.live.polling import PollSchedule, TaskResult, read_results
 from foxcontract.live.retry import RetryPolicy
 from foxcontract.live.session import LiveSession, Observer, Recorder
-from foxcontract.options import SETTINGS, Mode, RunSettings
 
 __all__ = [
     "LIVE",
@@ -127,8 +127,9 @@ def _endpoint_contracts(folder: Path) -> list[Contract]:
     return out
 
 
-def configure(config: pytest.Config) -> None:
-    """Set up the run when the mode is live or record; a missing key is a usage error."""
+def configure(config: pytest.Config, observer: Observer | None = None) -> None:
+    """Set up the run when the mode is live or record; a missing key is a usage error.
+    ``observer`` is told each provider answer (the rule-coverage tally's)."""
     settings = config.stash[SETTINGS]
     if not settings.mode.networked:
         return
@@ -150,7 +151,7 @@ def configure(config: pytest.Config) -> None:
         except BaselineError as exc:
             raise pytest.UsageError(f"--fox-baseline: {exc}") from None
     try:
-        run = LiveRun(settings, key, run_dir, owner, observer=_tally(config), baseline=baseline)
+        run = LiveRun(settings, key, run_dir, owner, observer=observer, baseline=baseline)
     except LedgerError as exc:
         raise pytest.UsageError(str(exc)) from None
     if settings.mode is Mode.RECORD:
@@ -180,16 +181,6 @@ def _recorder(run: LiveRun) -> Recorder:
     from foxcontract.live.record import make_recorder
 
     return make_recorder(run.run_dir, run.key)
-
-
-def _tally(config: pytest.Config) -> Observer | None:
-    """The rule-coverage tally's recorder of provider answers, when it is installed."""
-    try:
-        from foxcontract.report import tally_of
-    except ImportError:  # pragma: no cover - the tally is part of the package
-        return None
-    observer: Observer = tally_of(config).provider
-    return observer
 
 
 class _XdistHand:

@@ -24,6 +24,7 @@ from typing import Any, Literal
 
 import httpx
 
+from foxcontract._settings import DEFAULT_WAIT
 from foxcontract.contract.model import Contract, ErrorKind, Provenance
 from foxcontract.live._baseline import Baseline
 from foxcontract.live.budget import Ledger, LedgerError, charged_statuses
@@ -33,7 +34,6 @@ from foxcontract.live.lifecycle import TaskTracker
 from foxcontract.live.plan import PaidCreate, Plan, build_plan
 from foxcontract.live.polling import PollSchedule, TaskFollower, task_key
 from foxcontract.live.probes import DEFAULT_MAX_FREE_PROBES, FreeProbe
-from foxcontract.options import DEFAULT_WAIT
 from foxcontract.verdict import (
     NO_BODY,
     Fact,

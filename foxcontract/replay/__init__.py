@@ -5,7 +5,7 @@ and the normalised answer that its snapshot holds (volatile paths masked).
 the ``fox_replay`` fixture and ``benchmarks/bench_replay.py`` share it. The package's other
 modules: ``_sequence`` (answering requests in recorded order, any host), ``_snapshots``
 (syrupy's amber files, owned per cassette) and ``_recording`` (a cassette and its snapshots
-written as one unit).
+written as one unit); the names the rest of foxcontract uses are exported here.
 """
 
 from __future__ import annotations
@@ -25,11 +25,23 @@ from foxcontract.contract.model import Contract
 from foxcontract.verdict import NO_BODY, Problem, Verdict, judge
 
 __all__ = [
+    "Recorded",
     "Replayed",
+    "Sequencer",
+    "cassette_files",
     "contract_for",
+    "diff",
     "endpoint_contracts",
+    "endpoint_of",
     "mask",
+    "read_entries",
+    "record_cassette",
+    "recordings",
+    "relative_path",
     "replay",
+    "serialize",
+    "snapshot_path",
+    "update_snapshots",
     "volatile_paths",
 ]
 
@@ -179,3 +191,16 @@ def contract_for(cassette: Cassette) -> Contract:
             "contract_version",
         )
     return contract
+
+
+# The package's other modules, imported last: ``_recording`` replays with the names above.
+from foxcontract.replay._recording import record_cassette, update_snapshots  # noqa: E402
+from foxcontract.replay._sequence import (  # noqa: E402
+    Recorded,
+    Sequencer,
+    cassette_files,
+    endpoint_of,
+    recordings,
+    relative_path,
+)
+from foxcontract.replay._snapshots import diff, read_entries, serialize, snapshot_path  # noqa: E402

@@ -14,10 +14,11 @@ from foxcontract.cassette import (
     Cassette,
     CassetteError,
     Interaction,
+    folder_lock,
     load_cassette,
     write_cassette,
+    write_unit,
 )
-from foxcontract.cassette._store import folder_lock, write_unit
 from foxcontract.contract.model import Contract
 from foxcontract.redact import SecretLike
 from foxcontract.replay import replay

@@ -13,11 +13,25 @@ Requests (each drawn as a :class:`Case` ``(body, rule_id, expect)``):
 Responses: ``responses(contract, status="200")`` (bodies valid under the response schema),
 ``error_responses(contract, kind=None)`` (``(ErrorKind, body)`` pairs), ``from_schema``.
 
+The combination search behind them, for the consistency check and the coverage tallies:
+``combo_fields``, ``valid_combos``, ``exact_combos``, ``bodies_with``, ``field_values``,
+``when_holds``, and ``rules_judged(contract, body, violations)`` (the rules the oracle
+judged on a body, and whether each held; ``exercised`` asks it of one rule).
+
 An unknown rule id raises :class:`UnknownRuleError` (a ``LookupError``) with a "did you
 mean". A label is a hint: tests re-run ``foxcontract.check`` on the exact body sent.
 """
 
 from foxcontract.strategies._case import Case, UnknownRuleError
+from foxcontract.strategies._combos import (
+    bodies_with,
+    combo_fields,
+    exact_combos,
+    exercised,
+    rules_judged,
+    valid_combos,
+    when_holds,
+)
 from foxcontract.strategies._requests import (
     coverage_cases,
     invalid_requests,
@@ -26,16 +40,25 @@ from foxcontract.strategies._requests import (
     valid_requests,
 )
 from foxcontract.strategies._responses import error_responses, from_schema, responses
+from foxcontract.strategies._values import field_values
 
 __all__ = [
     "Case",
     "UnknownRuleError",
+    "bodies_with",
+    "combo_fields",
     "coverage_cases",
     "error_responses",
+    "exact_combos",
+    "exercised",
+    "field_values",
     "from_schema",
     "invalid_requests",
     "near_misses",
     "responses",
+    "rules_judged",
     "valid_cases",
+    "valid_combos",
     "valid_requests",
+    "when_holds",
 ]

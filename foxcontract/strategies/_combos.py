@@ -5,11 +5,12 @@ rule. Everything is derived from the contract and computed once per contract."""
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterable
 from functools import cache
 from typing import Any
 
 from foxcontract.contract.model import MISSING, Contract, Rule
-from foxcontract.oracle import check
+from foxcontract.oracle import Violation, check
 from foxcontract.strategies._values import representatives, sample_value
 
 __all__ = [
@@ -20,6 +21,7 @@ __all__ = [
     "exact_combos",
     "exercised",
     "repair",
+    "rules_judged",
     "valid_combos",
     "when_holds",
 ]
@@ -136,6 +138,22 @@ def exercised(contract: Contract, rule: Rule, body: Any, broken: set[str]) -> bo
     if broken & set(rule.fields):
         return False
     return when_holds(contract, rule, body)
+
+
+def rules_judged(contract: Contract, body: Any, violations: Iterable[Violation]) -> dict[str, bool]:
+    """The rules the oracle judged on ``body``, given the ``violations`` it found there: rule
+    id -> whether the rule held (``False``: broken). A rule it did not judge (its field not
+    sent, its condition not met, or a field it reads broken by another rule) is left out."""
+    found = list(violations)
+    broken_rules = {v.rule for v in found}
+    broken_fields = {v.field for v in found}
+    out: dict[str, bool] = {}
+    for rule in contract.rules:
+        if rule.id in broken_rules:
+            out[rule.id] = False
+        elif exercised(contract, rule, body, broken_fields):
+            out[rule.id] = True
+    return out
 
 
 def repair(contract: Contract, body: Body, keep: frozenset[str], allow: str | None = None) -> Body:
