@@ -16,7 +16,7 @@ import pytest
 
 if TYPE_CHECKING:
     from foxcontract.fixtures import FoxAPIMock, FoxServerMock
-    from foxcontract.replay_fixture import FoxReplay
+    from foxcontract.replay.fixture import FoxReplay
 
 __all__ = ["MARKERS", "configure", "fox_api", "fox_replay", "fox_server", "remember_outcome"]
 
@@ -90,9 +90,9 @@ def fox_server(
 
 @pytest.fixture
 def fox_replay(request: pytest.FixtureRequest) -> Iterator[FoxReplay]:
-    """Answer httpx requests from cassettes, offline (see :mod:`foxcontract.replay_fixture`)."""
+    """Answer httpx requests from cassettes, offline (see :mod:`foxcontract.replay.fixture`)."""
     __tracebackhide__ = True
-    from foxcontract.replay_fixture import fox_replay_session
+    from foxcontract.replay.fixture import fox_replay_session
 
     yield from fox_replay_session(request)
 

@@ -38,7 +38,7 @@ def configure(config: pytest.Config) -> None:
 def finish(session: pytest.Session) -> None:
     """Write the snapshot updates the cassette items left (only in a run that had some)."""
     if session.config.stash.get(_CASSETTES, False):
-        from foxcontract import replay_items
+        from foxcontract.replay import items as replay_items
 
         replay_items.finish(session)
 
@@ -68,7 +68,7 @@ def collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector 
     if file_path.suffix not in SUFFIXES:
         return None
     if file_kind(file_path) == "cassette":
-        from foxcontract.replay_items import CassetteFile
+        from foxcontract.replay.items import CassetteFile
 
         parent.config.stash[_CASSETTES] = True
         cassette: CassetteFile = CassetteFile.from_parent(parent, path=file_path)

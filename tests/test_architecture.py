@@ -68,8 +68,8 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "foxcontract._run_report",
             "foxcontract._job_summary",
             "foxcontract._probe_record",
-            "foxcontract.replay_items",
-            "foxcontract.replay_fixture",
+            "foxcontract.replay.items",
+            "foxcontract.replay.fixture",
             "foxcontract.live.hooks",
             "foxcontract.live.items",
             # the command line

@@ -168,7 +168,7 @@ def test_fox_replay_answers_from_cassettes_and_blocks_everything_else(
     result.stdout.fnmatch_lines(
         [
             ">       httpx.post(*",
-            "E       foxcontract.replay_fixture.MissingInteractionError: no recorded interaction "
+            "E       foxcontract.replay.fixture.MissingInteractionError: no recorded interaction "
             "matches POST https://api.foxapi.cc/v1/videos/generations",
             'E         body sent: {*"seed": 1*}',
             "E         why:       the nearest recording, 'documented-request' "

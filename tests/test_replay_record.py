@@ -100,7 +100,7 @@ def test_record_once_then_replay_offline_anywhere(app: pytest.Pytester, fake: Fa
     refused.assert_outcomes(failed=1)
     refused.stdout.fnmatch_lines(
         [
-            "E*foxcontract.replay_fixture.BudgetRefusedError: POST "
+            "E*foxcontract.replay.fixture.BudgetRefusedError: POST "
             "http://127.0.0.1:*/v1/videos/generations was not sent: it is a paid create "
             "(videos-generations) and budget exhausted: 0 of 0 paid creates spent "
             "(--fox-budget 0); raise --fox-budget to record it",
@@ -193,7 +193,7 @@ def test_record_refuses_another_host_and_record_modes_need_record(
     )
     result.stdout.fnmatch_lines(
         [
-            "E       foxcontract.replay_fixture.WrongBaseURLError: POST "
+            "E       foxcontract.replay.fixture.WrongBaseURLError: POST "
             "https://api.foxapi.cc/v1/videos/generations was not sent: this run records "
             "against http://127.0.0.1:* (--fox-base-url or FOXAPI_BASE_URL); point the client "
             "at the same base URL"
