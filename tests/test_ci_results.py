@@ -8,7 +8,7 @@ import subprocess
 import xml.etree.ElementTree as ET
 
 import pytest
-from test_collect import write_mini
+from helpers.mini import write_mini
 
 from foxcontract._run_report import report_schema, schema_problems
 

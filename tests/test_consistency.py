@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_collect import MINI, lit, write_mini
+from helpers.mini import MINI, lit, write_mini
 
 from foxcontract import load_contract
 from foxcontract.consistency import contradictions

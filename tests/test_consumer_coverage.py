@@ -5,7 +5,7 @@ and without xdist."""
 from __future__ import annotations
 
 import pytest
-from test_collect import write_mini
+from helpers.mini import write_mini
 
 pytest_plugins = ["pytester"]
 

@@ -7,9 +7,9 @@ from collections import Counter
 from typing import Any
 
 import pytest
+from helpers.agreement import assert_agree, validator_for
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_export_agreement import assert_agree, validator_for
 
 from foxcontract.contract import Contract, default_contract
 from foxcontract.strategies import Case, coverage_cases, invalid_requests, valid_requests

@@ -13,9 +13,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers.oracle_reference import (
+    ADVANCED,
+    DIMENSIONS,
+    MODELS,
+    NON_OBJECTS,
+    OMIT,
+    PERTURBATIONS,
+    reference,
+    sweep,
+)
 from ruamel.yaml import YAML
-from test_oracle_reference import ADVANCED, DIMENSIONS, MODELS, OMIT, reference, sweep
-from test_oracle_table import NON_OBJECTS, PERTURBATIONS
 
 from foxcontract import check, default_contract, load_contract
 

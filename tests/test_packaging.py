@@ -13,7 +13,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from test_contract_fourth_model import MODEL_ENUM, PRO
+from helpers.fourth_model import MODEL_ENUM, PRO
 
 import foxcontract
 from foxcontract import check, default_contract, load_contract

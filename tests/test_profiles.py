@@ -7,7 +7,7 @@ import json
 import re
 
 import pytest
-from test_collect import write_mini
+from helpers.mini import write_mini
 
 pytest_plugins = ["pytester"]
 

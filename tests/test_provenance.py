@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from test_contract_errors import CONTRACTS, SHIPPED, edited, error_of, line_of, write
+from helpers.shipped import CONTRACTS, SHIPPED, edited, error_of, line_of, write
 
 from foxcontract import load_contract
 from foxcontract.contract import default_contract

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from test_collect import lit, write_mini
+from helpers.mini import lit, write_mini
 
 from foxcontract.report import CoverageTally
 
