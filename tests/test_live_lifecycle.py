@@ -92,7 +92,11 @@ def test_each_broken_promise_is_named(answers: list[dict[str, Any]], problem: st
 
 def test_a_completed_task_stays_completed() -> None:
     problems = run(task("pending", 0), task("completed", 100, **DONE), task("failed", 100))
-    assert problems[0].startswith("poll 2: status went from 'completed' to 'failed'")
+    assert problems == [
+        "poll 2: status went from 'completed' to 'failed', which the lifecycle does not allow "
+        "(from 'completed': completed)",
+        "poll 2: a failed task carries no error object",
+    ]
 
 
 # --- the follower, in process -----------------------------------------------------------------
