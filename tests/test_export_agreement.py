@@ -95,6 +95,7 @@ def agreement_run(contract: Contract, examples: int, rule: Rule | None = None) -
     return seen
 
 
+@pytest.mark.slow
 def test_the_judges_agree_on_bodies_near_the_shipped_contract() -> None:
     seen = agreement_run(default_contract(), 1500)
     assert sum(seen.values()) >= 1500
@@ -103,6 +104,7 @@ def test_the_judges_agree_on_bodies_near_the_shipped_contract() -> None:
     assert all(seen[r.id] >= 10 for r in default_contract().cross_rules), seen
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("null_means_absent", [True, False], ids=["null-absent", "null-a-value"])
 def test_the_judges_agree_on_every_kind_of_condition(
     tmp_path: Path, null_means_absent: bool
@@ -114,6 +116,7 @@ def test_the_judges_agree_on_every_kind_of_condition(
     assert seen[False] >= 50, seen
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("null_means_absent", [True, False], ids=["null-absent", "null-a-value"])
 def test_the_judges_agree_around_each_rule(tmp_path: Path, null_means_absent: bool) -> None:
     contract = variant(tmp_path, null_means_absent=null_means_absent, extra_rules=True)

@@ -49,6 +49,7 @@ def test_the_deterministic_coverage_cases() -> None:
     assert verdicts[False] >= len(contract.rules)
 
 
+@pytest.mark.slow
 def test_over_2000_generated_cases_valid_and_invalid() -> None:
     contract = default_contract()
     valid = run_cases(contract, valid_requests(contract), VALID_EXAMPLES)

@@ -36,6 +36,7 @@ def test_at_least_25_faults_in_every_category(bench: ModuleType) -> None:
     assert len({m.name for m in bench.MUTANTS}) == len(bench.MUTANTS)
 
 
+@pytest.mark.slow
 def test_a_fault_is_killed_naming_the_check(bench: ModuleType, tmp_path: Path) -> None:
     mutant = next(m for m in bench.MUTANTS if m.name == "lifecycle-goes-back")
     result = bench.run(mutant, Path(bench.shipped_contracts_dir()), tmp_path)

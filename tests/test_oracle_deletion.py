@@ -27,6 +27,9 @@ from ruamel.yaml import YAML
 
 from foxcontract import check, default_contract, load_contract
 
+# each deletion sweeps the reference's bodies against an edited contract
+pytestmark = pytest.mark.slow
+
 CONTRACTS = Path(__file__).resolve().parents[1] / "contracts"
 
 # API.md section 1, one id per rule: field rules `<field>.<keyword>`, then the cross rules.

@@ -11,6 +11,9 @@ from helpers.mini import write_mini
 
 pytest_plugins = ["pytester"]
 
+# pytester subprocess runs, each a Hypothesis run of a contract
+pytestmark = pytest.mark.slow
+
 # an oracle that wrongly rejects any note it has not seen in the coverage phase: only
 # Hypothesis finds such a note
 STRICT_NOTES = """
