@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import httpx
@@ -51,7 +52,7 @@ def test_an_allowed_body_creates_a_pending_task_that_satisfies_the_contract(fake
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == "pending"
-    assert body["id"].startswith("task-unified-")
+    assert re.fullmatch(r"task-unified-\d{10}-[a-z0-9]{8}", body["id"]), body["id"]
     assert judge(fake.create_contract, 200, body, GOOD).ok
     assert fake.paid == 1
 

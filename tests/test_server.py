@@ -131,8 +131,9 @@ def test_the_serve_command_reports_a_bad_config(tmp_path: object) -> None:
         check=False,
     )
     assert result.returncode == 2
-    assert result.stderr.startswith(
-        "foxcontract serve: error: /nonexistent.json: cannot read the fake config"
+    assert result.stderr == (
+        "foxcontract serve: error: /nonexistent.json: cannot read the fake config: [Errno 2] No "
+        "such file or directory: '/nonexistent.json'\n"
     )
 
 
