@@ -13,7 +13,7 @@ from pathlib import Path
 import jsonschema_rs
 import pytest
 from helpers.oracle_reference import MODELS, build, reference
-from hypothesis import HealthCheck, find, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from foxcontract import default_contract, load_contract
@@ -189,22 +189,20 @@ def test_responses_satisfy_the_schema(body: dict[str, object]) -> None:
 
 def test_task_responses_follow_if_then() -> None:
     judge = jsonschema_rs.Draft202012Validator(TASKS.responses["200"].schema)
+    statuses: set[object] = set()
 
     @FAST
     @given(responses(TASKS))
     def run(body: dict[str, object]) -> None:
         assert judge.is_valid(body)
+        statuses.add(body["status"])
         if body["status"] == "completed":
             assert body["progress"] == 100
             assert body["results"]
 
     run()
-    # the if/then branch is reached, not only allowed
-    completed = find(
-        responses(TASKS), lambda b: b["status"] == "completed", settings=settings(database=None)
-    )
-    assert completed["progress"] == 100
-    assert judge.is_valid(completed)
+    # every status is drawn, so the if/then branch is reached, not only allowed
+    assert statuses == {"pending", "processing", "completed", "failed"}
 
 
 @FAST
