@@ -64,15 +64,13 @@ def test_yaml_and_json_baselines_load(tmp_path: Path) -> None:
         (GOOD.replace("accepted:", "acepted:"),
          "baseline.yaml:1: a baseline is a mapping with foxcontract-baseline: 1 and a list "
          "accepted:"),
-        ("foxcontract-baseline: 1\naccepted: [\n", "baseline.yaml:3: not valid YAML: *"),
+        ("foxcontract-baseline: 1\naccepted: [\n",
+         "baseline.yaml:3: not valid YAML: while parsing a flow node expected the node "
+         "content, but found '<stream end>'"),
     ],
 )  # fmt: skip
 def test_a_bad_baseline_names_its_line(tmp_path: Path, text: str, message: str) -> None:
-    got = error_of(tmp_path, text)
-    if message.endswith("*"):
-        assert got.startswith(message[:-1])
-    else:
-        assert got == message
+    assert error_of(tmp_path, text) == message
 
 
 def test_an_unreadable_baseline(tmp_path: Path) -> None:

@@ -284,6 +284,7 @@ def _spend(directory: str, attempts: int) -> int:
     return won
 
 
+@pytest.mark.slow
 def test_parallel_processes_never_overspend(tmp_path: Path) -> None:
     Ledger(tmp_path, budget=7)
     with multiprocessing.get_context("spawn").Pool(4) as pool:

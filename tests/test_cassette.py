@@ -18,7 +18,7 @@ from foxcontract.cassette import (
     load_cassette,
     write_cassette,
 )
-from foxcontract.contract import load_contract
+from foxcontract.contract import load_contract, shipped_contracts_dir
 from foxcontract.redact import SecretLeakError
 
 CONTRACTS = Path(__file__).parents[1] / "contracts"
@@ -195,9 +195,10 @@ def test_the_cassettes_command_never_writes_into_the_installed_package(
 
     monkeypatch.chdir(tmp_path)  # no ./contracts here: the folder must be named
     assert cli.main(["cassette"]) == 2
-    assert capsys.readouterr().err.startswith(
+    assert capsys.readouterr().err == (
         "foxcontract cassette: error: name the contracts folder to write cassettes for "
         "(foxcontract cassette contracts): there is no ./contracts here, and the shipped ones "
+        f"in {shipped_contracts_dir()} are never written to\n"
     )
     package = Path(cli.__file__).parent
 
@@ -206,7 +207,11 @@ def test_the_cassettes_command_never_writes_into_the_installed_package(
 
     before = files()
     assert cli.main(["cassette", str(CONTRACTS), "--out", str(package / "_shipped")]) == 2
-    assert "refusing to write cassettes into the installed package" in capsys.readouterr().err
+    assert capsys.readouterr().err == (
+        "foxcontract cassette: error: refusing to write cassettes into the installed package "
+        f"({package / '_shipped'}): name a folder of your project with --out, or copy the "
+        "contracts into it first\n"
+    )
     assert files() == before  # nothing written, whether or not the install has _shipped/
     # with the project's own ./contracts, that is the default
     shutil.copytree(CONTRACTS, tmp_path / "contracts")

@@ -20,6 +20,9 @@ from foxcontract._run_report import schema_problems
 from foxcontract.contract import load_contract
 from foxcontract.fake import FakeAPI, Mutations
 
+# live runs, under xdist too
+pytestmark = pytest.mark.slow
+
 pytest_plugins = ["pytester"]
 
 KEY = "sk-ci-report-canary-key-0042"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_collect import MINI, lit, write_mini
+from helpers.mini import MINI, lit, write_mini
 
 from foxcontract import load_contract
 from foxcontract.consistency import contradictions
@@ -60,7 +60,10 @@ def test_a_rule_that_can_never_be_broken(tmp_path: Path) -> None:
     redundant = MINI.replace("then: {size: {in: [1]}}", "then: {size: {in: [1, 2]}}")
     (problem,) = contradictions(load_contract(_contract(tmp_path, redundant)))
     assert problem.line == 23
-    assert problem.message.startswith("rule small-size-1 can never be broken on its own")
+    assert problem.message == (
+        "rule small-size-1 can never be broken on its own: no body breaks it without breaking "
+        "another rule (it is redundant or its condition never holds)"
+    )
 
 
 def test_a_rule_forbidding_every_resolution_for_a_model(tmp_path: Path) -> None:
@@ -84,7 +87,19 @@ def test_a_rule_forbidding_every_resolution_for_a_model(tmp_path: Path) -> None:
         "choice of the other fields)"
     )
     assert first.line == default_contract().rule("lite-no-4k").line
-    assert any(p.message.startswith("rule lite-4k-only can never be satisfied") for p in problems)
+    never = "no valid body meets its condition (model is veo-3.1-lite-image-to-video"
+    alone = (
+        "can never be broken on its own: no body breaks it without breaking another rule (it "
+        "is redundant or its condition never holds)"
+    )
+    assert [p.message for p in problems[1:]] == [
+        f"rule lite-no-4k can never be satisfied: {never})",
+        f"rule lite-4k-only can never be satisfied: {never})",
+        f"rule lite-1080p-8s-only {alone}",
+        f"rule lite-1080p-8s-only can never be satisfied: {never} and resolution is 1080p)",
+        f"rule safety-tolerance-standard-fast-only {alone}",
+        f"rule safety-tolerance-standard-fast-only can never be satisfied: {never})",
+    ]
 
 
 def test_the_shipped_contracts_are_consistent() -> None:

@@ -5,7 +5,7 @@ and without xdist."""
 from __future__ import annotations
 
 import pytest
-from test_collect import write_mini
+from helpers.mini import write_mini
 
 pytest_plugins = ["pytester"]
 
@@ -77,7 +77,9 @@ def project(pytester: pytest.Pytester) -> pytest.Pytester:
     return pytester
 
 
-@pytest.mark.parametrize("workers", [[], ["-n", "2"]], ids=["serial", "xdist"])
+@pytest.mark.parametrize(
+    "workers", [[], pytest.param(["-n", "2"], marks=pytest.mark.slow)], ids=["serial", "xdist"]
+)
 def test_the_table_shows_what_the_tests_exercised(
     project: pytest.Pytester, workers: list[str]
 ) -> None:

@@ -7,16 +7,14 @@ the message points at without hard-coding the shipped file's line numbers.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
+from helpers.shipped import CONTRACTS, SHIPPED, edited, error_of, line_of, write
 
 from foxcontract import ContractError, load_contract
 from foxcontract.contract import load_contracts
 
-CONTRACTS = Path(__file__).resolve().parents[1] / "contracts"
-SHIPPED = (CONTRACTS / "videos-generations.yaml").read_text(encoding="utf-8")
 KINDS = (
     "malformed_request, authentication, insufficient_quota, not_found, validation, "
     "unsupported_advanced_options, rate_limit, server, unavailable"
@@ -25,30 +23,6 @@ FIELDS = (
     "model, prompt, image_url, aspect_ratio, duration, resolution, generate_audio, auto_fix, "
     "safety_tolerance, enhance_prompt, person_generation, negative_prompt, seed"
 )
-
-
-def write(folder: Path, text: str, *, errors_file: bool = True) -> Path:
-    path = folder / "videos-generations.yaml"
-    path.write_text(text, encoding="utf-8")
-    if errors_file:
-        shutil.copy(CONTRACTS / "errors.yaml", folder / "errors.yaml")
-    return path
-
-
-def edited(old: str, new: str, text: str = SHIPPED) -> str:
-    assert text.count(old) == 1, f"{old!r} is not once in the contract"
-    return text.replace(old, new)
-
-
-def line_of(path: Path, needle: str, occurrence: int = 1) -> int:
-    lines = [i for i, line in enumerate(path.read_text().splitlines(), 1) if needle in line]
-    return lines[occurrence - 1]
-
-
-def error_of(path: Path) -> str:
-    with pytest.raises(ContractError) as info:
-        load_contract(path)
-    return str(info.value)
 
 
 def test_the_shipped_contract_loads(tmp_path: Path) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from test_contract_errors import edited, write
+from helpers.shipped import edited, write
 
 from foxcontract import Contract, check, default_contract, expected_error, load_contract
 

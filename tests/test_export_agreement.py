@@ -10,14 +10,13 @@ of condition with both ``null_means_absent`` settings.
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import jsonschema
-import jsonschema_rs
 import pytest
+from helpers.agreement import assert_agree, validator_for
 from hypothesis import HealthCheck, given, settings
 from near_values import bodies
 
@@ -28,7 +27,7 @@ from foxcontract.contract import (
     load_contract,
     shipped_contracts_dir,
 )
-from foxcontract.export import exact, request_schema
+from foxcontract.export import exact
 from foxcontract.oracle import check
 
 SHIPPED = shipped_contracts_dir()
@@ -71,48 +70,6 @@ def variant(folder: Path, *, null_means_absent: bool, extra_rules: bool) -> Cont
     return load_contract(path)
 
 
-class Judges:
-    """The exported request schema under two validators: ``jsonschema`` (Python, the
-    Draft 2020-12 reference here) and ``jsonschema_rs`` (Rust; its regexes read as
-    ECMA-262 does, as tools in other languages read an OpenAPI document)."""
-
-    def __init__(self, contract: Contract) -> None:
-        schema = request_schema(contract)
-        jsonschema.Draft202012Validator.check_schema(schema)
-        self.python = jsonschema.Draft202012Validator(
-            schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
-        )
-        self.rust = jsonschema_rs.Draft202012Validator(schema)
-
-    def is_valid(self, body: Any) -> bool:
-        return bool(self.python.is_valid(body))
-
-    def rust_is_valid(self, body: Any) -> bool | None:
-        """``None`` for a body that cannot be sent (a lone surrogate is not UTF-8)."""
-        try:
-            json.dumps(body, ensure_ascii=False).encode("utf-8")
-        except UnicodeEncodeError:
-            return None
-        return bool(self.rust.is_valid(body))
-
-
-def validator_for(contract: Contract) -> Judges:
-    return Judges(contract)
-
-
-def assert_agree(judges: Judges, contract: Contract, body: Any) -> bool:
-    """The oracle's verdict on ``body`` (``True``: valid), if both validators agree."""
-    violations = check(body, contract)
-    by_python, by_rust = judges.is_valid(body), judges.rust_is_valid(body)
-    if by_python == (not violations) and by_rust in (None, by_python):
-        return by_python
-    why = [e.message for e in judges.python.iter_errors(body)][:3]
-    raise AssertionError(
-        f"verdicts differ on {body!r}: oracle {[str(v) for v in violations] or 'valid'}, "
-        f"JSON Schema {why or 'valid'}, jsonschema_rs {'valid' if by_rust else 'invalid'}"
-    )
-
-
 def agreement_run(contract: Contract, examples: int, rule: Rule | None = None) -> Counter[Any]:
     """Run ``examples`` bodies through both judges; the count of each verdict (``True``,
     ``False``), and of each cross rule broken by a body whose fields are all valid."""
@@ -138,6 +95,7 @@ def agreement_run(contract: Contract, examples: int, rule: Rule | None = None) -
     return seen
 
 
+@pytest.mark.slow
 def test_the_judges_agree_on_bodies_near_the_shipped_contract() -> None:
     seen = agreement_run(default_contract(), 1500)
     assert sum(seen.values()) >= 1500
@@ -146,6 +104,7 @@ def test_the_judges_agree_on_bodies_near_the_shipped_contract() -> None:
     assert all(seen[r.id] >= 10 for r in default_contract().cross_rules), seen
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("null_means_absent", [True, False], ids=["null-absent", "null-a-value"])
 def test_the_judges_agree_on_every_kind_of_condition(
     tmp_path: Path, null_means_absent: bool
@@ -157,6 +116,7 @@ def test_the_judges_agree_on_every_kind_of_condition(
     assert seen[False] >= 50, seen
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("null_means_absent", [True, False], ids=["null-absent", "null-a-value"])
 def test_the_judges_agree_around_each_rule(tmp_path: Path, null_means_absent: bool) -> None:
     contract = variant(tmp_path, null_means_absent=null_means_absent, extra_rules=True)

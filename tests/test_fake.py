@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import httpx
@@ -51,7 +52,7 @@ def test_an_allowed_body_creates_a_pending_task_that_satisfies_the_contract(fake
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == "pending"
-    assert body["id"].startswith("task-unified-")
+    assert re.fullmatch(r"task-unified-\d{10}-[a-z0-9]{8}", body["id"]), body["id"]
     assert judge(fake.create_contract, 200, body, GOOD).ok
     assert fake.paid == 1
 
@@ -87,7 +88,11 @@ def test_a_rule_violation_gets_the_contracts_error(fake: FakeAPI) -> None:
     assert response.status_code == 422
     error = response.json()["error"]
     assert error["code"] == "unsupported_advanced_options"
-    assert "enhance-prompt-standard-only" in error["message"]
+    assert error["message"] == (
+        "enhance_prompt: must not be sent when model is one of veo-3.1-fast-image-to-video, "
+        "veo-3.1-lite-image-to-video (rule enhance-prompt-standard-only: enhance_prompt is "
+        "available for Standard only.)"
+    )
     assert [v.rule for v in fake.calls[-1].violations] == ["enhance-prompt-standard-only"]
     assert judge(fake.create_contract, 422, response.json(), body).ok
     assert fake.paid == 0
@@ -178,7 +183,16 @@ def test_mutations_break_the_contract_on_purpose(fake: FakeAPI) -> None:
     response = create(body)
     verdict = judge(fake.create_contract, response.status_code, response.json(), body)
     assert [p.check for p in verdict.problems] == ["status", "schema"]
-    assert "a body breaking rule lite-no-4k was accepted with 200" in verdict.explain()
+    assert verdict.explain().splitlines() == [
+        "expected: 422 validation type invalid_request_error for rule lite-no-4k (resolution)",
+        "actual:   200",
+        '  - [lite-no-4k] resolution: "4k" is not allowed (it must be one of 720p, 1080p) when '
+        "model is veo-3.1-lite-image-to-video (rule lite-no-4k: Lite supports only 720p and "
+        "1080p.)",
+        "problem: status: a body breaking rule lite-no-4k was accepted with 200",
+        "problem: schema: object: 'video.generation.task' was expected (against "
+        "responses.200.schema)",
+    ]
 
 
 def test_an_unknown_route_is_404(fake: FakeAPI) -> None:

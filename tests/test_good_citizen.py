@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from test_collect import write_mini
+from helpers.mini import write_mini
 
 from foxcontract._files import kind_of_text
 

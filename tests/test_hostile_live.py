@@ -15,6 +15,9 @@ from hostile_server import hostile_server
 
 from foxcontract.contract import shipped_contracts_dir
 
+# live runs against a misbehaving server, some to their deadlines
+pytestmark = pytest.mark.slow
+
 CANARY = "sk-canary-7f3a9b2c41d0e8aa"
 
 # Short limits, set the way a user's conftest can: one attempt at most 3 s (a drip of one

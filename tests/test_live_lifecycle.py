@@ -92,7 +92,11 @@ def test_each_broken_promise_is_named(answers: list[dict[str, Any]], problem: st
 
 def test_a_completed_task_stays_completed() -> None:
     problems = run(task("pending", 0), task("completed", 100, **DONE), task("failed", 100))
-    assert problems[0].startswith("poll 2: status went from 'completed' to 'failed'")
+    assert problems == [
+        "poll 2: status went from 'completed' to 'failed', which the lifecycle does not allow "
+        "(from 'completed': completed)",
+        "poll 2: a failed task carries no error object",
+    ]
 
 
 # --- the follower, in process -----------------------------------------------------------------
@@ -153,6 +157,7 @@ def polls(fake: FakeAPI) -> list[str]:
     return [c.request.path.rsplit("/", 1)[1] for c in fake.calls if c.request.method == "GET"]
 
 
+@pytest.mark.slow
 def test_every_task_is_followed_to_its_end(project: pytest.Pytester, fake: FakeAPI) -> None:
     result = live(project, fake, "--fox-budget", "3", "-v")
     result.assert_outcomes(passed=6)
@@ -177,6 +182,7 @@ def test_every_task_is_followed_to_its_end(project: pytest.Pytester, fake: FakeA
     assert statuses.count(401) == 6
 
 
+@pytest.mark.slow
 def test_tasks_are_polled_at_once_not_one_after_another(
     project: pytest.Pytester, fake: FakeAPI
 ) -> None:
@@ -197,6 +203,7 @@ def test_tasks_are_polled_at_once_not_one_after_another(
     )
 
 
+@pytest.mark.slow
 def test_a_stuck_task_fails_naming_the_task_its_status_and_the_seconds(
     project: pytest.Pytester, fake: FakeAPI
 ) -> None:
@@ -223,6 +230,7 @@ def test_a_stuck_task_fails_naming_the_task_its_status_and_the_seconds(
     )
 
 
+@pytest.mark.slow
 def test_a_terminal_state_must_stay_terminal(project: pytest.Pytester, fake: FakeAPI) -> None:
     fake.configure(mutations=Mutations(unchecked_lifecycle=True))
     fake.script_task(TaskScript(statuses=("pending", "completed", "processing")))
@@ -241,6 +249,7 @@ def test_a_terminal_state_must_stay_terminal(project: pytest.Pytester, fake: Fak
     )
 
 
+@pytest.mark.slow
 def test_a_failed_task_ends_the_lifecycle(project: pytest.Pytester, fake: FakeAPI) -> None:
     fake.configure(task=TaskScript.failing())
     result = live(project, fake, "--fox-budget", "2")
@@ -248,6 +257,7 @@ def test_a_failed_task_ends_the_lifecycle(project: pytest.Pytester, fake: FakeAP
     result.stdout.fnmatch_lines(["tasks: 2 followed, 2 ended and stayed ended *"])
 
 
+@pytest.mark.slow
 def test_wait_0_wants_every_task_ended_at_its_first_poll(
     project: pytest.Pytester, fake: FakeAPI
 ) -> None:
@@ -263,6 +273,7 @@ def test_wait_0_wants_every_task_ended_at_its_first_poll(
     assert len(polls(fake)) == 2 * (1 + 2)  # one poll, then the two fetches without the key
 
 
+@pytest.mark.slow
 def test_rate_limited_polls_wait_as_told(project: pytest.Pytester, fake: FakeAPI) -> None:
     fake.configure(faults=(Fault(kind="rate_limit", retry_after=1, path="/v1/tasks/*", times=4),))
     result = live(project, fake, "--fox-budget", "2")
@@ -270,6 +281,7 @@ def test_rate_limited_polls_wait_as_told(project: pytest.Pytester, fake: FakeAPI
     assert [c.response.status for c in fake.calls].count(429) == 4
 
 
+@pytest.mark.slow
 def test_creates_only_are_not_followed(project: pytest.Pytester, fake: FakeAPI) -> None:
     result = live(project, fake, "--fox-budget", "2", "-k", "paid and not lifecycle")
     result.assert_outcomes(passed=2)
@@ -283,6 +295,7 @@ class OpenTasks(FakeAPI):
         return request.method == "GET" or super()._authorised(request)
 
 
+@pytest.mark.slow
 def test_a_task_shown_without_the_key_fails(project: pytest.Pytester) -> None:
     with served(OpenTasks(FakeConfig(key=KEY))) as fake:
         result = live(project, fake, "--fox-budget", "1")
@@ -299,6 +312,7 @@ def test_a_task_shown_without_the_key_fails(project: pytest.Pytester) -> None:
     )
 
 
+@pytest.mark.slow
 def test_a_create_accepted_with_201_is_charged(project: pytest.Pytester) -> None:
     with served(Created201(FakeConfig(key=KEY))) as fake:
         result = live(project, fake, "--fox-budget", "3")
@@ -328,6 +342,7 @@ def pytest_runtest_setup(item):
 """
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("action", "problem"),
     [
@@ -357,6 +372,7 @@ def test_a_broken_ledger_stops_paid_creates_and_free_probes_go_on(
     assert not [c for c in fake.calls if c.response.status == 200]
 
 
+@pytest.mark.slow
 def test_lifecycles_without_their_creates_skip_at_once(
     project: pytest.Pytester, fake: FakeAPI
 ) -> None:
@@ -366,6 +382,7 @@ def test_lifecycles_without_their_creates_skip_at_once(
     assert fake.calls == []
 
 
+@pytest.mark.slow
 def test_a_lifecycle_run_before_its_create_skips_at_once(
     project: pytest.Pytester, fake: FakeAPI
 ) -> None:
@@ -379,6 +396,7 @@ def test_a_lifecycle_run_before_its_create_skips_at_once(
     )
 
 
+@pytest.mark.slow
 def test_a_task_answer_breaking_the_contract_ends_the_following(
     project: pytest.Pytester, fake: FakeAPI
 ) -> None:

@@ -10,6 +10,9 @@ from served_fake import live, live_project, served_fake
 
 from foxcontract.fake import FakeAPI, Fault, Mutations, TaskScript
 
+# live runs against the served fake
+pytestmark = pytest.mark.slow
+
 KEY = "sk-live-mode-test-key-42"
 
 

@@ -19,6 +19,9 @@ from foxcontract.contract import shipped_contracts_dir
 from foxcontract.fake import FakeAPI, FakeConfig, FakeServer, Mutations
 from foxcontract.fake.wire import FakeRequest, FakeResponse
 
+# live runs against the served fake
+pytestmark = pytest.mark.slow
+
 KEY = "sk-live-provenance-key-77"
 BODY_TYPE_AS_400 = Mutations(answer_rules={"body.type": "malformed_request"})
 

@@ -13,6 +13,9 @@ from foxcontract.cassette import load_cassette
 from foxcontract.contract import shipped_contracts_dir
 from foxcontract.fake import FakeAPI
 
+# record and replay runs against the served fake
+pytestmark = pytest.mark.slow
+
 KEY = "sk-record-mode-test-key-7"
 
 

@@ -12,6 +12,9 @@ from foxcontract.contract import shipped_contracts_dir
 from foxcontract.fake import FakeAPI, FakeConfig, FakeServer, Fault, Mutations
 from foxcontract.fake.wire import FakeRequest, FakeResponse
 
+# a record run in a pytester subprocess
+pytestmark = pytest.mark.slow
+
 CANARY = "sk-canary-7f3a9b2c41d0e8aa"
 
 

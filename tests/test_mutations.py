@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+from collections import Counter
 from pathlib import Path
 from types import ModuleType
 
@@ -26,13 +27,16 @@ def bench() -> ModuleType:
 
 def test_at_least_25_faults_in_every_category(bench: ModuleType) -> None:
     faults = [m for m in bench.MUTANTS if not m.faithful]
-    assert len(faults) >= 25
-    assert {m.category for m in faults} == {
-        "rule", "false-rejection", "schema", "error-format", "auth", "lifecycle",
+    # at least 25 are promised; these are the ones the table holds
+    assert Counter(m.category for m in faults) == {
+        "rule": 11, "lifecycle": 6, "false-rejection": 5, "schema": 5, "error-format": 4,
+        "auth": 4,
     }  # fmt: skip
+    assert len(faults) == 35
     assert len({m.name for m in bench.MUTANTS}) == len(bench.MUTANTS)
 
 
+@pytest.mark.slow
 def test_a_fault_is_killed_naming_the_check(bench: ModuleType, tmp_path: Path) -> None:
     mutant = next(m for m in bench.MUTANTS if m.name == "lifecycle-goes-back")
     result = bench.run(mutant, Path(bench.shipped_contracts_dir()), tmp_path)

@@ -13,11 +13,22 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers.oracle_reference import (
+    ADVANCED,
+    DIMENSIONS,
+    MODELS,
+    NON_OBJECTS,
+    OMIT,
+    PERTURBATIONS,
+    reference,
+    sweep,
+)
 from ruamel.yaml import YAML
-from test_oracle_reference import ADVANCED, DIMENSIONS, MODELS, OMIT, reference, sweep
-from test_oracle_table import NON_OBJECTS, PERTURBATIONS
 
 from foxcontract import check, default_contract, load_contract
+
+# each deletion sweeps the reference's bodies against an edited contract
+pytestmark = pytest.mark.slow
 
 CONTRACTS = Path(__file__).resolve().parents[1] / "contracts"
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from test_oracle_reference import BASE, LITE, STANDARD, build
+from helpers.oracle_reference import BASE, LITE, STANDARD, build
 
 from foxcontract import check, default_contract, expected_error
 

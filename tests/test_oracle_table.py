@@ -11,22 +11,21 @@ from collections.abc import Iterable
 from typing import Any
 
 import pytest
-from test_oracle_reference import (
+from helpers.oracle_reference import (
     ADVANCED,
-    BASE,
     DIMENSIONS,
-    FAST,
+    FIELD_CASES,
     LITE,
     MODELS,
+    NON_OBJECTS,
     OMIT,
-    STANDARD,
+    PERTURBATIONS,
+    VALID,
     reference,
     sweep,
 )
 
 from foxcontract import check, default_contract
-
-VALID = {**BASE, "model": STANDARD}
 
 
 def mismatches(cases: Iterable[tuple[Any, list[str]]]) -> list[str]:
@@ -70,179 +69,15 @@ def test_the_sweeps_reach_every_rule() -> None:
     assert seen == set(default_contract().rule_ids)
 
 
-# Each field, one change at a time, on a valid Standard body. Written out by hand.
-_FIELD_CASES: dict[str, list[tuple[Any, list[str]]]] = {
-    "model": [
-        (OMIT, ["model.required"]),
-        (None, ["model.type"]),
-        (3, ["model.type"]),
-        (["veo-3.1-image-to-video"], ["model.type"]),
-        ({"name": STANDARD}, ["model.type"]),
-        ("VEO-3.1-IMAGE-TO-VIDEO", ["model.enum"]),
-        ("veo-3.1-text-to-video", ["model.enum"]),
-        ("", ["model.enum"]),
-        (" ", ["model.enum"]),
-        (FAST, []),
-        (LITE, []),
-    ],
-    "prompt": [
-        (OMIT, ["prompt.required"]),
-        (None, ["prompt.type"]),
-        (8, ["prompt.type"]),
-        (True, ["prompt.type"]),
-        (["a"], ["prompt.type"]),
-        ("", ["prompt.minLength"]),
-        (" ", ["prompt.pattern"]),
-        ("\t\n ", ["prompt.pattern"]),
-        ("花在风中轻轻摇曳", []),
-        (" x ", []),
-    ],
-    "image_url": [
-        (OMIT, ["image_url.required"]),
-        (None, ["image_url.type"]),
-        (1, ["image_url.type"]),
-        ({"url": "https://example.com/x.jpg"}, ["image_url.type"]),
-        ("", ["image_url.pattern"]),
-        (" ", ["image_url.pattern"]),
-        ("ftp://example.com/x.jpg", ["image_url.pattern"]),
-        ("https://", ["image_url.pattern"]),
-        ("https:///x.jpg", ["image_url.pattern"]),
-        ("example.com/x.jpg", ["image_url.pattern"]),
-        ("//example.com/x.jpg", ["image_url.pattern"]),
-        ("https://example.com/x.jpg ", ["image_url.pattern"]),
-        ("https://example.com/x.jpg\n", ["image_url.pattern"]),
-        ("https://exa mple.com/x.jpg", ["image_url.pattern"]),
-        ("https://:443/x.jpg", ["image_url.pattern"]),
-        ("HTTPS://example.com/x.jpg", []),
-        ("Http://example.com/x.jpg", []),
-        ("http://example.com/x.jpg", []),
-        ("https://example.com", []),
-        ("https://example.com:8443/a/b.png?size=large#top", []),
-    ],
-    "aspect_ratio": [
-        (OMIT, []),
-        (None, ["aspect_ratio.type"]),
-        (16, ["aspect_ratio.type"]),
-        (1.7778, ["aspect_ratio.type"]),
-        ("1:1", ["aspect_ratio.enum"]),
-        ("16/9", ["aspect_ratio.enum"]),
-        ("", ["aspect_ratio.enum"]),
-        (" ", ["aspect_ratio.enum"]),
-        ("9:16", []),
-    ],
-    "duration": [
-        (OMIT, []),
-        (None, ["duration.type"]),
-        ("8", ["duration.type"]),
-        ("", ["duration.type"]),
-        (True, ["duration.type"]),
-        (8.5, ["duration.type"]),
-        (5, ["duration.enum"]),
-        (0, ["duration.enum"]),
-        (10, ["duration.enum"]),
-        (-8, ["duration.enum"]),
-        (8.0, []),  # integral_floats: ambiguous, so the oracle accepts it
-        (4, []),
-    ],
-    "resolution": [
-        (OMIT, []),
-        (None, ["resolution.type"]),
-        (1080, ["resolution.type"]),
-        ("1080P", ["resolution.enum"]),
-        ("4K", ["resolution.enum"]),
-        ("1080", ["resolution.enum"]),
-        ("", ["resolution.enum"]),
-        (" ", ["resolution.enum"]),
-        ("4k", []),
-    ],
-    "generate_audio": [
-        (OMIT, []),
-        (None, ["generate_audio.type"]),
-        ("true", ["generate_audio.type"]),
-        (1, ["generate_audio.type"]),
-        (0, ["generate_audio.type"]),
-        ("", ["generate_audio.type"]),
-        (True, []),
-    ],
-    "auto_fix": [
-        (OMIT, []),
-        (None, []),
-        ("true", ["auto_fix.type"]),
-        (1, ["auto_fix.type"]),
-        ("", ["auto_fix.type"]),
-        (False, []),
-    ],
-    "safety_tolerance": [
-        (OMIT, []),
-        (None, []),
-        (0, ["safety_tolerance.minimum"]),
-        (-1, ["safety_tolerance.minimum"]),
-        (7, ["safety_tolerance.maximum"]),
-        (1, []),
-        (6, []),
-        ("3", ["safety_tolerance.type"]),
-        (3.5, ["safety_tolerance.type"]),
-        (True, ["safety_tolerance.type"]),
-        ("", ["safety_tolerance.type"]),
-    ],
-    "enhance_prompt": [
-        (OMIT, []),
-        (None, []),
-        ("true", ["enhance_prompt.type"]),
-        (1, ["enhance_prompt.type"]),
-        (" ", ["enhance_prompt.type"]),
-        (True, []),
-    ],
-    "person_generation": [
-        (OMIT, []),
-        (None, []),
-        ("DONT_ALLOW", ["person_generation.enum"]),
-        ("allow_all", ["person_generation.enum"]),
-        ("", ["person_generation.enum"]),
-        (" ", ["person_generation.enum"]),
-        (1, ["person_generation.type"]),
-        (True, ["person_generation.type"]),
-        ("dont_allow", []),
-    ],
-    "negative_prompt": [
-        (OMIT, []),
-        (None, []),
-        (3, ["negative_prompt.type"]),
-        (["blurry"], ["negative_prompt.type"]),
-        ("", []),
-        (" ", []),
-        ("blurry, low quality, watermark", []),
-    ],
-    "seed": [
-        (OMIT, []),
-        (None, []),
-        ("42", ["seed.type"]),
-        (4.5, ["seed.type"]),
-        (False, ["seed.type"]),
-        ("", ["seed.type"]),
-        (-1, []),
-        (2**40, []),
-    ],
-}
-
-PERTURBATIONS: list[tuple[Any, list[str]]] = [
-    ({k: v for k, v in {**VALID, field: value}.items() if v is not OMIT}, expected)
-    for field, cases in _FIELD_CASES.items()
-    for value, expected in cases
-]
-
-NON_OBJECTS = [None, [], [VALID], "x", "", 3, 3.5, True, [[{}]], [{"model": [{"x": None}]}]]
-
-
 def test_the_perturbation_table_covers_every_field() -> None:
-    assert set(_FIELD_CASES) == {f.name for f in default_contract().fields}
+    assert set(FIELD_CASES) == {f.name for f in default_contract().fields}
 
 
-@pytest.mark.parametrize("field", list(_FIELD_CASES))
+@pytest.mark.parametrize("field", list(FIELD_CASES))
 def test_single_field_perturbations(field: str) -> None:
     cases = [
         ({k: v for k, v in {**VALID, field: value}.items() if v is not OMIT}, expected)
-        for value, expected in _FIELD_CASES[field]
+        for value, expected in FIELD_CASES[field]
     ]
     wrong = mismatches(cases)
     assert not wrong, report(wrong, len(cases))

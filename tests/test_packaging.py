@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import configparser
 import contextlib
 import io
 import os
@@ -13,7 +14,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from test_contract_fourth_model import MODEL_ENUM, PRO
+from helpers.fourth_model import MODEL_ENUM, PRO
 
 import foxcontract
 from foxcontract import check, default_contract, load_contract
@@ -116,6 +117,7 @@ def test_the_changelog_has_an_unreleased_section() -> None:
     assert "\n## [Unreleased]\n" in text
 
 
+@pytest.mark.slow
 def test_ci_fails_when_the_command_fails_even_with_exit_5(tmp_path: Path) -> None:
     """pytest's "no tests collected" (exit 5) must fail CI, like any other failure."""
     (tmp_path / ".ci").mkdir()
@@ -170,6 +172,7 @@ def _run(args: list[str], cwd: Path, site: Path) -> subprocess.CompletedProcess[
     return done
 
 
+@pytest.mark.slow
 @pytest.mark.wheel
 def test_the_wheel_in_a_project_of_its_own(tmp_path: Path) -> None:
     """Build the wheel, install it (without the source tree) for a new project, and use it
@@ -215,3 +218,23 @@ def test_the_lowest_env_installs_the_floor_of_every_dependency(tmp_path: Path) -
     no_floor.write_text('[project]\ndependencies = ["httpx<1"]\n', encoding="utf-8")
     with pytest.raises(SystemExit, match="dependency 'httpx<1' has no >= floor"):
         floors(no_floor)
+
+
+def test_ci_runs_the_slow_tests_and_schemathesis_and_the_loop_leaves_them_out() -> None:
+    tox = configparser.ConfigParser(interpolation=None)
+    tox.read(ROOT / "tox.ini", encoding="utf-8")
+    assert tox["tox"]["env_list"].split(", ") == [
+        "py311", "slow", "schemathesis", "coverage", "lowest", "lint", "type",
+    ]  # fmt: skip
+    fast = tox["testenv"]["commands"].split("\n")
+    slow = tox["testenv:slow"]["commands"].split("\n")
+    assert [c for c in fast if c.startswith("pytest")] == [
+        'pytest -n 2 -p no:cacheprovider -m "not slow" {posargs}'
+    ]
+    assert [c for c in slow if c.startswith("pytest")] == [
+        "pytest -n 2 -p no:cacheprovider -m slow {posargs}"
+    ]
+    assert tox["testenv:coverage"]["depends"] == "py311, slow"
+    assert tox["testenv:schemathesis"]["commands"] == (
+        "pytest -p no:cacheprovider tests/test_schemathesis_fake.py {posargs}"
+    )

@@ -7,9 +7,12 @@ import json
 import re
 
 import pytest
-from test_collect import write_mini
+from helpers.mini import write_mini
 
 pytest_plugins = ["pytester"]
+
+# pytester subprocess runs, each a Hypothesis run of a contract
+pytestmark = pytest.mark.slow
 
 # an oracle (the one the rule items ask) that wrongly rejects any note it has not seen in
 # the coverage phase: only Hypothesis finds such a note

@@ -9,7 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from test_contract_fourth_model import PRO, with_a_fourth_model
+from helpers.fourth_model import PRO, with_a_fourth_model
 
 from foxcontract.contract import shipped_contracts_dir
 

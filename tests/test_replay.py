@@ -205,6 +205,7 @@ def tracked(root: Path) -> dict[str, bytes]:
     return {str(p.relative_to(root)): p.read_bytes() for p in root.rglob("*") if p.is_file()}
 
 
+@pytest.mark.slow
 def test_partial_runs_never_report_or_touch_snapshots_of_items_they_did_not_run(
     project: pytest.Pytester,
 ) -> None:

@@ -95,6 +95,7 @@ def record(
         del os.environ["FOXAPI_API_KEY"], os.environ["FOXAPI_BASE_URL"]
 
 
+@pytest.mark.slow
 def test_record_once_then_replay_offline_anywhere(app: pytest.Pytester, fake: FakeAPI) -> None:
     refused = record(app, fake, "--fox-budget", "0", "test_four.py")
     refused.assert_outcomes(failed=1)
@@ -210,6 +211,7 @@ def test_record_refuses_another_host_and_record_modes_need_record(
     )
 
 
+@pytest.mark.slow
 def test_two_record_runs_at_once_both_pass_and_both_are_kept(
     app: pytest.Pytester, fake: FakeAPI
 ) -> None:

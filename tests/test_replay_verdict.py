@@ -103,23 +103,24 @@ def test_judge(create: Contract, body: Any, status: int, answer: Any, problems: 
 
 
 @pytest.mark.parametrize(
-    ("status", "kind"),
+    ("status", "kind", "name"),
     [
-        (429, "rate_limit_error"),
-        (503, "service_unavailable_error"),
-        (402, "insufficient_quota"),
-        (401, "authentication_error"),
+        (429, "rate_limit_error", "rate_limit"),
+        (503, "service_unavailable_error", "unavailable"),
+        (402, "insufficient_quota", "insufficient_quota"),
+        (401, "authentication_error", "authentication"),
     ],
 )
 def test_answers_that_do_not_judge_the_body_are_inconclusive(
-    create: Contract, status: int, kind: str
+    create: Contract, status: int, kind: str, name: str
 ) -> None:
     for body in (GOOD, LITE_4K):
         verdict = judge(create, status, err(kind), body)
         assert verdict.ok
         assert verdict.outcome == "inconclusive"
-        assert verdict.inconclusive is not None
-        assert verdict.inconclusive.startswith(f"{status} ")
+        assert verdict.inconclusive == (
+            f"{status} {name}: the provider answered without judging the body"
+        )
 
 
 def test_an_inconclusive_answer_still_has_its_body_checked(create: Contract) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from test_collect import lit, write_mini
+from helpers.mini import lit, write_mini
 
 from foxcontract.report import CoverageTally
 
@@ -77,6 +77,7 @@ def test_provider_answers_recorded_by_other_modes(pytester: pytest.Pytester) -> 
     )
 
 
+@pytest.mark.slow
 def test_the_report_adds_up_xdist_workers(pytester: pytest.Pytester) -> None:
     write_mini(pytester)
     result = pytester.runpytest_subprocess("-n", "2", "--fox-report", "coverage.json")

@@ -65,7 +65,7 @@ def test_faults_are_scripted_over_http(server: FakeServer) -> None:
         assert [c["status"] for c in calls] == [429, 0, 200, 200]
         bad = client.post("/_fake/faults", json={"kind": "nope"})
         assert bad.status_code == 400
-        assert "unknown error kind 'nope'" in bad.json()["error"]["message"]
+        assert bad.json()["error"]["message"] == "fault kind: unknown error kind 'nope'"
 
 
 def test_only_loopback_addresses_are_served() -> None:
@@ -131,8 +131,9 @@ def test_the_serve_command_reports_a_bad_config(tmp_path: object) -> None:
         check=False,
     )
     assert result.returncode == 2
-    assert result.stderr.startswith(
-        "foxcontract serve: error: /nonexistent.json: cannot read the fake config"
+    assert result.stderr == (
+        "foxcontract serve: error: /nonexistent.json: cannot read the fake config: [Errno 2] No "
+        "such file or directory: '/nonexistent.json'\n"
     )
 
 

@@ -1,16 +1,22 @@
-"""The strategies: labels agree with the oracle, near misses come first, nothing is
-hard-coded (a contract edit changes what is generated)."""
+"""The strategies: labels agree with API.md, near misses come first, nothing is hard-coded
+(a contract edit changes what is generated).
+
+The strategies label their cases with the oracle (they keep a body only if ``check`` judges
+it as the label says), so a label is judged here by the independent reference
+(``helpers.oracle_reference``), not by ``check``, and generated responses by
+``jsonschema_rs``, not by the validator that filtered them."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import jsonschema_rs
 import pytest
+from helpers.oracle_reference import MODELS, build, reference
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from foxcontract import check, default_contract, load_contract
-from foxcontract.contract import Contract
+from foxcontract import default_contract, load_contract
 from foxcontract.strategies import (
     Case,
     UnknownRuleError,
@@ -28,14 +34,23 @@ FAST = settings(max_examples=60, database=None, suppress_health_check=[HealthChe
 C = default_contract()
 
 
-def _rules(case: Case, contract: Contract = C) -> list[str]:
-    return [v.rule for v in check(case.body, contract)]
+# API.md: the per-model advanced options answer 422 unsupported_advanced_options; every
+# other rule is a 422 validation error.
+ADVANCED_OPTION_RULES = (
+    "safety-tolerance-standard-fast-only",
+    "enhance-prompt-standard-only",
+    "person-generation-standard-only",
+)
+
+
+def _expected_kind(rule_id: str) -> str:
+    return "unsupported_advanced_options" if rule_id in ADVANCED_OPTION_RULES else "validation"
 
 
 @FAST
 @given(valid_requests(C))
 def test_valid_requests_are_accepted(case: Case) -> None:
-    assert _rules(case) == []
+    assert reference(case.body) == []
     assert case.rule_id is None
     assert case.expect is None
 
@@ -43,8 +58,8 @@ def test_valid_requests_are_accepted(case: Case) -> None:
 @FAST
 @given(invalid_requests(C))
 def test_invalid_requests_break_exactly_their_label(case: Case) -> None:
-    assert _rules(case) == [case.rule_id]
-    assert case.expect == C.rule(str(case.rule_id)).expect
+    assert reference(case.body) == [case.rule_id]
+    assert case.expect == _expected_kind(str(case.rule_id))
 
 
 @pytest.mark.parametrize("rule_id", ["lite-1080p-8s-only", "prompt.pattern", "duration.enum"])
@@ -52,7 +67,8 @@ def test_invalid_requests_for_one_rule(rule_id: str) -> None:
     @FAST
     @given(invalid_requests(C, rule_id))
     def run(case: Case) -> None:
-        assert _rules(case) == [rule_id]
+        assert reference(case.body) == [rule_id]
+        assert case.rule_id == rule_id
 
     run()
 
@@ -62,7 +78,7 @@ def test_valid_requests_for_a_rule_exercise_it() -> None:
     @given(valid_requests(C, "lite-no-4k"))
     def run(case: Case) -> None:
         assert case.body["model"] == "veo-3.1-lite-image-to-video"
-        assert _rules(case) == []
+        assert reference(case.body) == []
 
     run()
 
@@ -86,27 +102,42 @@ def test_near_misses_come_first() -> None:
         "veo-3.1-fast-first-last-frame-to-video",
         "veo-3.1-lite-first-last-frame-to-video",
     ]
-    assert {"veo-3.1-extend", "veo3.1-pro", "veo-3.1"} <= set(models[:11])
+    assert models[3:12] == [
+        "veo-3.1-reference-to-video",
+        "veo-3.1-fast-reference-to-video",
+        "veo-3.1-extend",
+        "veo-3.1-extend-fast",
+        "veo-3.1",
+        "veo-3.1-fast",
+        "veo3.1-fast",
+        "veo3.1-pro",
+        "VEO-3.1-IMAGE-TO-VIDEO",
+    ]
     ratios = [c.body["aspect_ratio"] for c in near_misses(C, "aspect_ratio.enum")]
     assert ratios[:9] == ["auto", "1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "21:9"]
     assert near_misses(C, "duration.type")[0].body["duration"] == "8"
     assert near_misses(C, "generate_audio.type")[0].body["generate_audio"] == "true"
     durations = [c.body["duration"] for c in near_misses(C, "duration.enum")]
     assert durations[:2] == [5, 7]
-    tolerances = {c.body["safety_tolerance"] for c in near_misses(C, "safety_tolerance.minimum")}
-    assert 0 in tolerances
-    assert 7 in {c.body["safety_tolerance"] for c in near_misses(C, "safety_tolerance.maximum")}
-    assert "" in {c.body["prompt"] for c in near_misses(C, "prompt.minLength")}
-    assert None in [c.body["model"] for c in near_misses(C, "model.type")]
+    below = [c.body["safety_tolerance"] for c in near_misses(C, "safety_tolerance.minimum")]
+    assert below == [0, -9, -1, -6, -3, -(2**31) - 1]
+    above = [c.body["safety_tolerance"] for c in near_misses(C, "safety_tolerance.maximum")]
+    assert above == [7, 16, 1000, 6000, 3000, 8, 2**31, 2**63]
+    assert [c.body["prompt"] for c in near_misses(C, "prompt.minLength")] == [""]
+    assert [c.body["model"] for c in near_misses(C, "model.type")][:3] == [31, None, 8]
     assert next(c.body for c in near_misses(C, "prompt.required")).get("prompt") is None
 
 
 def test_the_exact_forbidden_combination_including_defaults() -> None:
     bodies = [c.body for c in near_misses(C, "lite-1080p-8s-only")]
-    assert {"resolution": "1080p", "duration": 4}.items() <= bodies[0].items() or any(
-        "resolution" not in b and b["duration"] == 4 for b in bodies
-    )
-    assert any("resolution" not in b for b in bodies)  # 1080p by default
+    lite = "veo-3.1-lite-image-to-video"
+    # 1080p by default first, then sent explicitly, for each duration the rule forbids
+    assert [{k: b[k] for k in ("model", "duration", "resolution") if k in b} for b in bodies] == [
+        {"model": lite, "duration": 4},
+        {"model": lite, "duration": 4, "resolution": "1080p"},
+        {"model": lite, "duration": 6},
+        {"model": lite, "duration": 6, "resolution": "1080p"},
+    ]
 
 
 def test_never_an_integral_float() -> None:
@@ -119,10 +150,17 @@ def test_never_an_integral_float() -> None:
 def test_coverage_phase_covers_every_value_and_rule() -> None:
     bodies = [c.body for c in valid_cases(C)]
     combos = {(b["model"], b.get("resolution", "1080p"), b.get("duration", 8)) for b in bodies}
-    assert ("veo-3.1-lite-image-to-video", "720p", 4) in combos
-    assert ("veo-3.1-lite-image-to-video", "4k", 8) not in combos
-    assert len({m for m, _, _ in combos}) == 3
-    assert {1, 6} <= {b.get("safety_tolerance") for b in bodies}
+    # every combination API.md allows (22 of the 27), and no other
+    allowed = {
+        (m, r, d)
+        for m in MODELS
+        for r in ("720p", "1080p", "4k")
+        for d in (4, 6, 8)
+        if reference(build({"model": m, "resolution": r, "duration": d})) == []
+    }
+    assert len(allowed) == 22
+    assert combos == allowed
+    assert {b.get("safety_tolerance") for b in bodies} == {None, 1, 3, 6}
     violated = {c.rule_id for c in coverage_cases(C)}
     assert violated - {None} == set(C.rule_ids)
 
@@ -136,26 +174,35 @@ def test_a_new_model_is_a_yaml_edit(tmp_path: Path) -> None:
     (tmp_path / "errors.yaml").write_text((C.path.parent / "errors.yaml").read_text())
     new = load_contract(tmp_path / "v.yaml")
     models = {c.body.get("model") for c in valid_cases(new)}
-    assert "veo-4-image-to-video" in models
+    assert models == {*MODELS, "veo-4-image-to-video"}
+
+
+TASKS = load_contract(C.path.parent / "tasks-get.yaml")
 
 
 @FAST
 @given(responses(C))
 def test_responses_satisfy_the_schema(body: dict[str, object]) -> None:
+    assert jsonschema_rs.Draft202012Validator(C.responses["200"].schema).is_valid(body)
     assert body["object"] == "video.generation.task"
 
 
 def test_task_responses_follow_if_then() -> None:
-    tasks = load_contract(C.path.parent / "tasks-get.yaml")
+    judge = jsonschema_rs.Draft202012Validator(TASKS.responses["200"].schema)
+    statuses: set[object] = set()
 
     @FAST
-    @given(responses(tasks))
+    @given(responses(TASKS))
     def run(body: dict[str, object]) -> None:
+        assert judge.is_valid(body)
+        statuses.add(body["status"])
         if body["status"] == "completed":
             assert body["progress"] == 100
             assert body["results"]
 
     run()
+    # every status is drawn, so the if/then branch is reached, not only allowed
+    assert statuses == {"pending", "processing", "completed", "failed"}
 
 
 @FAST
