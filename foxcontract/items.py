@@ -203,19 +203,19 @@ class ExampleItem(_ContractItem):
             f"{e.message} at {'/'.join(map(str, e.absolute_path)) or 'the top'}"
             for e in validator_of(schema).iter_errors(ex.response_body)
         ]
-        error = ex.response_body.get("error") if isinstance(ex.response_body, dict) else None
-        if kind is None and spec is None and isinstance(error, dict):
+        error = c.provider.error.parts(ex.response_body)
+        if kind is None and spec is None and error is not None:
             kinds = [c.error_kinds[k] for k in c.errors if c.error_kinds[k].status == ex.status]
             if not kinds:
                 out.append(f"status {ex.status} among the endpoint's errors: {', '.join(c.errors)}")
-            elif all(k.type is not None and k.type != error.get("type") for k in kinds):
+            elif all(k.type is not None and k.type != error.type for k in kinds):
                 shown = " or ".join(repr(k.type) for k in kinds)
-                out.append(f"error type {shown} for status {ex.status}, got {error.get('type')!r}")
-        if kind is not None and isinstance(error, dict):
+                out.append(f"error type {shown} for status {ex.status}, got {error.type!r}")
+        if kind is not None and error is not None:
             for key in ("type", "code"):
-                want = getattr(kind, key)
-                if want is not None and error.get(key) != want:
-                    out.append(f"error {key} {want!r} (kind {kind.name}), got {error.get(key)!r}")
+                want, got = getattr(kind, key), getattr(error, key)
+                if want is not None and got != want:
+                    out.append(f"error {key} {want!r} (kind {kind.name}), got {got!r}")
         return out
 
 
@@ -238,8 +238,10 @@ class ResponseItem(_ContractItem):
         def test(pair: tuple[Any, Any]) -> None:
             kind, body = pair
             self._valid(errors, body)
-            if kind.type is not None and body["error"]["type"] != kind.type:
-                raise ContractFailure(f"error kind {kind.name}: type {body['error']['type']!r}")
+            got = c.provider.error.parts(body)
+            if kind.type is not None and (got is None or got.type != kind.type):
+                shown = got.type if got is not None else None
+                raise ContractFailure(f"error kind {kind.name}: type {shown!r}")
 
         self.explore(error_responses(c), test)
 

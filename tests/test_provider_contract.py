@@ -55,10 +55,13 @@ def test_the_shipped_contracts_say_what_foxapi_is() -> None:
     assert p == DEFAULT_PROVIDER
     assert p.provenance_of("base_url").documented
     assert not p.provenance_of("base_url_env").documented
-    assert create.task is not None and (create.task.role, create.task.id) == ("create", "id")
-    assert poll.task is not None and (poll.task.role, poll.task.param) == ("poll", "task_id")
+    assert create.task is not None
+    assert (create.task.role, create.task.id) == ("create", "id")
+    assert poll.task is not None
+    assert (poll.task.role, poll.task.param) == ("poll", "task_id")
     lc = poll.lifecycle
-    assert lc is not None and (lc.success, lc.failure) == ("completed", "failed")
+    assert lc is not None
+    assert (lc.success, lc.failure) == ("completed", "failed")
 
 
 def test_an_older_copy_without_provider_sections_gets_foxapi(tmp_path: Path) -> None:
@@ -67,14 +70,18 @@ def test_an_older_copy_without_provider_sections_gets_foxapi(tmp_path: Path) -> 
         text = re.sub(r"\nprovider:\n(  .*\n|\s*#.*\n)+", "\n", text)
         text = re.sub(r"\ntask:\n(  .*\n)+", "\n", text)
         text = re.sub(r"  outcomes:\n(    .*\n)+", "", text)
-        assert "provider:" not in text and "\ntask:" not in text and "outcomes" not in text
+        assert "provider:" not in text
+        assert "\ntask:" not in text
+        assert "outcomes" not in text
         (tmp_path / name).write_text(text, encoding="utf-8")
     create = load_contract(tmp_path / "videos-generations.yaml")
     poll = load_contract(tmp_path / "tasks-get.yaml")
     assert create.provider == DEFAULT_PROVIDER
     assert create.task == load_contract(CONTRACTS / "videos-generations.yaml").task
-    assert poll.task is not None and poll.task.param == "task_id"
-    assert poll.lifecycle is not None and poll.lifecycle.success == "completed"
+    assert poll.task is not None
+    assert poll.task.param == "task_id"
+    assert poll.lifecycle is not None
+    assert poll.lifecycle.success == "completed"
 
 
 def test_another_provider_is_read_from_its_files(tmp_path: Path) -> None:
@@ -83,16 +90,18 @@ def test_another_provider_is_read_from_its_files(tmp_path: Path) -> None:
     poll = load_contract(folder / "jobs-get.yaml")
     auth = create.provider.auth
     assert (auth.scheme, auth.header, auth.key_env) == ("header", "X-Acme-Key", "ACME_TOKEN")
-    assert auth.value("k") == "k" and auth.describe() == "X-Acme-Key: <key>"
+    assert auth.value("k") == "k"
+    assert auth.describe() == "X-Acme-Key: <key>"
     assert auth.key_in({"x-acme-key": " k "}) == "k"
     assert auth.key_in({"authorization": "Bearer k"}) is None
     assert create.error_kind("authentication") == create.error_kinds["denied"]
-    assert create.task is not None and create.task.id == "job_id"
-    assert poll.task is not None and poll.task.poll_path("/api/jobs/{job_id}", "j1") == (
-        "/api/jobs/j1"
-    )
+    assert create.task is not None
+    assert create.task.id == "job_id"
+    assert poll.task is not None
+    assert poll.task.poll_path("/api/jobs/{job_id}", "j1") == ("/api/jobs/j1")
     lc = poll.lifecycle
-    assert lc is not None and (lc.success, lc.failure) == ("succeeded", "errored")
+    assert lc is not None
+    assert (lc.success, lc.failure) == ("succeeded", "errored")
     done = lc.outcome("succeeded")
     assert done is not None
     assert done.problems({"output": {"files": [{"href": "h"}]}}, "poll 2") == []
@@ -100,12 +109,12 @@ def test_another_provider_is_read_from_its_files(tmp_path: Path) -> None:
         "poll 2: a succeeded task has no output.files"
     ]
     assert done.problems({"output": {"files": [{"href": ""}]}}, "poll 2") == [
-        "poll 2: succeeded task output.files [0] carry no href"
+        "poll 2: succeeded task output.files [0] carry no URL (href)"
     ]
     failed = lc.outcome("errored")
     assert failed is not None
     assert failed.problems({"failure": None}, "poll 3") == [
-        "poll 3: a errored task carries no failure object"
+        "poll 3: an errored task carries no failure object"
     ]
 
 
@@ -113,7 +122,8 @@ def test_an_error_shape_reads_and_builds_its_parts() -> None:
     flat = ErrorShape(type="kind", code=None, message="detail")
     assert flat.build("denied", "c", "no") == {"detail": "no", "kind": "denied"}
     parts = flat.parts({"kind": "denied", "detail": "no"})
-    assert parts is not None and (parts.type, parts.code, parts.message) == ("denied", None, "no")
+    assert parts is not None
+    assert (parts.type, parts.code, parts.message) == ("denied", None, "no")
     nested = ErrorShape()
     assert nested.build("t", "c", "m") == {"error": {"message": "m", "type": "t", "code": "c"}}
     assert nested.parts({"detail": "x"}) is None

@@ -150,6 +150,17 @@ class ErrorShape:
             get_path(body, self.message),
         )
 
+    def stamp(self, body: Any, type_: str | None, code: str | None) -> Any:
+        """A copy of the error answer ``body`` with its type and code set (``None``: kept)."""
+        import copy
+
+        out = copy.deepcopy(body) if isinstance(body, dict) else {}
+        if type_ is not None:
+            set_path(out, self.type, type_)
+        if code is not None and self.code:
+            set_path(out, self.code, code)
+        return out
+
     def build(self, type_: str, code: str | None, message: str) -> dict[str, Any]:
         """An error answer's body with these parts (``code`` left out when ``None``)."""
         body: dict[str, Any] = {}
@@ -343,7 +354,8 @@ def read_task(source: Source, reader: Any) -> tuple[TaskRole | None, list[Proble
             shown = ", ".join(params) or "none"
             problem(
                 ["role"],
-                f"task: a poll endpoint needs param: the path parameter that takes the task id (the path's: {shown})",
+                "task: a poll endpoint needs param: the path parameter that takes the task id "
+                f"(the path's: {shown})",
             )
         elif param not in params:
             problem(
@@ -399,19 +411,21 @@ class Outcome:
 
     def problems(self, body: Mapping[str, Any], where: str) -> list[str]:
         """What the answer ``body`` in this state lacks (``where`` names it)."""
+        a = "an" if self.state[:1] in "aeiou" else "a"
         if self.results is not None:
             results = get_path(body, self.results)
             if not isinstance(results, list) or not results:
-                return [f"{where}: a {self.state} task has no {self.results}"]
+                return [f"{where}: {a} {self.state} task has no {self.results}"]
             bad = [
                 i
                 for i, r in enumerate(results)
                 if not (isinstance(r, Mapping) and isinstance(r.get(self.url), str) and r[self.url])
             ]
             if bad:
-                return [f"{where}: {self.state} task {self.results} {bad} carry no {self.url}"]
+                url = "URL" if self.url == "url" else f"URL ({self.url})"
+                return [f"{where}: {self.state} task {self.results} {bad} carry no {url}"]
         if self.error is not None and not isinstance(get_path(body, self.error), Mapping):
-            return [f"{where}: a {self.state} task carries no {self.error} object"]
+            return [f"{where}: {a} {self.state} task carries no {self.error} object"]
         return []
 
 
