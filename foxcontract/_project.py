@@ -10,9 +10,10 @@ all follow that copy, found in this order:
 3. the contracts shipped with foxcontract.
 
 Relative paths are read from the project's root (``config.rootpath``). Among the files, the
-endpoint with a request body is the one that creates tasks and the endpoint with a task
-lifecycle the one that polls them; a role the project's files do not fill is the shipped
-endpoint's. Contracts are loaded once per run and file version.
+endpoint whose ``task:`` role is ``create`` creates tasks and the one whose role is ``poll``
+polls them (without a ``task:`` section: the endpoint with a request body, and the one with
+a lifecycle); a role the project's files do not fill is the shipped endpoint's. Contracts
+are loaded once per run and file version.
 """
 
 from __future__ import annotations
@@ -119,9 +120,10 @@ def project_contracts(config: pytest.Config, node: pytest.Item | None = None) ->
             if read_source(file).data.get("kind") != "endpoint":
                 continue
             contract = _load(config, file)
-            if contract.has_body and create is None:
+            role = contract.task.role if contract.task is not None else None
+            if role == "create" and create is None:
                 create = contract
-            elif contract.lifecycle is not None and poll is None:
+            elif role == "poll" and poll is None:
                 poll = contract
     except ContractError as exc:
         pytest.fail(f"the project's contracts ({', '.join(map(str, paths))}):\n{exc}", False)

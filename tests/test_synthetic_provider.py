@@ -1,0 +1,262 @@
+"""The proof that the provider side is data: a provider that is not FoxAPI (``acme_provider``:
+``POST /api/jobs`` and ``GET /api/jobs/{job_id}``, the key in ``X-Acme-Key`` from
+``ACME_TOKEN``, flat ``{kind, detail}`` error bodies, a 201 create, ``succeeded``/``errored``
+terminal states) runs through the fake, the offline suite, ``fox_api`` and live mode against
+its own served fake, from its contract files alone."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from acme_provider import KEY, KEY_ENV, write_acme
+from served_fake import FAST_RETRIES, served
+
+from foxcontract.contract import Contract, load_contract
+from foxcontract.fake import FakeAPI, FakeConfig, Mutations, TaskScript
+from foxcontract.fake.wire import FakeRequest
+from foxcontract.verdict import judge
+
+
+def acme(folder: Path) -> tuple[Contract, Contract]:
+    write_acme(folder)
+    return load_contract(folder / "jobs-create.yaml"), load_contract(folder / "jobs-get.yaml")
+
+
+def send(fake: FakeAPI, method: str, path: str, body: object = None, key: str = KEY) -> tuple:
+    headers = {"x-acme-key": key, "content-type": "application/json"}
+    raw = b"" if body is None else json.dumps(body).encode()
+    response = fake.handle(FakeRequest(method, path, headers, raw))
+    return response.status, response.body
+
+
+def test_the_fake_answers_as_the_other_providers_contracts_say(tmp_path: Path) -> None:
+    create, poll = acme(tmp_path)
+    fake = FakeAPI(FakeConfig(key=KEY, seed=1), create=create, poll=poll, clock=lambda: 1800)
+    job = {"scene": "a red cube", "frames": 24}
+    status, body = send(fake, "POST", "/api/jobs", job)
+    assert (status, body) == (
+        201,
+        {
+            "job_id": "job_ieqh524yng",
+            "state": "queued",
+            "submitted_at": 1800,
+            "scene": job["scene"],
+        },
+    )
+    assert judge(create, status, body, job).ok
+    polls = [send(fake, "GET", "/api/jobs/job_ieqh524yng") for _ in range(3)]
+    assert [b["state"] for _, b in polls] == ["running", "succeeded", "succeeded"]
+    assert polls[0][1]["output"] is None
+    assert polls[1][1]["output"] == {
+        "files": [{"href": "https://cdn.acme.example/job_ieqh524yng.mp4"}]
+    }
+    assert all(judge(poll, s, b).ok for s, b in polls)
+
+    fake.script_task(TaskScript.failing("too_dark", "the scene is too dark"))
+    _, body = send(fake, "POST", "/api/jobs", job)
+    ended = [send(fake, "GET", f"/api/jobs/{body['job_id']}")[1] for _ in range(2)]
+    assert [b["state"] for b in ended] == ["running", "errored"]
+    assert ended[1]["failure"] == {"reason": "too_dark", "explanation": "the scene is too dark"}
+    assert judge(poll, 200, ended[1]).ok
+
+    assert send(fake, "POST", "/api/jobs", job, key="acme_wrongwrongwrong") == (
+        403,
+        {"detail": "invalid or missing API key", "kind": "no_such_token"},
+    )
+    assert send(fake, "GET", "/api/jobs/job_unknown") == (
+        404,
+        {"detail": "task not found", "kind": "no_such_job"},
+    )
+    too_long = {"scene": "a", "frames": 200, "quality": "final"}
+    status, body = send(fake, "POST", "/api/jobs", too_long)
+    assert (status, body["kind"]) == (400, "bad_job")
+    assert judge(create, status, body, too_long).ok
+    assert fake.calls[-1].violations[0].rule == "final-needs-short-scenes"
+
+
+def test_a_bearer_token_is_not_the_other_providers_key(tmp_path: Path) -> None:
+    create, poll = acme(tmp_path)
+    fake = FakeAPI(FakeConfig(key=KEY), create=create, poll=poll)
+    headers = {"authorization": f"Bearer {KEY}", "content-type": "application/json"}
+    response = fake.handle(FakeRequest("POST", "/api/jobs", headers, b'{"scene":"a","frames":1}'))
+    assert response.status == 403
+    (violation,) = fake.calls[-1].violations
+    assert (violation.rule, violation.field, violation.message) == (
+        "request.auth",
+        "X-Acme-Key",
+        "X-Acme-Key: missing, or not '<the accepted key>'",
+    )
+
+
+def test_the_offline_suite_runs_the_other_providers_contracts(pytester: pytest.Pytester) -> None:
+    write_acme(pytester.path / "contracts")
+    result = pytester.runpytest("contracts", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=31)
+    result.stdout.fnmatch_lines(
+        [
+            "jobs-create: * requests checked",
+            "  final-needs-short-scenes  *",
+            "  (no rule broken)                 0         0  201x1",
+            "foxcontract: every rule was both accepted and violated",
+        ]
+    )
+
+
+CLIENT_TESTS = """
+import os
+
+import httpx
+import pytest
+
+
+def render(scene, frames):
+    base = os.environ["ACME_BASE_URL"]
+    key = {"X-Acme-Key": os.environ["ACME_TOKEN"]}
+    with httpx.Client(base_url=base, headers=key) as client:
+        job = client.post("/api/jobs", json={"scene": scene, "frames": frames}).json()
+        for _ in range(10):
+            job = client.get(f"/api/jobs/{job['job_id']}").json()
+            if job["state"] == "succeeded":
+                return job["output"]["files"][0]["href"]
+            if job["state"] == "errored":
+                raise RuntimeError(job["failure"]["reason"])
+    raise TimeoutError("still rendering")
+
+
+def test_a_render_ends_with_a_file(fox_api):
+    assert render("a red cube", 24).startswith("https://cdn.acme.example/job_")
+    assert fox_api.requests("POST")[0].headers["x-acme-key"] == fox_api.key
+    assert [c.response.status for c in fox_api.calls] == [201, 200, 200]
+
+
+def test_a_failed_render_raises(fox_api):
+    fox_api.fail_next_task("too_dark")
+    with pytest.raises(RuntimeError, match="too_dark"):
+        render("a red cube", 24)
+
+
+def test_a_scene_too_long_breaks_the_contract(fox_api):
+    render("a red cube", 500)
+
+
+@pytest.mark.fox_api(key="acme_othervalidkey0")
+def test_the_fixture_sets_the_providers_key_variable(fox_api):
+    assert os.environ["ACME_TOKEN"] == fox_api.key == "acme_othervalidkey0"
+    assert fox_api.base_url == "https://staging.acme.example"
+
+
+@pytest.fixture
+def no_base_url(monkeypatch):
+    monkeypatch.delenv("ACME_BASE_URL")
+
+
+def test_without_a_base_url_the_providers_own_is_used(no_base_url, fox_api):
+    assert fox_api.base_url == "https://jobs.acme.example"
+    fox_api.strict = False
+    answer = httpx.get(fox_api.base_url + "/api/jobs/job_x")
+    assert (answer.status_code, answer.json()["kind"]) == (403, "no_such_token")
+"""
+
+
+def test_fox_api_stands_in_for_the_other_provider(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_acme(pytester.path / "contracts")
+    monkeypatch.setenv("ACME_BASE_URL", "https://staging.acme.example")
+    pytester.makeini("[pytest]\nfox_contracts = contracts\n")
+    pytester.makepyfile(test_client=CLIENT_TESTS)
+    result = pytester.runpytest("test_client.py", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=4, failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "E*ContractViolationError: Acme Jobs request breaks rule frames.maximum (field frames)",
+            "E*  [[]frames.maximum] frames: 500 is more than the maximum 240",
+            "E*Request sent:",
+            "E*  POST https://staging.acme.example/api/jobs",
+            "E*  content-type: application/json",
+            "E*  x-acme-key: <redacted>",
+            'E*  body: {"frames": 500, "scene": "a red cube"}',
+            "E*The provider would answer 400 bad_job",
+        ]
+    )
+    assert KEY not in result.stdout.str()
+
+
+@pytest.fixture
+def acme_project(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> pytest.Pytester:
+    write_acme(pytester.path / "contracts")
+    pytester.makeconftest(FAST_RETRIES)
+    monkeypatch.setenv(KEY_ENV, KEY)
+    monkeypatch.delenv("FOXAPI_API_KEY", raising=False)
+    return pytester
+
+
+def _live(project: pytest.Pytester, fake: FakeAPI, *args: str) -> pytest.RunResult:
+    url = fake.base_url  # type: ignore[attr-defined]
+    return project.runpytest(
+        "contracts", "--fox-mode", "live", "--fox-base-url", url, "-p", "no:cacheprovider",
+        "-m", "fox_live", "--fox-budget", "2", "--fox-wait", "10", *args,
+    )  # fmt: skip
+
+
+def test_live_mode_probes_the_other_providers_served_fake(
+    acme_project: pytest.Pytester, tmp_path: Path
+) -> None:
+    create, poll = acme(tmp_path)
+    with served(FakeAPI(FakeConfig(key=KEY), create=create, poll=poll)) as fake:
+        result = _live(acme_project, fake)
+        calls = fake.calls
+    outcomes = result.parseoutcomes()
+    assert "failed" not in outcomes
+    assert outcomes["deselected"] == 31
+    result.stdout.fnmatch_lines(
+        [
+            "foxcontract live plan against http://127.0.0.1:*: budget 2 paid create(s)",
+            "*paid creates: 2 of budget 2 spent",
+            "*tasks: 2 followed, 2 ended and stayed ended*",
+            "*, 0 disagree with the contract; 11 rule(s) probed, 0 with drift",
+            "  jobs-create auth-missing-key * 403 denied type no_such_token * 403x1 ok",
+            "  jobs-create auth-wrong-key * 403 denied type no_such_token * 403x1 ok",
+            "  jobs-create malformed-json * 400 unreadable type unreadable_body * 400x1 ok",
+            "  jobs-create paid creates * 2xx: an allowed body is accepted * 201x2 ok",
+            "  jobs-get lifecycle * a terminal state (succeeded, errored) within --fox-wait 10s, "
+            "kept once more * 200x2 ok",
+        ]
+    )
+    keyed = [c for c in calls if c.request.headers.get("x-acme-key") == KEY]
+    assert len(keyed) >= 2 * 3  # two creates and their polls, at least, carried the key
+    assert not any("authorization" in c.request.headers for c in calls)
+    assert [c.response.status for c in calls if c.request.method == "POST"].count(201) == 2
+
+
+def test_live_mode_reports_a_succeeded_job_without_its_files(
+    acme_project: pytest.Pytester, tmp_path: Path
+) -> None:
+    create, poll = acme(tmp_path)
+    broken = FakeConfig(key=KEY, mutations=Mutations(patch_task={"output": None}))
+    with served(FakeAPI(broken, create=create, poll=poll)) as fake:
+        result = _live(acme_project, fake, "--fox-budget", "1")
+    result.stdout.fnmatch_lines(
+        [
+            "*jobs-create::lifecycle[[]paid-01]: the task's lifecycle disagrees with the contract",
+            "  lifecycle: poll 2: a succeeded task has no output.files",
+        ]
+    )
+    assert result.parseoutcomes()["failed"] == 1
+
+
+def test_live_mode_asks_for_the_other_providers_key(
+    acme_project: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv(KEY_ENV)
+    monkeypatch.setenv("FOXAPI_API_KEY", "sk-not-this-providers-key")
+    result = acme_project.runpytest("contracts", "--fox-mode", "live", "-p", "no:cacheprovider")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(
+        [
+            "ERROR: --fox-mode live sends real requests and needs the API key in the "
+            "environment variable ACME_TOKEN (never on the command line); nothing was sent"
+        ]
+    )
