@@ -260,3 +260,30 @@ def test_live_mode_asks_for_the_other_providers_key(
             "environment variable ACME_TOKEN (never on the command line); nothing was sent"
         ]
     )
+
+
+def test_record_mode_files_the_other_providers_answers_by_route_and_replay_reads_them(
+    acme_project: pytest.Pytester, tmp_path: Path
+) -> None:
+    create, poll = acme(tmp_path)
+    with served(FakeAPI(FakeConfig(key=KEY), create=create, poll=poll)) as fake:
+        recorded = acme_project.runpytest(
+            "contracts", "--fox-mode", "record", "--fox-base-url", fake.base_url,  # type: ignore[attr-defined]
+            "-p", "no:cacheprovider", "-m", "fox_live", "--fox-budget", "1", "--fox-wait", "10",
+        )  # fmt: skip
+    assert "failed" not in recorded.parseoutcomes()
+    cassettes = acme_project.path / "contracts" / "cassettes"
+    polls = (cassettes / "jobs-get.live.yaml").read_text(encoding="utf-8")
+    creates = (cassettes / "jobs-create.live.yaml").read_text(encoding="utf-8")
+    # the polls are filed under the poll endpoint, whatever their method
+    assert polls.count("  - name: paid-01-poll-") == 3
+    assert "  - name: paid-01\n" in creates
+    assert "paid-01-poll" not in creates
+    assert "        x-acme-key: <redacted>\n" in polls
+    assert KEY not in polls + creates
+    assert "authorization" not in polls + creates
+    replayed = acme_project.runpytest("contracts", "-p", "no:cacheprovider")
+    outcomes = replayed.parseoutcomes()
+    assert "failed" not in outcomes
+    assert outcomes["passed"] > 31  # the offline suite, and every recorded interaction
+    replayed.stdout.fnmatch_lines(["foxcontract: every rule was both accepted and violated"])

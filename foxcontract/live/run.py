@@ -62,6 +62,8 @@ class LiveRun:
     observer: Observer | None = None
     baseline: Baseline | None = None
     _sessions: dict[Path, LiveSession] = field(default_factory=dict)
+    provider: Provider = DEFAULT_PROVIDER
+    """The provider of the run's contracts (its key's header and variable, its base URL)."""
 
     def __post_init__(self) -> None:
         budget = self.settings.budget
@@ -158,7 +160,15 @@ def configure(config: pytest.Config) -> None:
         except BaselineError as exc:
             raise pytest.UsageError(f"--fox-baseline: {exc}") from None
     try:
-        run = LiveRun(settings, key, run_dir, owner, observer=_tally(config), baseline=baseline)
+        run = LiveRun(
+            settings,
+            key,
+            run_dir,
+            owner,
+            observer=_tally(config),
+            baseline=baseline,
+            provider=provider,
+        )
     except LedgerError as exc:
         raise pytest.UsageError(str(exc)) from None
     if settings.mode is Mode.RECORD:
@@ -171,7 +181,7 @@ def configure(config: pytest.Config) -> None:
 def _recorder(run: LiveRun) -> Recorder:
     from foxcontract.live.record import make_recorder
 
-    return make_recorder(run.run_dir, run.key)
+    return make_recorder(run.run_dir, run.key, run.provider.auth)
 
 
 def _tally(config: pytest.Config) -> Observer | None:
