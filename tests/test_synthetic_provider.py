@@ -287,3 +287,31 @@ def test_record_mode_files_the_other_providers_answers_by_route_and_replay_reads
     assert "failed" not in outcomes
     assert outcomes["passed"] > 31  # the offline suite, and every recorded interaction
     replayed.stdout.fnmatch_lines(["foxcontract: every rule was both accepted and violated"])
+
+
+def test_the_export_describes_the_other_provider(tmp_path: Path) -> None:
+    from openapi_spec_validator import validate
+
+    from foxcontract.export import openapi_document
+
+    create, poll = acme(tmp_path)
+    document = openapi_document([create, poll])
+    validate(document)
+    assert document["info"]["title"] == "Acme Jobs (from foxcontract contracts)"
+    assert document["servers"] == [{"url": "https://jobs.acme.example"}]
+    assert document["components"]["securitySchemes"] == {
+        "apiKey": {"type": "apiKey", "in": "header", "name": "X-Acme-Key"}
+    }
+    op = document["paths"]["/api/jobs"]["post"]
+    assert op["security"] == [{"apiKey": []}]
+    assert op["responses"]["201"]["links"] == {
+        "JobsGet": {
+            "operationId": "jobs-get",
+            "parameters": {"job_id": "$response.body#/job_id"},
+            "description": "poll the created task with GET /api/jobs/{job_id}",
+        }
+    }
+    assert op["responses"]["403"]["content"]["application/json"]["schema"] == {
+        "allOf": [{"$ref": "#/components/schemas/Error"}],
+        "properties": {"kind": {"const": "no_such_token"}},
+    }
