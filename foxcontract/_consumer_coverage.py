@@ -121,7 +121,8 @@ def _answer_keys(call: Call, poll: Contract) -> list[str]:
         call.contract == poll.name
         and lifecycle is not None
         and isinstance(response.body, dict)
-        and response.body.get(lifecycle.field) == "failed"
+        and lifecycle.failure is not None
+        and response.body.get(lifecycle.field) == lifecycle.failure
     ):
         keys.append("failed-task")
     return keys

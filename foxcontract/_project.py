@@ -109,6 +109,7 @@ def project_contracts(config: pytest.Config, node: pytest.Item | None = None) ->
     """The create and poll endpoints a test follows (see the module docstring). A broken
     contract file fails the test with its ``file:line`` problems."""
     from foxcontract.contract.errors import ContractError
+    from foxcontract.contract.provider import task_endpoints
     from foxcontract.contract.source import read_source
     from foxcontract.fake.core import shipped_endpoints
 
@@ -116,15 +117,8 @@ def project_contracts(config: pytest.Config, node: pytest.Item | None = None) ->
     create: Contract | None = None
     poll: Contract | None = None
     try:
-        for file in _files_of(paths):
-            if read_source(file).data.get("kind") != "endpoint":
-                continue
-            contract = _load(config, file)
-            role = contract.task.role if contract.task is not None else None
-            if role == "create" and create is None:
-                create = contract
-            elif role == "poll" and poll is None:
-                poll = contract
+        files = [f for f in _files_of(paths) if read_source(f).data.get("kind") == "endpoint"]
+        create, poll = task_endpoints(_load(config, f) for f in files)
     except ContractError as exc:
         pytest.fail(f"the project's contracts ({', '.join(map(str, paths))}):\n{exc}", False)
     if create is None or poll is None:

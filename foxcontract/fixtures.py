@@ -242,7 +242,7 @@ class FoxAPIMock:
             calls = self.calls
             problems = check_calls(calls, self.fake, checks)
             if problems:
-                raise ClientMisbehaviourError(explain(problems, calls))
+                raise ClientMisbehaviourError(explain(problems, calls, self.fake.provider.name))
 
     # --- the transport (fox_api: respx) -------------------------------------------
     def _answer(self, request: Any) -> Any:

@@ -315,3 +315,35 @@ def test_the_export_describes_the_other_provider(tmp_path: Path) -> None:
         "allOf": [{"$ref": "#/components/schemas/Error"}],
         "properties": {"kind": {"const": "no_such_token"}},
     }
+
+
+def test_the_served_fake_command_serves_the_other_provider(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    import httpx
+
+    write_acme(tmp_path / "contracts")
+    env = {"PATH": "", KEY_ENV: KEY, "PYTHONPATH": os.environ.get("PYTHONPATH", "")}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "foxcontract", "serve", "--contracts", str(tmp_path / "contracts"),
+         "--port", "0", "--max-seconds", "20"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+    )  # fmt: skip
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        assert line.startswith("fake Acme Jobs listening on http://127.0.0.1:")
+        base = line.split()[5]
+        job = {"scene": "a red cube", "frames": 24}
+        created = httpx.post(f"{base}/api/jobs", json=job, headers={"X-Acme-Key": KEY}, timeout=5)
+        assert (created.status_code, created.json()["state"]) == (201, "queued")
+        refused = httpx.post(f"{base}/api/jobs", json=job, timeout=5)
+        assert (refused.status_code, refused.json()) == (
+            403,
+            {"detail": "invalid or missing API key", "kind": "no_such_token"},
+        )
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

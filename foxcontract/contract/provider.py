@@ -23,7 +23,7 @@ made before these sections existed behaves as it did.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -49,6 +49,7 @@ __all__ = [
     "read_provider",
     "read_task",
     "set_path",
+    "task_endpoints",
     "with_provider",
 ]
 
@@ -389,6 +390,18 @@ def read_task(source: Source, reader: Any) -> tuple[TaskRole | None, list[Proble
         provenance=provenance,
     )
     return task, problems
+
+
+def task_endpoints(contracts: Iterable[Contract]) -> tuple[Contract | None, Contract | None]:
+    """The first endpoint that creates tasks and the first that polls them (by ``task.role``)."""
+    create = poll = None
+    for contract in contracts:
+        role = contract.task.role if contract.task is not None else None
+        if role == "create" and create is None:
+            create = contract
+        elif role == "poll" and poll is None:
+            poll = contract
+    return create, poll
 
 
 # --- what a terminal state requires ---------------------------------------------------------

@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import ipaddress
+import os
 import socket
 import sys
 import threading
@@ -28,8 +29,11 @@ import time
 from dataclasses import replace
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
+from foxcontract.contract import Contract, ContractError, load_contracts
+from foxcontract.contract.provider import task_endpoints
 from foxcontract.fake.config import FakeConfig, FakeConfigError
 from foxcontract.fake.control import CONTROL, control
 from foxcontract.fake.core import FakeAPI
@@ -301,7 +305,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--key",
         default=None,
-        help="the API key to accept (default: FOXAPI_API_KEY, else the documented test key)",
+        help="the API key to accept (default: the provider's key variable, FOXAPI_API_KEY for "
+        "FoxAPI, else the documented test key)",
+    )
+    parser.add_argument(
+        "--contracts",
+        metavar="FOLDER",
+        default=None,
+        help="serve the provider of the contracts in FOLDER (default: the shipped FoxAPI ones)",
     )
     parser.add_argument(
         "--config",
@@ -314,16 +325,36 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--verbose", action="store_true", help="log each request line")
 
 
+def _endpoints(folder: str | None) -> tuple[Contract | None, Contract | None]:
+    """The create and poll endpoints of the contracts in ``folder`` (``None``: shipped)."""
+    if folder is None:
+        return None, None
+    from foxcontract._files import is_contract, yaml_files
+
+    path = Path(folder)
+    if not path.is_dir():
+        raise ValueError(f"--contracts: no such folder: {folder}")
+    create, poll = task_endpoints(load_contracts([p for p in yaml_files(path) if is_contract(p)]))
+    if create is None or poll is None:
+        missing = "creates" if create is None else "polls"
+        raise ValueError(f"--contracts {folder}: no endpoint that {missing} tasks (task: role)")
+    return create, poll
+
+
 def run(args: argparse.Namespace) -> int:
     try:
         config = FakeConfig.from_file(args.config) if args.config else FakeConfig.from_env()
-        if args.key:
-            config = replace(config, key=args.key)
-        server = FakeServer(FakeAPI(config), host=args.host, port=args.port, verbose=args.verbose)
-    except (FakeConfigError, ValueError, OSError) as exc:
+        create, poll = _endpoints(args.contracts)
+        key = args.key or (os.environ.get(create.provider.auth.key_env) if create else None)
+        if key:
+            config = replace(config, key=key)
+        fake = FakeAPI(config, create=create, poll=poll)
+        server = FakeServer(fake, host=args.host, port=args.port, verbose=args.verbose)
+    except (FakeConfigError, ContractError, ValueError, OSError) as exc:
         print(f"foxcontract serve: error: {exc}", file=sys.stderr)
         return 2
-    print(f"fake FoxAPI listening on {server.base_url} (port {server.port})", flush=True)
+    name = fake.provider.name
+    print(f"fake {name} listening on {server.base_url} (port {server.port})", flush=True)
     with contextlib.suppress(KeyboardInterrupt):
         server.serve(args.max_seconds)
     return 0
