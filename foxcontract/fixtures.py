@@ -23,7 +23,8 @@ names the project's contracts the fake follows, else ``--fox-contracts`` / ini
 the test process), for clients that do not use httpx (requests, urllib, aiohttp, a subprocess
 in another language). It has the same API (:class:`FoxAPIMock`); ``fox_server.base_url`` is
 the address, also set for the test in the provider's ``base_url_env`` (``FOXAPI_BASE_URL``).
-A request breaking the contract gets the provider's answer, and the test fails at teardown naming the rule. Options:
+A request breaking the contract gets the provider's answer, and the test fails at teardown
+naming the rule. Options:
 ``@pytest.mark.fox_server(key=..., strict=..., check_client=..., **FakeConfig)``.
 
 ``check_client=True`` (or a list of check names, or ``fox_api.check_client = True`` in the
