@@ -147,6 +147,13 @@ def test_the_fixture_sets_the_providers_key_variable(fox_api):
     assert fox_api.base_url == "https://staging.acme.example"
 
 
+def test_fox_server_serves_it_over_http_with_the_providers_variables(fox_server):
+    assert os.environ["ACME_BASE_URL"] == fox_server.base_url
+    assert os.environ["ACME_TOKEN"] == fox_server.key
+    assert render("a blue sphere", 48).startswith("https://cdn.acme.example/job_")
+    assert fox_server.paid == 1
+
+
 @pytest.fixture
 def no_base_url(monkeypatch):
     monkeypatch.delenv("ACME_BASE_URL")
@@ -168,7 +175,7 @@ def test_fox_api_stands_in_for_the_other_provider(
     pytester.makeini("[pytest]\nfox_contracts = contracts\n")
     pytester.makepyfile(test_client=CLIENT_TESTS)
     result = pytester.runpytest("test_client.py", "-p", "no:cacheprovider")
-    result.assert_outcomes(passed=4, failed=1)
+    result.assert_outcomes(passed=5, failed=1)
     result.stdout.fnmatch_lines(
         [
             "E*ContractViolationError: Acme Jobs request breaks rule frames.maximum (field frames)",
