@@ -354,3 +354,37 @@ def test_the_served_fake_command_serves_the_other_provider(tmp_path: Path) -> No
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_a_failing_probe_of_the_other_provider_is_sent_again_with_its_key_header(
+    acme_project: pytest.Pytester,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from foxcontract import cli
+
+    create, poll = acme(tmp_path)
+    lenient = FakeConfig(key=KEY, mutations=Mutations(accept_rules=frozenset({"frames.maximum"})))
+    with served(FakeAPI(lenient, create=create, poll=poll)) as fake:
+        result = _live(acme_project, fake, "--fox-report", "r.json", "--fox-strict")
+        result.stdout.fnmatch_lines(["ASSUMPTION DISPROVED jobs-create::rule-frames.maximum[[]1]"])
+        assert result.parseoutcomes()["failed"] == 1
+        report = json.loads((acme_project.path / "r.json").read_text(encoding="utf-8"))
+        probes = {p["probe"]: p for p in report["probes"]}
+        sent = probes["rule-frames.maximum[1]"]
+        assert sent["request"]["headers"]["X-Acme-Key"] == "$ACME_TOKEN"
+        assert "Authorization" not in sent["request"]["headers"]
+        assert '-H "X-Acme-Key: $ACME_TOKEN"' in sent["curl"]
+        assert probes["auth-wrong-key"]["request"]["headers"]["X-Acme-Key"] == (
+            "$FOXCONTRACT_WRONG_KEY"
+        )
+        monkeypatch.chdir(acme_project.path)
+        capsys.readouterr()
+        assert cli.main(["probe", "r.json", "jobs-create::rule-frames.maximum[1]"]) == 1
+        out = capsys.readouterr().out
+        again = fake.calls[-1].request
+    assert again.headers["x-acme-key"] == KEY
+    assert KEY not in out
+    assert "reproduced: jobs-create::rule-frames.maximum[1]: the provider still disagrees" in out
+    assert "  status: expected 400 invalid, got 201" in out.splitlines()
