@@ -388,3 +388,22 @@ def test_a_failing_probe_of_the_other_provider_is_sent_again_with_its_key_header
     assert KEY not in out
     assert "reproduced: jobs-create::rule-frames.maximum[1]: the provider still disagrees" in out
     assert "  status: expected 400 invalid, got 201" in out.splitlines()
+
+
+def test_the_plan_names_the_other_providers_base_url(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from foxcontract import cli
+
+    write_acme(tmp_path / "contracts")
+    monkeypatch.delenv("ACME_BASE_URL", raising=False)
+    assert cli.main(["plan", str(tmp_path / "contracts"), "--budget", "1"]) == 0
+    first = capsys.readouterr().out.splitlines()[0]
+    assert (
+        first == "foxcontract live plan against https://jobs.acme.example: budget 1 paid create(s)"
+    )
+    monkeypatch.setenv("ACME_BASE_URL", "https://staging.acme.example")
+    assert cli.main(["plan", str(tmp_path / "contracts")]) == 0
+    assert capsys.readouterr().out.startswith(
+        "foxcontract live plan against https://staging.acme.example: budget 0"
+    )
