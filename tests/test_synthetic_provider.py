@@ -407,3 +407,36 @@ def test_the_plan_names_the_other_providers_base_url(
     assert capsys.readouterr().out.startswith(
         "foxcontract live plan against https://staging.acme.example: budget 0"
     )
+
+
+def test_without_documented_answers_the_fake_answers_from_the_schemas(tmp_path: Path) -> None:
+    write_acme(tmp_path)
+    for name in ("jobs-create.yaml", "jobs-get.yaml"):  # the examples are the files' ends
+        text = (tmp_path / name).read_text(encoding="utf-8")
+        (tmp_path / name).write_text(text.split("\nexamples:")[0] + "\n", encoding="utf-8")
+    create = load_contract(tmp_path / "jobs-create.yaml")
+    poll = load_contract(tmp_path / "jobs-get.yaml")
+    assert create.examples == ()
+    assert poll.examples == ()
+    fake = FakeAPI(FakeConfig(key=KEY, seed=1), create=create, poll=poll, clock=lambda: 1800)
+    job = {"scene": "a red cube", "frames": 24}
+    status, created = send(fake, "POST", "/api/jobs", job)
+    assert (status, created) == (
+        201,
+        {
+            "job_id": "job_ieqh524yng",
+            "state": "queued",
+            "submitted_at": 1800,
+            "scene": "a red cube",
+        },
+    )
+    answers = [send(fake, "GET", "/api/jobs/job_ieqh524yng")[1] for _ in range(2)]
+    assert answers == [
+        {"job_id": "job_ieqh524yng", "state": "running", "submitted_at": 1800,
+         "scene": "a red cube", "output": None, "failure": None},
+        {"job_id": "job_ieqh524yng", "state": "succeeded", "submitted_at": 1800,
+         "scene": "a red cube",
+         "output": {"files": [{"href": "https://fake.invalid/results/job_ieqh524yng"}]},
+         "failure": None},
+    ]  # fmt: skip
+    assert all(judge(poll, 200, body).ok for body in answers)
