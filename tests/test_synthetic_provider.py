@@ -188,6 +188,16 @@ def test_fox_api_stands_in_for_the_other_provider(
             "E*The provider would answer 400 bad_job",
         ]
     )
+    result.stdout.fnmatch_lines(
+        [
+            "your tests sent 11 requests to the fake Acme Jobs in 6 tests",
+            "  answers your code was made to handle  seen",
+            "  429 rate limited  * 0",
+            "  402 out of credits  * 0",
+            "  403 key refused  * 1",
+            "  a failed task  * 1",
+        ]
+    )
     assert KEY not in result.stdout.str()
 
 
