@@ -109,8 +109,8 @@ def project_contracts(config: pytest.Config, node: pytest.Item | None = None) ->
     """The create and poll endpoints a test follows (see the module docstring). A broken
     contract file fails the test with its ``file:line`` problems."""
     from foxcontract.contract.errors import ContractError
-    from foxcontract.contract.provider import task_endpoints
     from foxcontract.contract.source import read_source
+    from foxcontract.contract.task import task_endpoints
     from foxcontract.fake.core import shipped_endpoints
 
     paths = contract_paths(config, node)

@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
-    from foxcontract.contract.provider import Outcome, Provider, TaskRole
+    from foxcontract.contract.provider import Provider
+    from foxcontract.contract.task import Outcome, TaskRole
 
 __all__ = [
     "MISSING",
@@ -287,7 +288,7 @@ class Lifecycle:
 
     def outcome(self, state: str) -> Outcome | None:
         """What an answer in terminal ``state`` must carry, if the contract says."""
-        from foxcontract.contract.provider import default_outcomes
+        from foxcontract.contract.task import default_outcomes
 
         found = self.outcomes if self.outcomes is not None else default_outcomes(self.terminal)
         return found.get(state)

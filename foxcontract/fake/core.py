@@ -17,10 +17,12 @@ from dataclasses import replace
 from functools import cache
 from typing import Any
 
+from foxcontract.contract._paths import get_path
 from foxcontract.contract.errors import did_you_mean
 from foxcontract.contract.loader import load_contract, shipped_contracts_dir
 from foxcontract.contract.model import Contract, ErrorKind
-from foxcontract.contract.provider import ErrorShape, TaskRole, get_path
+from foxcontract.contract.provider import ErrorShape
+from foxcontract.contract.task import TaskRole
 from foxcontract.fake.config import FakeConfig, FakeConfigError, Fault, Mutations, TaskScript
 from foxcontract.fake.faults import FaultQueue, error_response, fallback_type
 from foxcontract.fake.tasks import Task, TaskBodies, check_script, new_task_id, resolved

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from foxcontract.contract import Contract, ContractError, load_contracts
-from foxcontract.contract.provider import task_endpoints
+from foxcontract.contract.task import task_endpoints
 from foxcontract.fake.config import FakeConfig, FakeConfigError
 from foxcontract.fake.control import CONTROL, control
 from foxcontract.fake.core import FakeAPI

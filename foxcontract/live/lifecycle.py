@@ -13,8 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from foxcontract.contract._paths import get_path
 from foxcontract.contract.model import Lifecycle
-from foxcontract.contract.provider import get_path
 
 __all__ = ["TaskTracker"]
 
