@@ -1,4 +1,4 @@
-"""Consumer coverage: what a project's own tests exercised through the fake FoxAPI.
+"""Consumer coverage: what a project's own tests exercised through the fake provider.
 
 At the end of a run whose tests used ``fox_api``, the terminal summary shows two tables:
 the contract rules the code's requests touched (how often a request was accepted by the
@@ -28,15 +28,18 @@ if TYPE_CHECKING:
 __all__ = ["ANSWERS", "CONSUMER", "ConsumerTally", "consumer_tally", "observe_calls", "summary"]
 
 ANSWERS: tuple[tuple[str, str], ...] = (
-    ("429", "429 rate limited"),
-    ("402", "402 out of credits"),
-    ("401", "401 key refused"),
+    ("rate_limit", "{} rate limited"),
+    ("quota", "{} out of credits"),
+    ("authentication", "{} key refused"),
     ("5xx", "5xx server error"),
     ("failed-task", "a failed task"),
     ("dropped", "a dropped connection"),
     ("slow", "a slow answer"),
 )
-"""The answers a FoxAPI client must cope with: (key, what the table calls it)."""
+"""The answers a client must cope with: (key, what the table calls it). The first three are
+the error kinds playing these roles for the provider, ``{}`` their status (FoxAPI: 429, 402,
+401)."""
+ROLE_ANSWERS = ("rate_limit", "quota", "authentication")
 
 
 @dataclass
@@ -53,15 +56,25 @@ class ConsumerTally:
     tests: int = 0
     rules: dict[str, dict[str, RuleUse]] = field(default_factory=dict)
     answers: Counter[str] = field(default_factory=Counter)
+    provider: str = "FoxAPI"
+    statuses: dict[str, int] = field(
+        default_factory=lambda: {"rate_limit": 429, "quota": 402, "authentication": 401}
+    )
+    """The status of the error kind playing each role of :data:`ROLE_ANSWERS`."""
 
     def observe(self, calls: Iterable[Call], create: Contract, poll: Contract) -> None:
         """Count one test's calls (``create``/``poll``: the contracts the fake followed)."""
         self.tests += 1
+        self.provider = create.provider.name
+        for role in ROLE_ANSWERS:
+            kind = create.error_kind(role)
+            if kind is not None:
+                self.statuses[role] = kind.status
         for call in calls:
             self.requests += 1
             if call.contract == create.name:
                 self._rules(call, create)
-            for key in _answer_keys(call, poll):
+            for key in _answer_keys(call, poll, self.statuses):
                 self.answers[key] += 1
 
     def _rules(self, call: Call, contract: Contract) -> None:
@@ -89,6 +102,8 @@ class ConsumerTally:
                 for name, table in self.rules.items()
             },
             "answers": dict(self.answers),
+            "provider": self.provider,
+            "statuses": dict(self.statuses),
         }
 
     def merge(self, data: dict[str, Any]) -> None:
@@ -102,15 +117,18 @@ class ConsumerTally:
                 use.accepted += accepted
                 use.broke += broke
         self.answers.update(data["answers"])
+        self.provider = data.get("provider", self.provider)
+        self.statuses.update(data.get("statuses", {}))
 
 
-def _answer_keys(call: Call, poll: Contract) -> list[str]:
+def _answer_keys(call: Call, poll: Contract, statuses: dict[str, int]) -> list[str]:
     response = call.response
     keys: list[str] = []
     if response.drop:
         return ["dropped"]
-    if response.status in (429, 402, 401):
-        keys.append(str(response.status))
+    roles = [role for role in ROLE_ANSWERS if statuses.get(role) == response.status]
+    if roles:
+        keys.append(roles[0])
     elif response.status >= 500:
         keys.append("5xx")
     if response.delay > 0:
@@ -120,7 +138,8 @@ def _answer_keys(call: Call, poll: Contract) -> list[str]:
         call.contract == poll.name
         and lifecycle is not None
         and isinstance(response.body, dict)
-        and response.body.get(lifecycle.field) == "failed"
+        and lifecycle.failure is not None
+        and response.body.get(lifecycle.field) == lifecycle.failure
     ):
         keys.append("failed-task")
     return keys
@@ -150,7 +169,8 @@ def summary(reporter: Any, config: pytest.Config) -> None:
         return
     reporter.section("foxcontract consumer coverage")
     reporter.write_line(
-        f"your tests sent {tally.requests} requests to the fake FoxAPI in {tally.tests} tests"
+        f"your tests sent {tally.requests} requests to the fake {tally.provider} in "
+        f"{tally.tests} tests"
     )
     for name, table in sorted(tally.rules.items()):
         touched = {rid: u for rid, u in table.items() if u.accepted or u.broke}
@@ -162,10 +182,11 @@ def summary(reporter: Any, config: pytest.Config) -> None:
         if untouched:
             reporter.write_line(f"  never touched: {', '.join(untouched)}", yellow=True)
     header = "answers your code was made to handle"
-    width = max([len(header), *(len(label) for _, label in ANSWERS)])
+    labels = [(key, label.format(tally.statuses.get(key, ""))) for key, label in ANSWERS]
+    width = max([len(header), *(len(label) for _, label in labels)])
     reporter.write_line(f"  {header:<{width}}  seen")
     never: list[str] = []
-    for key, label in ANSWERS:
+    for key, label in labels:
         seen = tally.answers[key]
         reporter.write_line(f"  {label:<{width}}  {seen:>4}", yellow=not seen)
         if not seen:

@@ -2,12 +2,15 @@
 foxcontract sets, the body byte for byte), the ``curl`` line that repeats it, and the record
 of the probe's item (verdict, rule, kind, cost).
 
-The key is never part of it: the ``Authorization`` header of a keyed request is written
-``Bearer $FOXAPI_API_KEY``, and the request says which key it carried (``auth``: ``key``, the
+The key is never part of it: the key's header of a keyed request is written with the
+provider's key variable in place of the key (FoxAPI: ``Authorization: Bearer
+$FOXAPI_API_KEY``; a provider sending the bare key in ``X-Api-Key`` from ``ACME_TOKEN``:
+``X-Api-Key: $ACME_TOKEN``), and the request says which key it carried (``auth``: ``key``, the
 fixed ``wrong`` key of the wrong-key probes, or ``none``), so whoever sends it again supplies
-the key from the environment. Each process appends its records (one JSON line each) to
-``probes-<pid>.jsonl`` in the live run's directory, as the drift outcomes are, so
-pytest-xdist workers need no channel; the controller reads them all before the directory goes.
+the key from the environment, in the header the record names. Each process appends its
+records (one JSON line each) to ``probes-<pid>.jsonl`` in the live run's directory, as the
+drift outcomes are, so pytest-xdist workers need no channel; the controller reads them all
+before the directory goes.
 """
 
 from __future__ import annotations
@@ -15,11 +18,13 @@ from __future__ import annotations
 import base64
 import json
 import os
+import re
 import shlex
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from foxcontract.contract.provider import Auth as KeyAuth
 from foxcontract.live.key import KEY_ENV
 
 __all__ = [
@@ -32,11 +37,13 @@ __all__ = [
 ]
 
 Auth = Literal["key", "none", "wrong"]
+_KEY_VALUE = re.compile(r"(Bearer )?\$([A-Za-z_][A-Za-z0-9_]*)")
 
 KEYED_HEADER = f"Bearer ${KEY_ENV}"
 """How the ``Authorization`` header of a request sent with the key is written down."""
 
-WRONG_HEADER = "Bearer $FOXCONTRACT_WRONG_KEY"
+WRONG_ENV = "FOXCONTRACT_WRONG_KEY"
+WRONG_HEADER = f"Bearer ${WRONG_ENV}"
 """How the wrong-key probes' header is written down: their key is a fixed fake
 (``foxcontract.live.key.WRONG_KEY``), but shaped like a real one, so it is never written."""
 
@@ -63,22 +70,41 @@ class SentRequest:
             return base64.b64decode(self.body_base64)
         return None if self.body is None else self.body.encode("utf-8")
 
+    def key_auth(self) -> KeyAuth:
+        """How the key was sent, read back from the header that names its variable
+        (``Bearer $FOXAPI_API_KEY`` in ``Authorization`` when none does)."""
+        for name, value in self.headers.items():
+            found = _KEY_VALUE.fullmatch(value)
+            if found is None or found[2] == WRONG_ENV:
+                continue
+            if found[1] and name.lower() == "authorization":
+                return KeyAuth("bearer", name, found[2])
+            if not found[1]:
+                return KeyAuth("header", name, found[2])
+        for name, value in self.headers.items():
+            if value == WRONG_HEADER:
+                return KeyAuth("bearer", name)
+            if value == "$" + WRONG_ENV:
+                return KeyAuth("header", name)
+        return KeyAuth()
+
     def curl(self) -> str:
         """The ``curl`` command that sends this request again; the key stays in the
-        environment (``$FOXAPI_API_KEY``)."""
+        environment (the provider's key variable: ``$FOXAPI_API_KEY`` for FoxAPI)."""
+        key = self.key_auth()
         parts = ["curl", "-sS", "-X", self.method, shlex.quote(self.url)]
         for name, value in self.headers.items():
-            if name.lower() == "authorization":
+            if name.lower() == key.header_name:
                 continue
             parts += ["-H", shlex.quote(f"{name}: {value}")]
         if self.auth == "key":
-            parts += ["-H", f'"Authorization: {KEYED_HEADER}"']
+            parts += ["-H", f'"{key.header}: {key.value("$" + key.key_env)}"']
         elif self.auth == "wrong":
             # the fixed fake key, split so that it does not look like a key in logs
             from foxcontract.live.key import WRONG_KEY
 
             head, tail = WRONG_KEY[:3], WRONG_KEY[3:]
-            parts += ["-H", f"'Authorization: Bearer {head}''{tail}'"]
+            parts += ["-H", f"'{key.header}: {key.value(head)}''{tail}'"]
         if self.body_base64 is not None:
             parts = [f"echo {shlex.quote(self.body_base64)} | base64 -d |", *parts]
             parts += ["--data-binary", "@-"]
@@ -114,6 +140,7 @@ def request_of(
     content_type: str = "application/json",
     auth: Auth = "key",
     has_body: bool = True,
+    key_auth: KeyAuth | None = None,
 ) -> SentRequest:
     """The request the live client sends for a probe (as ``LiveSession._send`` calls it): a
     JSON body encoded as ``json.dumps`` does, ``raw`` bytes as they are, a JSON ``null`` for
@@ -124,10 +151,11 @@ def request_of(
     headers = {"Accept-Encoding": "identity"}
     if content is not None:
         headers["Content-Type"] = content_type
+    key = key_auth or KeyAuth()
     if auth == "key":
-        headers["Authorization"] = KEYED_HEADER
+        headers[key.header] = key.value("$" + key.key_env)
     elif auth == "wrong":
-        headers["Authorization"] = WRONG_HEADER
+        headers[key.header] = key.value("$" + WRONG_ENV)
     text: str | None = None
     encoded: str | None = None
     if content is not None:

@@ -10,9 +10,10 @@ all follow that copy, found in this order:
 3. the contracts shipped with foxcontract.
 
 Relative paths are read from the project's root (``config.rootpath``). Among the files, the
-endpoint with a request body is the one that creates tasks and the endpoint with a task
-lifecycle the one that polls them; a role the project's files do not fill is the shipped
-endpoint's. Contracts are loaded once per run and file version.
+endpoint whose ``task:`` role is ``create`` creates tasks and the one whose role is ``poll``
+polls them (without a ``task:`` section: the endpoint with a request body, and the one with
+a lifecycle); a role the project's files do not fill is the shipped endpoint's. Contracts
+are loaded once per run and file version.
 """
 
 from __future__ import annotations
@@ -109,20 +110,15 @@ def project_contracts(config: pytest.Config, node: pytest.Item | None = None) ->
     contract file fails the test with its ``file:line`` problems."""
     from foxcontract.contract.errors import ContractError
     from foxcontract.contract.source import read_source
+    from foxcontract.contract.task import task_endpoints
     from foxcontract.fake.core import shipped_endpoints
 
     paths = contract_paths(config, node)
     create: Contract | None = None
     poll: Contract | None = None
     try:
-        for file in _files_of(paths):
-            if read_source(file).data.get("kind") != "endpoint":
-                continue
-            contract = _load(config, file)
-            if contract.has_body and create is None:
-                create = contract
-            elif contract.lifecycle is not None and poll is None:
-                poll = contract
+        files = [f for f in _files_of(paths) if read_source(f).data.get("kind") == "endpoint"]
+        create, poll = task_endpoints(_load(config, f) for f in files)
     except ContractError as exc:
         pytest.fail(f"the project's contracts ({', '.join(map(str, paths))}):\n{exc}", False)
     if create is None or poll is None:

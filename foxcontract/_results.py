@@ -207,6 +207,7 @@ def _record_live(item: Any, report: pytest.TestReport) -> None:
             content_type=probe.content_type if free else "application/json",
             auth=probe.auth if free else "key",
             has_body=contract.has_body,
+            key_auth=contract.provider.auth,
         )
     expect: dict[str, Any] = {"paid": sorted(contract.paid)}
     if not (paid or kind == "lifecycle"):

@@ -1,6 +1,8 @@
-"""The consumer-side fixture ``fox_api``: the fake FoxAPI inside a user's own test.
+"""The consumer-side fixture ``fox_api``: the fake provider inside a user's own test (FoxAPI,
+or whichever provider the project's contracts describe: its paths, key header, key variable,
+base URL and error bodies all come from them).
 
-Code under test that calls FoxAPI through **httpx** (sync or async) talks to the fake
+Code under test that calls the provider through **httpx** (sync or async) talks to the fake
 instead: every request is checked against the contract, and one that breaks a rule fails
 the test at once with :class:`ContractViolationError` (an ``AssertionError``) naming the
 rule, the field and the request. Any other request httpx sends is blocked. Answers are
@@ -20,8 +22,9 @@ names the project's contracts the fake follows, else ``--fox-contracts`` / ini
 ``fox_server`` is the same fake served over real HTTP on 127.0.0.1 (a free port, a thread of
 the test process), for clients that do not use httpx (requests, urllib, aiohttp, a subprocess
 in another language). It has the same API (:class:`FoxAPIMock`); ``fox_server.base_url`` is
-the address, also set as ``FOXAPI_BASE_URL`` for the test. A request breaking the contract
-gets the provider's answer, and the test fails at teardown naming the rule. Options:
+the address, also set for the test in the provider's ``base_url_env`` (``FOXAPI_BASE_URL``).
+A request breaking the contract gets the provider's answer, and the test fails at teardown
+naming the rule. Options:
 ``@pytest.mark.fox_server(key=..., strict=..., check_client=..., **FakeConfig)``.
 
 ``check_client=True`` (or a list of check names, or ``fox_api.check_client = True`` in the
@@ -43,7 +46,7 @@ import pytest
 import respx
 
 from foxcontract._project import project_contracts
-from foxcontract._settings import BASE_URL_ENV
+from foxcontract.contract.provider import DEFAULT_PROVIDER, Provider
 from foxcontract.fake import (
     TEST_KEY,
     Call,
@@ -77,32 +80,39 @@ CheckClient = bool | Collection[str]
 
 
 class ContractViolationError(Unchained):
-    """A request the FoxAPI contract does not allow. ``call`` is the offending request."""
+    """A request the provider's contract does not allow. ``call`` is the offending request."""
 
     def __init__(
-        self, call: Call, base_url: str, contract_path: str | None, fixture: str = "fox_api"
+        self,
+        call: Call,
+        base_url: str,
+        contract_path: str | None,
+        fixture: str = "fox_api",
+        provider: Provider = DEFAULT_PROVIDER,
     ) -> None:
         self.call = call
         self.violations = call.violations
-        super().__init__(_explain(call, base_url, contract_path, fixture))
+        super().__init__(_explain(call, base_url, contract_path, fixture, provider))
 
 
-def _explain(call: Call, base_url: str, contract_path: str | None, fixture: str) -> str:
+def _explain(
+    call: Call, base_url: str, contract_path: str | None, fixture: str, provider: Provider
+) -> str:
     first = call.violations[0]
     request = call.request
-    lines = [f"FoxAPI request breaks rule {first.rule} (field {first.field})", ""]
+    lines = [f"{provider.name} request breaks rule {first.rule} (field {first.field})", ""]
     lines += [f"  [{v.rule}] {v.message}" for v in call.violations]
     lines += ["", "Request sent:", f"  {request.method} {base_url.rstrip('/')}{request.path}"]
     shown = redact_headers(request.headers)
-    lines += [
-        f"  {k}: {v}" for k, v in sorted(shown.items()) if k in ("authorization", "content-type")
-    ]
+    headers = (provider.auth.header_name, "content-type")
+    lines += [f"  {k}: {v}" for k, v in sorted(shown.items()) if k in headers]
     lines.append(f"  body: {_show_body(request)}")
-    error = call.response.body.get("error", {}) if isinstance(call.response.body, dict) else {}
+    error = provider.error.parts(call.response.body)
+    type_, code = (error.type, error.code) if error is not None else ("", None)
     lines += [
         "",
-        f"The provider would answer {call.response.status} {error.get('type', '')}"
-        + (f" ({error['code']})" if error.get("code") else ""),
+        f"The provider would answer {call.response.status} {type_ or ''}"
+        + (f" ({code})" if code else ""),
     ]
     if contract_path:
         lines.append(f"Contract: {contract_path}")
@@ -126,7 +136,8 @@ def _show_body(request: FakeRequest) -> str:
 
 
 class FoxAPIMock:
-    """The fake FoxAPI as the ``fox_api`` fixture hands it to a test."""
+    """The fake provider (FoxAPI, or the one the project's contracts describe) as the
+    ``fox_api`` fixture hands it to a test."""
 
     name = "fox_api"
 
@@ -148,7 +159,8 @@ class FoxAPIMock:
 
     @property
     def key(self) -> str:
-        """The key the fake accepts (also set as ``FOXAPI_API_KEY`` for the test)."""
+        """The key the fake accepts (also set, for the test, in the provider's key variable:
+        ``FOXAPI_API_KEY`` for FoxAPI)."""
         return self.fake.config.key
 
     # --- inspecting --------------------------------------------------------------
@@ -200,7 +212,8 @@ class FoxAPIMock:
         self.fake.script_task(TaskScript(statuses, error_code, error_message))
 
     def fail_next_task(self, code: str = "generation_failed", message: str | None = None) -> None:
-        """The next created task fails: pending -> processing -> failed with ``code``."""
+        """The next created task fails (FoxAPI: pending -> processing -> failed) with
+        ``code``."""
         self.fake.script_task(TaskScript.failing(code, message))
 
     def configure(self, **changes: Any) -> None:
@@ -211,7 +224,10 @@ class FoxAPIMock:
     def _observe(self, call: Call) -> None:
         if self.strict and call.violations:
             path = str(self.fake.create_contract.path)
-            self.raised.append(ContractViolationError(call, self.base_url, path, self.name))
+            raised = ContractViolationError(
+                call, self.base_url, path, self.name, self.fake.provider
+            )
+            self.raised.append(raised)
 
     def verify(self, failed_with: BaseException | None = None) -> None:
         """Fail for a contract violation the test did not already fail with, then for the
@@ -227,7 +243,7 @@ class FoxAPIMock:
             calls = self.calls
             problems = check_calls(calls, self.fake, checks)
             if problems:
-                raise ClientMisbehaviourError(explain(problems, calls))
+                raise ClientMisbehaviourError(explain(problems, calls, self.fake.provider.name))
 
     # --- the transport (fox_api: respx) -------------------------------------------
     def _answer(self, request: Any) -> Any:
@@ -332,14 +348,17 @@ def fox_api_session(
     __tracebackhide__ = True  # a failure at teardown shows its message, not this code
     own = ("base_url", "strict", "check_client", "contracts")
     mine, config = _options(request.node, MARKER, own)
+    fake = _fake(request, config)
+    provider = fake.provider
     mock = FoxAPIMock(
-        _fake(request, config),
-        # the marker's, else the one the code under test is configured with, else FoxAPI's
-        mine.get("base_url") or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL,
+        fake,
+        # the marker's, else the one the code under test is configured with, else the
+        # provider's own (FoxAPI's FOXAPI_BASE_URL, https://api.foxapi.cc)
+        mine.get("base_url") or os.environ.get(provider.base_url_env) or provider.base_url,
         mine.get("strict", True),
         mine.get("check_client", False),
     )
-    monkeypatch.setenv("FOXAPI_API_KEY", mock.key)
+    monkeypatch.setenv(provider.auth.key_env, mock.key)
     with respx.mock(assert_all_called=False, assert_all_mocked=True) as router:
         router.route(url__startswith=mock.base_url + "/").mock(side_effect=mock._answer)
         yield mock
@@ -355,8 +374,9 @@ def fox_server_session(
     server = FakeServer(_fake(request, config)).start()
     try:
         mock = FoxServerMock(server, mine.get("strict", True), mine.get("check_client", False))
-        monkeypatch.setenv("FOXAPI_API_KEY", mock.key)
-        monkeypatch.setenv(BASE_URL_ENV, mock.base_url)
+        provider = server.fake.provider
+        monkeypatch.setenv(provider.auth.key_env, mock.key)
+        monkeypatch.setenv(provider.base_url_env, mock.base_url)
         yield mock
     finally:
         server.stop()

@@ -253,7 +253,8 @@ class ResponseItem(_ContractItem):
             self._polled(fake, self.status)
 
     def _send(self, fake: FakeAPI, method: str, path: str, body: Any = NO_BODY) -> FakeResponse:
-        headers = {"authorization": f"Bearer {fake.config.key}"}
+        auth = self.contract.provider.auth
+        headers = {auth.header_name: auth.value(fake.config.key)}
         content = b""
         if body is not NO_BODY:
             headers["content-type"] = self.contract.content_type or "application/json"
@@ -281,10 +282,10 @@ class ResponseItem(_ContractItem):
             )
         if expect is not None and str(answer.status) != expect:
             problems.insert(0, f"status: expected {expect}, got {answer.status}")
-        error = answer.body.get("error") if isinstance(answer.body, dict) else None
+        error = c.provider.error.parts(answer.body)
         for key in ("type", "code"):
             want = getattr(kind, key) if kind is not None else None
-            got = error.get(key) if isinstance(error, dict) else None
+            got = getattr(error, key) if error is not None else None
             if kind is not None and want is not None and got != want:
                 problems.append(f"error: {key} {want!r} (kind {kind.name}), got {got!r}")
         if problems:

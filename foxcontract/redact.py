@@ -18,6 +18,7 @@ import functools
 import logging
 import os
 import re
+import threading
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,7 @@ __all__ = [
     "redact_headers",
     "redact_text",
     "redacting_logs",
+    "remember_key",
     "write_text_safely",
 ]
 
@@ -44,6 +46,24 @@ _DASH = r"(?:-|\\u002[dD]|%2[dD])"  # a dash, also JSON-escaped or percent-encod
 KEY_PATTERN = re.compile(rf"(?<![A-Za-z0-9_\-])sk{_DASH}[A-Za-z0-9](?:[A-Za-z0-9_]|{_DASH}){{5,}}")
 """What a FoxAPI key looks like: ``sk-`` (not inside a word, as in ``task-``) and at least
 six more key characters; a dash may be written JSON-escaped or percent-encoded."""
+_KEY_ENVS: set[str] = {"FOXAPI_API_KEY"}
+"""The environment variables whose value is redacted wherever it appears."""
+_KEY_PATTERNS: dict[str, re.Pattern[str]] = {}
+"""What the keys of the contracts' providers look like, besides :data:`KEY_PATTERN`."""
+_KEYS_LOCK = threading.Lock()
+
+
+def remember_key(env: str, pattern: str | None = None) -> None:
+    """From now on, in this process, also redact the value of the variable ``env`` and any
+    text matching ``pattern`` (``None``: the keys :data:`KEY_PATTERN` finds): the key of a
+    provider whose contract was loaded. Redacting more than one provider's keys is the safe
+    side, so nothing is ever forgotten."""
+    with _KEYS_LOCK:
+        _KEY_ENVS.add(env)
+        if pattern is not None and pattern not in _KEY_PATTERNS:
+            _KEY_PATTERNS[pattern] = re.compile(pattern)
+
+
 LOGGERS = (
     "httpx",
     "httpcore",
@@ -99,7 +119,7 @@ def _matcher(secrets: Iterable[SecretLike]) -> re.Pattern[str] | None:
     written JSON-escaped or percent-encoded; ``None`` when there are none."""
     __tracebackhide__ = True
     values = {s.reveal() if isinstance(s, Secret) else s for s in secrets}
-    values.add(os.environ.get("FOXAPI_API_KEY", "").strip())
+    values |= {os.environ.get(env, "").strip() for env in tuple(_KEY_ENVS)}
     return _compiled(tuple(sorted((v for v in values if v and len(v) >= 4), key=len)))
 
 
@@ -154,6 +174,8 @@ def redact(value: Any, secrets: Iterable[SecretLike] = ()) -> Any:
 def _redact_with(text: str, pattern: re.Pattern[str] | None) -> str:
     if pattern is not None:
         text = pattern.sub(PLACEHOLDER, text)
+    for shape in tuple(_KEY_PATTERNS.values()):
+        text = shape.sub(PLACEHOLDER, text)
     return KEY_PATTERN.sub(PLACEHOLDER, text)
 
 
@@ -189,6 +211,8 @@ def find_secrets(text: str, secrets: Iterable[SecretLike] = ()) -> list[str]:
             found.append(f"line {number}: the API key")
         elif KEY_PATTERN.search(line):
             found.append(f"line {number}: a key-like value (sk-...)")
+        elif any(shape.search(line) for shape in tuple(_KEY_PATTERNS.values())):
+            found.append(f"line {number}: a key-like value (a contract's key_pattern)")
     return found
 
 

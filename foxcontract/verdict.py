@@ -29,6 +29,7 @@ from jsonschema import Draft202012Validator
 
 from foxcontract.contract import schema_fact
 from foxcontract.contract.model import UNSTATED, Contract, ErrorKind, Provenance
+from foxcontract.contract.provider import ErrorParts, ErrorShape
 from foxcontract.contract.schemas import validator_of
 from foxcontract.oracle import Violation, check
 
@@ -161,14 +162,13 @@ def _body_kinds(contract: Contract) -> set[str]:
     return names
 
 
-def _error_matches(kind: ErrorKind, status: int, body: Any) -> bool:
+def _error_matches(kind: ErrorKind, status: int, body: Any, shape: ErrorShape) -> bool:
     if status != kind.status:
         return False
-    error = body.get("error") if isinstance(body, Mapping) else None
-    error = error if isinstance(error, Mapping) else {}
-    if kind.type is not None and error.get("type") != kind.type:
+    parts = shape.parts(body) or ErrorParts()
+    if kind.type is not None and parts.type != kind.type:
         return False
-    return kind.code is None or error.get("code") == kind.code
+    return kind.code is None or parts.code == kind.code
 
 
 def judge(
@@ -181,6 +181,7 @@ def judge(
     """Compare an answer (``status``, JSON ``body``, and ``headers`` when known) with what
     ``contract`` expects for ``request_body``; every difference is a :class:`Problem`."""
     expected = expect(contract, request_body)
+    shape = contract.provider.error
     problems = response_problems(contract, status, body)
     if headers is not None:
         problems += header_problems(contract, status, headers)
@@ -188,7 +189,7 @@ def judge(
     listed = {contract.error_kinds[n].status: n for n in contract.errors}
     if expected.judged and not 200 <= status < 300:
         name = listed.get(status)
-        matching = [k for k in expected.kinds if _error_matches(k, status, body)]
+        matching = [k for k in expected.kinds if _error_matches(k, status, body, shape)]
         if name is not None and name not in _body_kinds(contract) and not matching:
             inconclusive = f"{status} {name}: the provider answered without judging the body"
     if not expected.judged or inconclusive:
@@ -201,14 +202,10 @@ def judge(
         fact = Fact("rule", contract.rule(rule.rule).provenance, rule=rule.rule)
         message = f"a body breaking rule {rule.rule} was accepted with {status}"
         problems.insert(0, Problem("status", message, fact))
-    elif not any(_error_matches(k, status, body) for k in expected.kinds):
+    elif not any(_error_matches(k, status, body, shape) for k in expected.kinds):
         wanted = " or ".join(_describe_kind(k) for k in expected.kinds)
-        error = body.get("error") if isinstance(body, Mapping) else None
-        got = (
-            f"{status} type {error.get('type')} code {error.get('code')}"
-            if isinstance(error, Mapping)
-            else str(status)
-        )
+        parts = shape.parts(body)
+        got = f"{status} type {parts.type} code {parts.code}" if parts is not None else str(status)
         check_name = "status" if all(k.status != status for k in expected.kinds) else "error"
         broken = expected.violations[0].rule
         fact = Fact("answer", contract.rule(broken).answer, rule=broken)
@@ -245,19 +242,14 @@ def response_problems(contract: Contract, status: int, body: Any) -> list[Proble
         validator = _validator(contract, "error", contract.error_schema)
         where = "the errors contract's schema"
         typed = [k.type for k in of_status if k.type is not None]
-        error = body.get("error") if isinstance(body, Mapping) else None
-        if (
-            typed
-            and len(typed) == len(of_status)
-            and isinstance(error, Mapping)
-            and error.get("type") not in typed
-        ):
+        error = contract.provider.error.parts(body)
+        if typed and len(typed) == len(of_status) and error is not None and error.type not in typed:
             kind = of_status[0]
             return [
                 *_schema_problems(validator, body, where, facts, str(status)),
                 Problem(
                     "error",
-                    f"error type {error.get('type')!r} for {status}, expected "
+                    f"error type {error.type!r} for {status}, expected "
                     + " or ".join(repr(t) for t in typed),
                     Fact("error", kind.provenance, key=kind.name, status=str(status)),
                 ),

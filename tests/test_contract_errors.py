@@ -71,7 +71,7 @@ def test_unknown_top_level_key_suggests_the_right_one(tmp_path: Path) -> None:
     assert error_of(path) == (
         f"{path}:{line_of(path, 'rulez:')}: unknown key 'rulez' in the top level (did you mean "
         "'rules'?); allowed keys: cost, docs, errors, examples, foxcontract, kind, lifecycle, "
-        "name, request, responses, rules, settings, sources, version"
+        "name, request, responses, rules, settings, sources, task, version"
     )
 
 

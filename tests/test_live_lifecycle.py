@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from served_fake import FAST_RETRIES, Created201, live_project, served, served_fake
 
-from foxcontract.contract import load_contract, shipped_contracts_dir
+from foxcontract.contract import Contract, load_contract, shipped_contracts_dir
 from foxcontract.fake import FakeAPI, FakeConfig, Fault, Mutations, TaskScript
 from foxcontract.fake.wire import FakeRequest
 from foxcontract.live import Answer, LiveError, PollSchedule, TaskFollower, TaskTracker
@@ -291,8 +291,8 @@ def test_creates_only_are_not_followed(project: pytest.Pytester, fake: FakeAPI) 
 class OpenTasks(FakeAPI):
     """A provider that shows a task to anyone who asks for it, with a key or without."""
 
-    def _authorised(self, request: FakeRequest) -> bool:
-        return request.method == "GET" or super()._authorised(request)
+    def _authorised(self, request: FakeRequest, contract: Contract) -> bool:
+        return request.method == "GET" or super()._authorised(request, contract)
 
 
 @pytest.mark.slow

@@ -95,6 +95,8 @@ def test_every_documented_quote_is_on_its_page() -> None:
         entries += [p for s in c.responses.values() for p in s.provenance.values()]
         entries += [k.provenance for k in c.error_kinds.values()]
         entries += list(c.error_provenance.values())
+        entries += list(c.provider.provenance.values())
+        entries += list(c.task.provenance.values()) if c.task is not None else []
         for p in entries:
             if p.documented and p.source is not None:
                 page = _words((root / p.source.copy).read_text(encoding="utf-8"))

@@ -13,7 +13,6 @@ from typing import Any
 
 from ruamel.yaml import YAML
 
-from foxcontract._settings import DEFAULT_BASE_URL
 from foxcontract.cassette._store import folder_lock, write_unit
 from foxcontract.cassette.load import CassetteError, is_cassette, load_cassette
 from foxcontract.cassette.model import Cassette, Interaction
@@ -108,7 +107,8 @@ def from_examples(contract: Contract, path: Path, recorded_at: str | None = None
     """A ``source: docs`` cassette of the contract's documented examples."""
     interactions = []
     for example in contract.examples:
-        headers = {"authorization": "Bearer <redacted>"}
+        auth = contract.provider.auth
+        headers = {auth.header_name: auth.value("<redacted>")} if contract.keyed else {}
         if contract.has_body:
             headers["content-type"] = contract.content_type or "application/json"
         interactions.append(
@@ -131,7 +131,7 @@ def from_examples(contract: Contract, path: Path, recorded_at: str | None = None
         contract_version=contract.version,
         source="docs",
         recorded_at=recorded_at or now(),
-        base_url=DEFAULT_BASE_URL,
+        base_url=contract.provider.base_url,
         doc=f"The documented examples of {contract.path.name}, as a cassette.",
         interactions=tuple(interactions),
     )

@@ -14,7 +14,7 @@ import argparse
 import os
 import sys
 
-from foxcontract._settings import BASE_URL_ENV, DEFAULT_BASE_URL
+from foxcontract._settings import DEFAULT_BASE_URL
 from foxcontract.cli._common import UsageError, add_paths_argument, budget_count, contract_files
 from foxcontract.cli._validate import check_file
 from foxcontract.contract import ContractError
@@ -37,7 +37,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--base-url",
         default=None,
         metavar="URL",
-        help=f"the API the run would call (default {BASE_URL_ENV} or {DEFAULT_BASE_URL})",
+        help="the API the run would call (default: the contracts' provider's base_url_env, "
+        f"then its base_url; FoxAPI: FOXAPI_BASE_URL, then {DEFAULT_BASE_URL})",
     )
     parser.add_argument(
         "--max-free-probes",
@@ -65,7 +66,8 @@ def run(args: argparse.Namespace) -> int:
         return 1
     if not contracts:
         raise UsageError(f"no endpoint contracts among: {', '.join(str(p) for p in paths)}")
-    base_url = args.base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL
+    provider = contracts[0].provider
+    base_url = args.base_url or os.environ.get(provider.base_url_env) or provider.base_url
     plan = build_plan(contracts, args.budget, args.max_free_probes)
     for line in format_plan(plan, base_url, verbose=args.verbose):
         print(line)

@@ -24,6 +24,7 @@ from typing import Any
 from foxcontract._probe_record import SentRequest
 from foxcontract._run_report import FORMAT, VERSION
 from foxcontract.cli._common import UsageError, budget_count
+from foxcontract.contract.provider import ErrorShape
 
 __all__ = ["add_arguments", "find_probe", "read_report", "run"]
 
@@ -88,6 +89,18 @@ def find_probe(report: dict[str, Any], item: str, where: str) -> dict[str, Any]:
     raise UsageError(f"no probe {item!r} in {where} ({len(probes)} probes){hint}")
 
 
+def _error_shape(probe: dict[str, Any]) -> ErrorShape:
+    """Where the provider's error answers carry their parts: read from the probe's contract
+    file when it is still there (its ``location``), else FoxAPI's."""
+    from foxcontract.contract import ContractError, load_contract
+
+    path = Path(str(probe.get("location", "")).rsplit(":", 1)[0])
+    try:
+        return load_contract(path).provider.error if path.is_file() else ErrorShape()
+    except (ContractError, OSError, ValueError):
+        return ErrorShape()
+
+
 def _problems(probe: dict[str, Any], status: int, body: Any) -> list[str]:
     """How the answer disagrees with what the report says the contract expects."""
     expect = probe["expect"]
@@ -97,20 +110,21 @@ def _problems(probe: dict[str, Any], status: int, body: Any) -> list[str]:
         return [] if ok else [f"status: an allowed body got {status}, not {'/'.join(sorted(paid))}"]
     if status != expect["status"]:
         return [f"status: expected {expect['status']} {expect['name']}, got {status}"]
-    err = body.get("error") if isinstance(body, dict) else None
-    if not isinstance(err, dict):
+    err = _error_shape(probe).parts(body)
+    if err is None:
         return [f"error: a {status} without an error object"]
     out = []
     for key in ("type", "code"):
-        if expect.get(key) is not None and err.get(key) != expect[key]:
-            out.append(f"error: expected {key} {expect[key]!r}, got {err.get(key)!r}")
+        got = getattr(err, key)
+        if expect.get(key) is not None and got != expect[key]:
+            out.append(f"error: expected {key} {expect[key]!r}, got {got!r}")
     return out
 
 
 def run(args: argparse.Namespace) -> int:
     from foxcontract.live.budget import Ledger
     from foxcontract.live.client import BudgetExhausted, LiveClient, LiveError
-    from foxcontract.live.key import KEY_ENV, ApiKey
+    from foxcontract.live.key import ApiKey
 
     report = read_report(args.report)
     probe = find_probe(report, args.item, args.report)
@@ -125,16 +139,19 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(
             f"{name} is a paid create: it costs money if accepted; add --budget 1 to send it"
         )
-    key = ApiKey.from_env()
+    key_auth = request.key_auth()
+    key = ApiKey.from_env(name=key_auth.key_env)
     if request.auth == "key" and key is None:
-        raise UsageError(f"{name} was sent with the API key: set {KEY_ENV} (nothing was sent)")
+        raise UsageError(
+            f"{name} was sent with the API key: set {key_auth.key_env} (nothing was sent)"
+        )
     base_url = (args.base_url or request.base_url).rstrip("/")
     print(f"sending {name} again to {base_url}")
     print(f"  {request.curl()}" if args.base_url is None else f"  {request.method} {request.path}")
     paid = frozenset(probe["expect"].get("paid", ()))
     with tempfile.TemporaryDirectory(prefix="foxcontract-probe-") as folder:
         ledger = Ledger(folder, args.budget)
-        client = LiveClient(base_url, key)
+        client = LiveClient(base_url, key, auth=key_auth)
         try:
             answer = client.send(
                 request.method,

@@ -25,6 +25,7 @@ from foxcontract.contract.model import (
     Rule,
     Settings,
 )
+from foxcontract.contract.provider import provider_problems, with_provider
 from foxcontract.contract.schemas import embedded_problems, outside_reason, resolve_refs
 from foxcontract.contract.source import Source, read_source
 
@@ -73,7 +74,7 @@ def load_source(source: Source) -> Contract:
     _raise_if(meaning_problems(source, errors_source.data) + embedded_problems(source))
     provenances, problems = read_provenances(source, errors_source, FIELD_KEYWORDS)
     _raise_if(problems + _answers_problems(source, errors_source))
-    return _build(source, errors_source, provenances)
+    return with_provider(_build(source, errors_source, provenances), source, errors_source)
 
 
 def check_errors_file(source: Source) -> Source:
@@ -81,7 +82,7 @@ def check_errors_file(source: Source) -> Source:
     raises :class:`ContractError`."""
     _raise_if(schema_problems(source))
     source = resolve_refs(source)
-    _raise_if(embedded_problems(source))
+    _raise_if(embedded_problems(source) + provider_problems(source))
     return source
 
 

@@ -6,7 +6,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from foxcontract.contract.provider import Provider
+    from foxcontract.contract.task import Outcome, TaskRole
 
 __all__ = [
     "FIELD_KEYWORDS",
@@ -295,9 +299,35 @@ class Lifecycle:
     transitions: Mapping[str, tuple[str, ...]]
     terminal: tuple[str, ...]
     progress: str | None = None
+    outcomes: Mapping[str, Outcome] | None = None
+    """Per terminal state, what its answer must carry (``None``: FoxAPI's, see
+    :mod:`foxcontract.contract.provider`)."""
 
     def allows(self, before: str, after: str) -> bool:
         return after in self.transitions.get(before, ())
+
+    def outcome(self, state: str) -> Outcome | None:
+        """What an answer in terminal ``state`` must carry, if the contract says."""
+        from foxcontract.contract.task import default_outcomes
+
+        found = self.outcomes if self.outcomes is not None else default_outcomes(self.terminal)
+        return found.get(state)
+
+    @property
+    def success(self) -> str | None:
+        """The terminal state of a task that succeeded (its outcome carries results)."""
+        return next((s for s in self.terminal if (o := self.outcome(s)) and o.succeeded), None)
+
+    @property
+    def failure(self) -> str | None:
+        """The terminal state of a task that failed (its outcome carries an error)."""
+        return next((s for s in self.terminal if (o := self.outcome(s)) and o.error), None)
+
+
+def _default_provider() -> Provider:
+    from foxcontract.contract.provider import DEFAULT_PROVIDER
+
+    return DEFAULT_PROVIDER
 
 
 @dataclass(frozen=True, eq=False)
@@ -335,6 +365,20 @@ class Contract:
     errors_path: Path | None = None
     errors_line_of: Any = dc_field(repr=False, default=None)
     """``errors_line_of(path) -> int``: the line of any part of the errors file."""
+    provider: Provider = dc_field(default_factory=_default_provider, repr=False)
+    """The provider (the errors file's ``provider:`` section)."""
+    task: TaskRole | None = None
+    """This endpoint's part in a task's life (its ``task:`` section), if any."""
+
+    @property
+    def keyed(self) -> bool:
+        """Whether a request to this endpoint carries the provider's key."""
+        return self.auth != "none"
+
+    def error_kind(self, role: str) -> ErrorKind | None:
+        """The error kind playing ``role`` for the provider (``authentication``, ...)."""
+        name = self.provider.kind(role)
+        return self.error_kinds.get(name) if name is not None else None
 
     @property
     def has_body(self) -> bool:

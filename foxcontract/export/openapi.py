@@ -2,10 +2,11 @@
 
 Each contract is one operation (its ``name`` is the ``operationId``): the request body schema
 with its cross rules (:mod:`foxcontract.export.rules`), path parameters, the documented
-responses, one response per error status with the shared error body, bearer security, and a
-``links`` object from every created task to the contract that polls it (a contract with a
-``lifecycle``), passing the task's ``id`` as that contract's path parameter, and the
-contract's documented examples. Every
+responses, one response per error status with the shared error body, the provider's key as
+its security scheme (bearer, or an API key in its header), and a ``links`` object from every
+created task to the contract that polls it (``task: {role: poll}``), passing the task's id
+(where ``task.id`` says) as that contract's ``task.param``, and the contract's documented
+examples. The title and server are the provider's (its ``name`` and ``base_url``). Every
 ``pattern`` is rewritten to read the same in ECMA-262 as in Python (``export.regex``); one
 that cannot be is a :class:`ContractError` at its line.
 """
@@ -19,17 +20,44 @@ from typing import Any
 from foxcontract import __version__
 from foxcontract.contract.errors import ContractError
 from foxcontract.contract.model import Contract, ErrorKind
+from foxcontract.contract.provider import DEFAULT_PROVIDER, Provider
 from foxcontract.export.regex import PatternError, portable_schema
 from foxcontract.export.rules import exact, request_schema
 
-__all__ = ["BEARER", "OPENAPI_VERSION", "openapi_document"]
+__all__ = ["API_KEY", "BEARER", "OPENAPI_VERSION", "openapi_document"]
 
 OPENAPI_VERSION = "3.1.0"
 BEARER = "bearer"
 """The name of the bearer security scheme in ``components.securitySchemes``."""
+API_KEY = "apiKey"
+"""The name of the scheme of a key sent in a header of its own (``auth.scheme: header``)."""
 
-_TITLE = "FoxAPI (from foxcontract contracts)"
-_SERVER = "https://api.foxapi.cc"
+
+def _scheme(provider: Provider) -> tuple[str, dict[str, Any]]:
+    """The security scheme's name and its ``components.securitySchemes`` entry."""
+    auth = provider.auth
+    if auth.scheme == "bearer":
+        return BEARER, {"type": "http", "scheme": "bearer"}
+    return API_KEY, {"type": "apiKey", "in": "header", "name": auth.header}
+
+
+def _nested(path: str, leaf: dict[str, Any]) -> dict[str, Any]:
+    """``{properties: {a: {required: [b], properties: {b: leaf}}}}`` for the path ``a.b``."""
+    *parents, last = path.split(".")
+    node: dict[str, Any] = {"required": [last], "properties": {last: leaf}}
+    for step in reversed(parents):
+        node = {"required": [step], "properties": {step: node}}
+    return node
+
+
+def _merge(into: dict[str, Any], more: dict[str, Any]) -> None:
+    into["required"] = sorted({*into.get("required", []), *more.get("required", [])})
+    for name, schema in more.get("properties", {}).items():
+        known = into.setdefault("properties", {}).get(name)
+        if known is None:
+            into["properties"][name] = schema
+        else:
+            _merge(known, schema)
 
 
 def _path_params(contract: Contract) -> list[str]:
@@ -62,19 +90,18 @@ def _error_ref(contract: Contract, shared: dict[str, Any]) -> dict[str, Any]:
 
 
 def _error_schema(contract: Contract, kind: ErrorKind, shared: dict[str, Any]) -> dict[str, Any]:
-    """The error body, with the type (and code) this kind of error carries."""
+    """The error body, with the type (and code) this kind of error carries, where the
+    provider's error answers carry them."""
+    shape = contract.provider.error
     pinned: dict[str, Any] = {}
     if kind.type is not None:
-        pinned["type"] = {"const": kind.type}
-    if kind.code is not None:
-        pinned["code"] = {"const": kind.code}
+        _merge(pinned, _nested(shape.type, {"const": kind.type}))
+    if kind.code is not None and shape.code:
+        _merge(pinned, _nested(shape.code, {"const": kind.code}))
     schema = _error_ref(contract, shared)
     if not pinned:
         return schema
-    return {
-        "allOf": [schema],
-        "properties": {"error": {"required": sorted(pinned), "properties": pinned}},
-    }
+    return {"allOf": [schema], "properties": pinned["properties"]}
 
 
 def _error_responses(contract: Contract, shared: dict[str, Any]) -> dict[str, Any]:
@@ -116,17 +143,21 @@ def _responses(
 
 
 def _links(contract: Contract, schema: Any, pollers: list[Contract]) -> dict[str, Any]:
-    """From a response carrying a task ``id`` to each contract that polls a task by id."""
-    if "id" not in schema.get("properties", {}):
+    """From a create's answer carrying the task's id (``task.id``) to each contract that
+    polls a task by it (``task.param``)."""
+    task = contract.task
+    if task is None or task.role != "create":
+        return {}
+    if task.id.split(".")[0] not in schema.get("properties", {}):
         return {}
     links: dict[str, Any] = {}
     for poller in pollers:
-        params = _path_params(poller)
-        if poller is contract or len(params) != 1:
+        param = poller.task.param if poller.task is not None else None
+        if poller is contract or param is None:
             continue
         links[_link_name(poller)] = {
             "operationId": poller.name,
-            "parameters": {params[0]: "$response.body#/id"},
+            "parameters": {param: "$response.body#/" + task.id.replace(".", "/")},
             "description": f"poll the created task with {poller.method} {poller.url_path}",
         }
     return links
@@ -169,7 +200,7 @@ def _unchecked_operation(
             )
     op["responses"] = _responses(contract, pollers, shared)
     _add_examples(contract, op)
-    op["security"] = [{BEARER: []}] if contract.auth == "bearer" else []
+    op["security"] = [{_scheme(contract.provider)[0]: []}] if contract.keyed else []
     return op
 
 
@@ -194,25 +225,24 @@ def _add_examples(contract: Contract, op: dict[str, Any]) -> None:
 def openapi_document(contracts: Iterable[Contract]) -> dict[str, Any]:
     """The OpenAPI 3.1 document for ``contracts`` (endpoint contracts, in order)."""
     contracts = list(contracts)
-    pollers = [c for c in contracts if c.lifecycle is not None and c.method == "GET"]
+    pollers = [c for c in contracts if c.task is not None and c.task.role == "poll"]
     paths: dict[str, dict[str, Any]] = {}
     shared: dict[str, Any] = {}
     for contract in contracts:
         ops = paths.setdefault(contract.url_path, {})
         ops[contract.method.lower()] = _operation(contract, pollers, shared)
     versions = sorted({c.version for c in contracts})
+    provider = contracts[0].provider if contracts else DEFAULT_PROVIDER
+    scheme, scheme_entry = _scheme(provider)
     return {
         "openapi": OPENAPI_VERSION,
         "info": {
-            "title": _TITLE,
+            "title": provider.title,
             "version": ", ".join(versions) or "0",
             "description": f"Exported by foxcontract {__version__} from: "
             + ", ".join(c.path.name for c in contracts),
         },
-        "servers": [{"url": _SERVER}],
+        "servers": [{"url": provider.base_url}],
         "paths": paths,
-        "components": {
-            "schemas": shared,
-            "securitySchemes": {BEARER: {"type": "http", "scheme": "bearer"}},
-        },
+        "components": {"schemas": shared, "securitySchemes": {scheme: scheme_entry}},
     }

@@ -148,10 +148,13 @@ def check_calls(
 MAX_SHOWN = 20
 
 
-def explain(problems: Sequence[Misbehaviour], calls: Sequence[Call]) -> str:
-    """The problems, then the calls they refer to with their times."""
+def explain(
+    problems: Sequence[Misbehaviour], calls: Sequence[Call], provider: str = "FoxAPI"
+) -> str:
+    """The problems, then the calls they refer to with their times (``provider``: the
+    provider's name, as its contracts give it)."""
     count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
-    lines = [f"FoxAPI client misbehaved: {problems[0].check} ({count})", ""]
+    lines = [f"{provider} client misbehaved: {problems[0].check} ({count})", ""]
     lines += [f"  [{m.check}] {m.message}" for m in problems[:MAX_SHOWN]]
     if len(problems) > MAX_SHOWN:
         lines.append(f"  ... and {len(problems) - MAX_SHOWN} more")

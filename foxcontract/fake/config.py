@@ -203,12 +203,16 @@ class Fault:
 @dataclass(frozen=True)
 class TaskScript:
     """The life of a created task: ``statuses[0]`` in the create answer, then one per poll
-    (the last one repeats). A ``failed`` status carries ``error`` (code, message)."""
+    (the last one repeats). Without ``statuses``, the contract's usual life: its first
+    initial status, the other running ones, then its successful end (FoxAPI: pending,
+    processing, completed), or its failed end when ``fails``. A failed task carries
+    ``error_code`` and ``error_message`` in its error object."""
 
-    statuses: tuple[str, ...] = ("pending", "processing", "completed")
+    statuses: tuple[str, ...] = ()
     error_code: str = "generation_failed"
     error_message: str = "the video could not be generated"
     credits: int = 5
+    fails: bool = False
 
     def __post_init__(self) -> None:
         statuses: Any = self.statuses
@@ -217,23 +221,19 @@ class TaskScript:
                 f"task statuses: expected a list of statuses, got {_describe(statuses)}"
                 + (f" (did you mean [{statuses!r}]?)" if isinstance(statuses, str) else "")
             )
-        if not statuses:
-            raise FakeConfigError("task statuses: needs at least one status")
         for status in statuses:
             _string("task", "statuses", status, item=True)
         object.__setattr__(self, "statuses", tuple(statuses))
         _string("task", "error_code", self.error_code)
         _string("task", "error_message", self.error_message)
         _integer("task", "credits", self.credits, 0, None)
+        _boolean("task", "fails", self.fails)
 
     @classmethod
     def failing(cls, code: str = "generation_failed", message: str | None = None) -> TaskScript:
-        """pending -> processing -> failed, with the task error ``code``."""
-        return cls(
-            statuses=("pending", "processing", "failed"),
-            error_code=code,
-            error_message=message or TaskScript.error_message,
-        )
+        """The contract's usual life, ending failed (FoxAPI: pending, processing, failed),
+        with the task error ``code``."""
+        return cls(fails=True, error_code=code, error_message=message or cls.error_message)
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ def control(fake: FakeAPI, method: str, path: str, body: bytes) -> FakeResponse:
             if isinstance(data, dict) and "key" in data:
                 raise FakeConfigError(
                     "fake config key: the accepted key is fixed while the server runs "
-                    "(start it with --key, or FOXAPI_API_KEY)"
+                    f"(start it with --key, or {fake.provider.auth.key_env})"
                 )
             config = FakeConfig.from_dict(data, base=FakeConfig(key=fake.config.key))
             return FakeResponse(200, fake.configure(config).to_dict(), _JSON)

@@ -1,4 +1,4 @@
-"""The fake FoxAPI's core: one request in, one response out, no transport.
+"""The fake provider's core: one request in, one response out, no transport.
 
 ``FakeAPI.handle(FakeRequest) -> FakeResponse`` is shared by the respx mount (in-process) and
 the loopback HTTP server. The order of judgement is the provider's: route, scripted faults,
@@ -17,19 +17,21 @@ from dataclasses import replace
 from functools import cache
 from typing import Any
 
+from foxcontract.contract._paths import get_path
 from foxcontract.contract.errors import did_you_mean
 from foxcontract.contract.loader import load_contract, shipped_contracts_dir
-from foxcontract.contract.model import Contract
+from foxcontract.contract.model import Contract, ErrorKind
+from foxcontract.contract.provider import ErrorShape
+from foxcontract.contract.task import TaskRole
 from foxcontract.fake.config import FakeConfig, FakeConfigError, Fault, Mutations, TaskScript
-from foxcontract.fake.faults import FaultQueue, error_response
-from foxcontract.fake.tasks import Task, check_script, new_task_id
+from foxcontract.fake.faults import FaultQueue, error_response, fallback_type
+from foxcontract.fake.tasks import Task, TaskBodies, check_script, new_task_id, resolved
 from foxcontract.fake.wire import MAX_LOGGED_BODY, Call, FakeRequest, FakeResponse
 from foxcontract.oracle import Violation, check
 
 __all__ = ["Call", "FakeAPI", "FakeRequest", "FakeResponse"]
 
 MAX_TASKS = 10_000
-AUTH_MESSAGE = "Authorization: missing, or not 'Bearer <the accepted key>'"
 FAKE_RULES = ("request.http", "request.auth", "request.content-type", "request.json")
 """The rules the fake itself judges, before the oracle reads the body."""
 MAX_CALLS = 10_000
@@ -61,8 +63,9 @@ def _route_pattern(url_path: str) -> re.Pattern[str]:
 
 
 class FakeAPI:
-    """A FoxAPI stand-in that answers exactly as the contracts say (unless told otherwise by
-    ``config.mutations``). Thread-safe; every store is bounded."""
+    """A stand-in for the contracts' provider that answers exactly as they say (unless told
+    otherwise by ``config.mutations``): its routes, its key's header, its error bodies and
+    its task answers all come from the contracts. Thread-safe; every store is bounded."""
 
     def __init__(
         self,
@@ -77,6 +80,12 @@ class FakeAPI:
             shipped = shipped_endpoints()
             create, poll = create or shipped[0], poll or shipped[1]
         self.create_contract, self.poll_contract = create, poll
+        self.provider = create.provider
+        self._create_role = create.task or TaskRole("create")
+        self._poll_role = poll.task or TaskRole("poll", param="task_id")
+        self._bodies = TaskBodies(create, poll)
+        auth = self.provider.auth
+        self.auth_message = f"{auth.header}: missing, or not '{auth.value('<the accepted key>')}'"
         self._routes: list[tuple[str, re.Pattern[str], Contract, _Handler]] = [
             (create.method, _route_pattern(create.url_path), create, self._create),
             (poll.method, _route_pattern(poll.url_path), poll, self._poll),
@@ -98,9 +107,10 @@ class FakeAPI:
         with self._lock:
             new = replace(config or self.config, **changes) if changes else (config or self.config)
             if not new.mutations.unchecked_lifecycle:
-                check_script(new.task, self.poll_contract.lifecycle)
+                check_script(resolved(new.task, self.poll_contract.lifecycle), self._lifecycle)
             self._check_mutations(new.mutations)
-            faults = FaultQueue(self.create_contract.error_kinds, new.faults)
+            kinds = self.create_contract.error_kinds
+            faults = FaultQueue(kinds, new.faults, self.provider.error)
             self.config = new
             self._faults = faults
             self._rng = random.Random(new.seed)
@@ -130,8 +140,9 @@ class FakeAPI:
 
     def script_task(self, script: TaskScript) -> None:
         """The next created task follows ``script`` (then ``config.task`` again)."""
+        script = resolved(script, self._lifecycle)
         if not self.config.mutations.unchecked_lifecycle:
-            check_script(script, self.poll_contract.lifecycle)
+            check_script(script, self._lifecycle)
         with self._lock:
             self._scripts.append(script)
 
@@ -173,8 +184,9 @@ class FakeAPI:
     def refused(self, request: FakeRequest, response: FakeResponse) -> None:
         """Log a request the transport answered itself (malformed HTTP framing), as breaking
         ``request.http``: a client sending it has a bug, like one sending bad JSON."""
-        error = response.body.get("error", {}) if isinstance(response.body, dict) else {}
-        broken = Violation("request.http", "request", str(error.get("message", "")))
+        parts = self.provider.error.parts(response.body)
+        message = str(parts.message) if parts is not None and parts.message is not None else ""
+        broken = Violation("request.http", "request", message)
         with self._lock:
             at, wall = self._monotonic(), self._clock()
             self._log(Call(request, response, None, (broken,), at, wall))
@@ -196,7 +208,7 @@ class FakeAPI:
         path = request.path.split("?", 1)[0]
         found = self._route(request.method.upper(), path)
         if found is None:
-            kind = self.create_contract.error_kinds["not_found"]
+            kind = self._role_kind(self.create_contract, "not_found", 404)
             message = f"no endpoint {request.method.upper()} {path}"
             return None, self.error(kind, message), []
         contract, handler, params = found
@@ -205,9 +217,10 @@ class FakeAPI:
             # the fault answers, but the record still says what the request broke
             return contract.name, self._faults.response(fault), self._inspect(request, contract)
         delay = fault.delay if fault is not None else 0.0
-        if not self._authorised(request):
-            kind = contract.error_kinds["authentication"]
-            no_key = Violation("request.auth", "Authorization", AUTH_MESSAGE)
+        if not self._authorised(request, contract):
+            kind = self._role_kind(contract, "authentication", 401)
+            header = self.provider.auth.header
+            no_key = Violation("request.auth", header, self.auth_message)
             return contract.name, self.error(kind, "invalid or missing API key", delay), [no_key]
         response, violations = handler(request, contract, params)
         if delay:
@@ -216,8 +229,8 @@ class FakeAPI:
 
     def _inspect(self, request: FakeRequest, contract: Contract) -> list[Violation]:
         """What ``request`` breaks, without answering it or changing any state."""
-        if not self._authorised(request):
-            return [Violation("request.auth", "Authorization", AUTH_MESSAGE)]
+        if not self._authorised(request, contract):
+            return [Violation("request.auth", self.provider.auth.header, self.auth_message)]
         if contract is not self.create_contract:
             return []
         return self._judge_body(request, contract)[1]
@@ -229,9 +242,20 @@ class FakeAPI:
                 return contract, handler, match.groupdict()
         return None
 
-    def _authorised(self, request: FakeRequest) -> bool:
-        scheme, _, token = request.headers.get("authorization", "").partition(" ")
-        return scheme.lower() == "bearer" and token.strip() == self.config.key
+    def _authorised(self, request: FakeRequest, contract: Contract) -> bool:
+        if not contract.keyed:
+            return True
+        return self.provider.auth.key_in(request.headers) == self.config.key
+
+    @property
+    def _lifecycle(self) -> Any:
+        return self.poll_contract.lifecycle
+
+    @staticmethod
+    def _role_kind(contract: Contract, role: str, status: int) -> ErrorKind:
+        """The error kind playing ``role`` (one named after the role when none does)."""
+        found = contract.error_kind(role)
+        return found if found is not None else ErrorKind(role, status, role)
 
     def _judge_body(
         self, request: FakeRequest, contract: Contract
@@ -266,40 +290,69 @@ class FakeAPI:
     def _create(
         self, request: FakeRequest, contract: Contract, _params: dict[str, str]
     ) -> tuple[FakeResponse, list[Violation]]:
-        kinds = contract.error_kinds
         rejection, violations, body = self._judge_body(request, contract)
         if rejection is not None:
             return rejection, violations
         if self.config.credits is not None and self._paid >= self.config.credits:
-            return self.error(kinds["insufficient_quota"], "insufficient balance"), violations
+            quota = self._role_kind(contract, "quota", 402)
+            return self.error(quota, "insufficient balance"), violations
         self._paid += 1
         created = int(self._clock())
         script = self._scripts.popleft() if self._scripts else self.config.task
-        model = body.get("model") if isinstance(body.get("model"), str) else "unknown"
+        role = self._create_role
+        echoed = {
+            path: value
+            for path in role.echo
+            if isinstance(value := get_path(body, path), str | int | float | bool)
+        }
         task = Task(
-            new_task_id(created, self._rng), model, created, script, self.config.estimated_time
+            new_task_id(created, self._rng, role.id_format),
+            echoed,
+            created,
+            resolved(script, self._lifecycle),
+            self.config.estimated_time,
+            self._lifecycle,
         )
         if len(self._tasks) >= MAX_TASKS:
             self._tasks.pop(next(iter(self._tasks)))
         self._tasks[task.id] = task
-        return self._ok(task.created_body()), violations
+        return self._ok(self._bodies.created(task), contract), violations
 
     def _poll(
         self, _request: FakeRequest, contract: Contract, params: dict[str, str]
     ) -> tuple[FakeResponse, list[Violation]]:
-        task = self._tasks.get(params.get("task_id", ""))
+        task = self._tasks.get(params.get(self._poll_role.param or "", ""))
         if task is None:
-            return self.error(contract.error_kinds["not_found"], "task not found"), []
+            return self.error(self._role_kind(contract, "not_found", 404), "task not found"), []
         task.advance()
-        return self._ok(task.polled_body()), []
+        return self._ok(self._bodies.polled(task), contract), []
 
-    def _ok(self, body: dict[str, Any]) -> FakeResponse:
+    def _ok(self, body: dict[str, Any], contract: Contract) -> FakeResponse:
         for key, value in self.config.mutations.patch_task.items():
             if value is None:
                 body.pop(key, None)
             else:
                 body[key] = value
-        return FakeResponse(200, body, {"content-type": "application/json"})
+        ok = sorted(s for s in contract.responses if s.startswith("2"))
+        status = int(ok[0]) if ok else 200
+        return FakeResponse(status, body, {"content-type": "application/json"})
 
     # --- errors ----------------------------------------------------------------------
-    error = staticmethod(error_response)
+    def refusal(self, status: int, message: str) -> FakeResponse:
+        """An HTTP-level refusal (400, 408, 413, 500, ...) in the provider's error body: its
+        type that of the malformed-request kind (the server kind's for a 5xx)."""
+        role = "server" if status >= 500 else "malformed_request"
+        kind = self._role_kind(self.create_contract, role, status)
+        return replace(self.error(ErrorKind(kind.name, status, kind.type), message), status=status)
+
+    def reshaped(self, response: FakeResponse) -> FakeResponse:
+        """A refusal the HTTP framing made (FoxAPI's body) in the provider's error body."""
+        parts = ErrorShape().parts(response.body)
+        message = str(parts.message) if parts is not None else ""
+        refusal = self.refusal(response.status, message)
+        return replace(response, body=refusal.body)
+
+    def error(self, kind: ErrorKind, message: str, delay: float = 0.0) -> FakeResponse:
+        """The provider's error answer for ``kind``, in its error body shape."""
+        kinds = self.create_contract.error_kinds
+        return error_response(kind, message, delay, self.provider.error, fallback_type(kinds, kind))

@@ -9,29 +9,48 @@ from typing import Any
 
 from foxcontract.contract.errors import did_you_mean
 from foxcontract.contract.model import ErrorKind
+from foxcontract.contract.provider import ErrorShape
 from foxcontract.fake.config import FakeConfigError, Fault
 from foxcontract.fake.wire import FakeResponse
 
-__all__ = ["FaultQueue", "error_response"]
+__all__ = ["FaultQueue", "error_response", "fallback_type"]
 
 
-def error_response(kind: ErrorKind, message: str, delay: float = 0.0) -> FakeResponse:
-    """An error answer in the errors contract's body. A kind without a documented type
-    (``unsupported_advanced_options``) is sent as ``invalid_request_error``."""
-    error: dict[str, Any] = {"message": message, "type": kind.type or "invalid_request_error"}
-    if kind.code is not None:
-        error["code"] = kind.code
+def error_response(
+    kind: ErrorKind,
+    message: str,
+    delay: float = 0.0,
+    shape: ErrorShape | None = None,
+    fallback_type: str | None = None,
+) -> FakeResponse:
+    """An error answer in the body ``shape`` the provider's errors file says (FoxAPI's by
+    default). A kind without a documented type (FoxAPI's ``unsupported_advanced_options``)
+    is sent with ``fallback_type``: the type of another kind of its status."""
+    type_ = kind.type or fallback_type or kind.name
+    body: dict[str, Any] = (shape or ErrorShape()).build(type_, kind.code, message)
     headers = {"content-type": "application/json"}
     if kind.status == 429:
         headers["retry-after"] = "1"
-    return FakeResponse(kind.status, {"error": error}, headers, delay=delay)
+    return FakeResponse(kind.status, body, headers, delay=delay)
+
+
+def fallback_type(kinds: Mapping[str, ErrorKind], kind: ErrorKind) -> str | None:
+    """The type to send for ``kind`` when it has none: that of the first kind of the same
+    status that has one."""
+    return next((k.type for k in kinds.values() if k.status == kind.status and k.type), None)
 
 
 class FaultQueue:
     """Pending faults, each with the number of requests it still hits (``None``: all)."""
 
-    def __init__(self, kinds: Mapping[str, ErrorKind], faults: Iterable[Fault] = ()) -> None:
+    def __init__(
+        self,
+        kinds: Mapping[str, ErrorKind],
+        faults: Iterable[Fault] = (),
+        shape: ErrorShape | None = None,
+    ) -> None:
         self.kinds = kinds
+        self.shape = shape
         self._entries: list[tuple[Fault, list[int | None]]] = []
         for fault in faults:
             self.add(fault)
@@ -73,7 +92,10 @@ class FaultQueue:
             kind = self.kinds[fault.kind]
         else:
             kind = next(k for k in self.kinds.values() if k.status == fault.status)
-        response = error_response(kind, fault.message or kind.cause or kind.name, fault.delay)
+        message = fault.message or kind.cause or kind.name
+        response = error_response(
+            kind, message, fault.delay, self.shape, fallback_type(self.kinds, kind)
+        )
         if fault.retry_after is not None:  # whole seconds or an HTTP date (RFC 9110 10.2.3)
             shown = str(fault.retry_after)
             response = replace(response, headers={**response.headers, "retry-after": shown})

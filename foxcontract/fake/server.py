@@ -30,7 +30,7 @@ from typing import Any
 
 from foxcontract.fake.control import CONTROL, control
 from foxcontract.fake.core import FakeAPI
-from foxcontract.fake.framing import MAX_BODY, Refused, body_size, read_body, refusal
+from foxcontract.fake.framing import MAX_BODY, Refused, body_size, read_body
 from foxcontract.fake.wire import FakeRequest, FakeResponse
 
 __all__ = ["BACKLOG", "IDLE_TIMEOUT", "MAX_BODY", "FakeServer"]
@@ -80,7 +80,7 @@ class _Handler(BaseHTTPRequestHandler):
         if self.request_version == "HTTP/0.9":  # answer garbage with a real status line
             self.request_version = "HTTP/1.1"
         shown = message or explain or HTTPStatus(code).phrase
-        self._send(refusal(code, f"{shown} ({code} {HTTPStatus(code).phrase})"))
+        self._send(self.server.fake.refusal(code, f"{shown} ({code} {HTTPStatus(code).phrase})"))
 
     def parse_request(self) -> bool:
         raw: bytes = self.raw_requestline  # type: ignore[attr-defined]  # set by the caller
@@ -102,7 +102,7 @@ class _Handler(BaseHTTPRequestHandler):
             body_size(self.headers)
         except Refused as refused:  # refuse before the client sends the body
             self.close_connection = True
-            self._send(refused.response)
+            self._send(self.server.fake.reshaped(refused.response))
             return False
         return super().handle_expect_100()
 
@@ -111,15 +111,16 @@ class _Handler(BaseHTTPRequestHandler):
             body = read_body(self.headers, self.rfile)
         except Refused as refused:  # the body was not read: the connection cannot be reused
             self.close_connection = True
+            response = self.server.fake.reshaped(refused.response)
             if not self.path.startswith(CONTROL):
-                self.server.fake.refused(self._request(b""), refused.response)
-            self._send(refused.response)
+                self.server.fake.refused(self._request(b""), response)
+            self._send(response)
             return
         except TimeoutError:
             self.close_connection = True
             message = f"the request's body did not arrive within {self.server.idle_timeout:g} s"
             with contextlib.suppress(OSError):
-                self._send(refusal(408, message))
+                self._send(self.server.fake.refusal(408, message))
             return
         except OSError:  # reset inside the body
             self.close_connection = True
@@ -131,18 +132,7 @@ class _Handler(BaseHTTPRequestHandler):
         except Exception as exc:  # a fault of the fake itself: answer, count it, go on
             self.server.crashes.append(f"{self.command} {self.path[:80]}: {exc!r}"[:300])
             self.close_connection = True
-            self._send(
-                FakeResponse(
-                    500,
-                    {
-                        "error": {
-                            "message": "the fake failed on this request",
-                            "type": "server_error",
-                        }
-                    },
-                    {"content-type": "application/json"},
-                )
-            )
+            self._send(self.server.fake.refusal(500, "the fake failed on this request"))
 
     def _answer(self, body: bytes) -> None:
         if self.path.startswith(CONTROL):

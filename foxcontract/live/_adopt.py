@@ -28,15 +28,15 @@ def _show(value: JSON) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def _error(body: JSON) -> Mapping[str, Any]:
-    error = body.get("error") if isinstance(body, Mapping) else None
-    return error if isinstance(error, Mapping) else {}
+def _error(contract: Contract, body: JSON) -> Mapping[str, Any]:
+    parts = contract.provider.error.parts(body)
+    return {} if parts is None else {"type": parts.type, "code": parts.code}
 
 
 def kind_of_answer(contract: Contract, status: int, body: JSON) -> ErrorKind | None:
     """The error kind of the errors file that an answer is: same status, and the same type
     and code where the kind names them (the most specific one first)."""
-    error = _error(body)
+    error = _error(contract, body)
     found = [
         k
         for k in contract.error_kinds.values()
@@ -56,7 +56,7 @@ def _answer_change(contract: Contract, rule: Rule, status: int, body: JSON) -> s
     name = contract.path.name
     kind = kind_of_answer(contract, status, body)
     if kind is None:
-        error = _error(body)
+        error = _error(contract, body)
         where = contract.errors_path.name if contract.errors_path else "the errors file"
         line = contract.errors_line_of(["errors"]) if contract.errors_line_of else 1
         seen = f"status: {status}, type: {_show(error.get('type'))}"
@@ -140,7 +140,7 @@ def adoption(
         return f"{where}:{line}: content_type: {new}"
     if fact.part == "error":
         kind = contract.error_kinds[fact.key]
-        seen: tuple[str, JSON] = ("type", _error(body).get("type"))
+        seen: tuple[str, JSON] = ("type", _error(contract, body).get("type"))
         if status != kind.status:
             seen = ("status", status)
         where = contract.errors_path.name if contract.errors_path else "the errors file"

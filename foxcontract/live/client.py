@@ -33,6 +33,8 @@ from typing import Any, Literal, Protocol
 import httpx
 
 from foxcontract._settings import DEFAULT_MAX_ANSWER_BYTES
+from foxcontract.contract.provider import Auth as KeyAuth
+from foxcontract.contract.provider import ErrorParts, ErrorShape
 from foxcontract.live._transport import DeadlineTransport
 from foxcontract.live.key import WRONG_KEY, ApiKey
 from foxcontract.live.retry import RetryPolicy
@@ -95,29 +97,37 @@ class Answer:
     reason: str = ""
     headers: Mapping[str, str] = field(default_factory=dict)
     """The answer's headers, names in lower case, redacted."""
+    shape: ErrorShape = field(default_factory=ErrorShape, compare=False, repr=False)
+    """Where the provider's error answers carry their parts."""
+
+    def error(self) -> ErrorParts | None:
+        """The parts of the error this answer carries (``None``: no error object)."""
+        return self.shape.parts(self.body)
 
     def summary(self) -> str:
-        err = self.body.get("error") if isinstance(self.body, dict) else None
-        if isinstance(err, dict):
-            bits = [f"type {err.get('type')!r}"]
-            if err.get("code") is not None:
-                bits.append(f"code {err.get('code')!r}")
+        err = self.error()
+        if err is not None:
+            bits = [f"type {err.type!r}"]
+            if err.code is not None:
+                bits.append(f"code {err.code!r}")
             return f"{self.status} ({', '.join(bits)})"
         return str(self.status)
 
 
-class _Bearer(httpx.Auth):
-    """``Authorization: Bearer <key>``, the key revealed only into the header itself."""
+class _KeyAuth(httpx.Auth):
+    """The key in the provider's header (``Authorization: Bearer <key>`` for FoxAPI), the
+    key revealed only into the header itself."""
 
-    def __init__(self, token: SecretLike) -> None:
+    def __init__(self, token: SecretLike, scheme: KeyAuth) -> None:
         self._token = token
+        self._scheme = scheme
 
     def __repr__(self) -> str:
-        return "_Bearer([redacted])"
+        return "_KeyAuth([redacted])"
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         __tracebackhide__ = True
-        request.headers["Authorization"] = "Bearer " + (
+        request.headers[self._scheme.header] = self._scheme.value(
             self._token.reveal() if isinstance(self._token, Secret) else str(self._token)
         )
         yield request
@@ -156,8 +166,13 @@ class LiveClient:
         transport: httpx.BaseTransport | None = None,
         *,
         max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES,
+        auth: KeyAuth | None = None,
+        error_shape: ErrorShape | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
+        self.auth = auth or KeyAuth()
+        """How a request carries the key (the provider's ``auth``)."""
+        self.error_shape = error_shape or ErrorShape()
         self._key = key
         self._secrets: tuple[SecretLike, ...] = (key, WRONG_KEY) if key else (WRONG_KEY,)
         self.policy = policy or RetryPolicy()
@@ -201,7 +216,7 @@ class LiveClient:
         if content is not None:
             headers["Content-Type"] = content_type
         bearer = {"key": self._key, "wrong": WRONG_KEY}.get(auth)
-        auth_obj = _Bearer(bearer) if bearer else None
+        auth_obj = _KeyAuth(bearer, self.auth) if bearer else None
         p = self.policy
         start = p.clock()
         log: list[str] = []
@@ -384,6 +399,7 @@ class LiveClient:
             self.policy.clock() - start,
             reason=self.scrub(response.reason_phrase),
             headers=redact_headers(response.headers.multi_items(), self._secrets),
+            shape=self.error_shape,
         )
         return _Try("", response.status_code, answer=answer)
 

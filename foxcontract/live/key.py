@@ -10,6 +10,7 @@ from foxcontract.redact import Secret, redact_text
 __all__ = ["KEY_ENV", "WRONG_KEY", "ApiKey"]
 
 KEY_ENV = "FOXAPI_API_KEY"
+"""The variable of the key when the contracts name none (their provider's ``auth.key_env``)."""
 WRONG_KEY = "sk-foxcontract-wrong-key-0000000000"
 """The key sent by the wrong-key probes: a fixed fake, not a secret."""
 
@@ -21,8 +22,11 @@ class ApiKey(Secret):
     __slots__ = ()
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> ApiKey | None:
-        found = cls((os.environ if environ is None else environ).get(KEY_ENV, "").strip())
+    def from_env(
+        cls, environ: Mapping[str, str] | None = None, name: str = KEY_ENV
+    ) -> ApiKey | None:
+        """The key in the environment variable ``name`` (``None`` when unset or blank)."""
+        found = cls((os.environ if environ is None else environ).get(name, "").strip())
         return found if found else None
 
     def scrub(self, text: str) -> str:

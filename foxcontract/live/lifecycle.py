@@ -2,8 +2,10 @@
 
 From the contract's :class:`~foxcontract.contract.Lifecycle`: the first status is an initial
 one, a status only moves along the declared transitions (never back), progress never falls
-and stays in 0..100, a completed task has results each with a URL, a failed one an error
-object, and every answer is about the task that was created.
+and stays in 0..100, each terminal state's answer carries what its outcome requires (FoxAPI:
+a completed task has results each with a URL, a failed one an error object), and every
+answer is about the task that was created (its id where the create contract's ``task.id``
+says).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from foxcontract.contract._paths import get_path
 from foxcontract.contract.model import Lifecycle
 
 __all__ = ["TaskTracker"]
@@ -22,6 +25,8 @@ class TaskTracker:
 
     lifecycle: Lifecycle
     task_id: str | None = None
+    id_path: str = "id"
+    """Where each answer names its task (the create contract's ``task.id``)."""
     statuses: list[str] = field(default_factory=list)
     progress: list[int] = field(default_factory=list)
 
@@ -50,7 +55,7 @@ class TaskTracker:
             return [f"{where}: the task answer is not a JSON object"]
         lc = self.lifecycle
         problems: list[str] = []
-        got_id = body.get("id")
+        got_id = get_path(body, self.id_path)
         if self.task_id is None:
             self.task_id = got_id if isinstance(got_id, str) else None
         elif got_id != self.task_id:
@@ -74,7 +79,9 @@ class TaskTracker:
             )
         self.statuses.append(status)
         problems += self._progress(body, where)
-        problems += self._terminal(body, status, where)
+        outcome = lc.outcome(status)
+        if outcome is not None:
+            problems += outcome.problems(body, where)
         return problems
 
     def _progress(self, body: dict[str, Any], where: str) -> list[str]:
@@ -91,20 +98,3 @@ class TaskTracker:
             out.append(f"{where}: {name} fell from {self.progress[-1]} to {value}")
         self.progress.append(value)
         return out
-
-    @staticmethod
-    def _terminal(body: dict[str, Any], status: str, where: str) -> list[str]:
-        if status == "completed":
-            results = body.get("results")
-            if not isinstance(results, list) or not results:
-                return [f"{where}: a completed task has no results"]
-            bad = [
-                i
-                for i, r in enumerate(results)
-                if not (isinstance(r, dict) and isinstance(r.get("url"), str) and r["url"])
-            ]
-            if bad:
-                return [f"{where}: completed task results {bad} carry no URL"]
-        if status == "failed" and not isinstance(body.get("error"), dict):
-            return [f"{where}: a failed task carries no error object"]
-        return []

@@ -137,8 +137,8 @@ def free_probes(
                 body=body,
                 doc=rule.doc,
             )
-    auth = _kind(contract, 401, "authentication")
-    if auth is not None and contract.auth == "bearer":
+    auth = contract.error_kind("authentication") or _kind(contract, 401, "authentication")
+    if auth is not None and contract.keyed:
         body = base if contract.has_body else None
         add("auth-missing-key", kind="auth", rule=None, expect=auth, body=body, auth="none")
         add("auth-wrong-key", kind="auth", rule=None, expect=auth, body=body, auth="wrong")
@@ -165,12 +165,13 @@ def free_probes(
     for ex in contract.examples:
         if ex.status < 400 or not isinstance(ex.response_body, dict):
             continue
-        err = ex.response_body.get("error", {})
+        err = contract.provider.error.parts(ex.response_body)
         kind = next(
             (
                 k
                 for k in contract.error_kinds.values()
-                if k.status == ex.status and (k.type is None or k.type == err.get("type"))
+                if k.status == ex.status
+                and (k.type is None or (err is not None and k.type == err.type))
             ),
             None,
         )

@@ -22,6 +22,7 @@ from typing import Any
 from foxcontract.cassette import Cassette, Interaction
 from foxcontract.cassette.write import now
 from foxcontract.contract.model import Contract
+from foxcontract.contract.provider import Auth
 from foxcontract.live.client import Answer
 from foxcontract.live.key import WRONG_KEY, ApiKey
 from foxcontract.live.plan import PaidCreate
@@ -48,8 +49,12 @@ def _content_type(answer: Answer) -> dict[str, str]:
     return {"content-type": value} if value is not None else {}
 
 
-def make_recorder(run_dir: Path, key: ApiKey) -> Recorder:
-    """A recorder appending redacted exchanges to this process's file in ``run_dir``."""
+def make_recorder(run_dir: Path, key: ApiKey, auth: Auth | None = None) -> Recorder:
+    """A recorder appending redacted exchanges to this process's file in ``run_dir``; the
+    key's header is written as ``auth`` (the provider's) sends it, with the key redacted.
+    An exchange is filed under the contract of its route: one filed under another contract
+    than the probe's own is a poll of the probe's task."""
+    auth = auth or Auth()
     polls: dict[str, int] = {}
     secrets: list[SecretLike] = [key, WRONG_KEY]
     target = run_dir / f"recorded-{os.getpid()}.jsonl"
@@ -62,17 +67,14 @@ def make_recorder(run_dir: Path, key: ApiKey) -> Recorder:
         if free is not None and (free.raw is not None or free.content_type != "application/json"):
             return
         null_body = body is None and free is not None and free.kind == "rule"  # JSON null
-        has_body = (
-            body is not NO_BODY
-            and probe.method == answer.method
-            and (body is not None or null_body)
-        )
+        polled = contract != probe.contract
+        has_body = body is not NO_BODY and not polled and (body is not None or null_body)
         poll = None
-        if not has_body and isinstance(probe, PaidCreate):
+        if polled and isinstance(probe, PaidCreate):
             with lock:
                 polls[probe.name] = poll = polls.get(probe.name, 0) + 1
         anonymous = free is not None and free.auth == "none"
-        headers = {} if anonymous else {"authorization": "Bearer <redacted>"}
+        headers = {} if anonymous else {auth.header_name: auth.value("<redacted>")}
         if has_body:
             headers["content-type"] = "application/json"
         data = {

@@ -11,6 +11,7 @@ items of other workers get their answer.
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -22,11 +23,12 @@ import pytest
 
 from foxcontract._settings import SETTINGS, Mode, RunSettings
 from foxcontract.contract import Contract, ContractError, load_contracts
+from foxcontract.contract.provider import DEFAULT_PROVIDER, Provider
 from foxcontract.live._baseline import Baseline, BaselineError, load_baseline
 from foxcontract.live.budget import Ledger, LedgerError
 from foxcontract.live.client import LiveClient
 from foxcontract.live.drift import format_drift, read_outcomes
-from foxcontract.live.key import KEY_ENV, ApiKey
+from foxcontract.live.key import ApiKey
 from foxcontract.live.plan import format_plan
 from foxcontract.live.polling import PollSchedule, TaskResult, read_results
 from foxcontract.live.retry import RetryPolicy
@@ -62,6 +64,8 @@ class LiveRun:
     observer: Observer | None = None
     baseline: Baseline | None = None
     _sessions: dict[Path, LiveSession] = field(default_factory=dict)
+    provider: Provider = DEFAULT_PROVIDER
+    """The provider of the run's contracts (its key's header and variable, its base URL)."""
 
     def __post_init__(self) -> None:
         budget = self.settings.budget
@@ -78,11 +82,14 @@ class LiveRun:
             contracts = _endpoint_contracts(folder)
             retryable = {k.status for c in contracts for k in c.error_kinds.values() if k.retryable}
             policy = replace(self.policy, statuses=self.policy.statuses | retryable)
+            provider = contracts[0].provider if contracts else DEFAULT_PROVIDER
             client = LiveClient(
                 self.settings.base_url,
                 self.key,
                 policy,
                 max_answer_bytes=self.settings.max_answer_bytes,
+                auth=provider.auth,
+                error_shape=provider.error,
             )
             found = LiveSession(
                 contracts, client, self.ledger, self.run_dir, self.settings.wait, self.schedule
@@ -133,12 +140,17 @@ def configure(config: pytest.Config, observer: Observer | None = None) -> None:
     settings = config.stash[SETTINGS]
     if not settings.mode.networked:
         return
-    key = ApiKey.from_env()
+    provider = _provider(config)
+    key = ApiKey.from_env(name=provider.auth.key_env)
     if key is None:
         raise pytest.UsageError(
             f"--fox-mode {settings.mode.value} sends real requests and needs the API key in "
-            f"the environment variable {KEY_ENV} (never on the command line); nothing was sent"
+            f"the environment variable {provider.auth.key_env} (never on the command line); "
+            "nothing was sent"
         )
+    base_url = _base_url(config, provider)
+    if base_url != settings.base_url:
+        settings = config.stash[SETTINGS] = replace(settings, base_url=base_url)
     workerinput: dict[str, Any] | None = getattr(config, "workerinput", None)
     if workerinput is not None and RUN_DIR_KEY in workerinput:
         run_dir, owner = Path(workerinput[RUN_DIR_KEY]), False
@@ -151,7 +163,15 @@ def configure(config: pytest.Config, observer: Observer | None = None) -> None:
         except BaselineError as exc:
             raise pytest.UsageError(f"--fox-baseline: {exc}") from None
     try:
-        run = LiveRun(settings, key, run_dir, owner, observer=observer, baseline=baseline)
+        run = LiveRun(
+            settings,
+            key,
+            run_dir,
+            owner,
+            observer=observer,
+            baseline=baseline,
+            provider=provider,
+        )
     except LedgerError as exc:
         raise pytest.UsageError(str(exc)) from None
     if settings.mode is Mode.RECORD:
@@ -180,7 +200,7 @@ def _asked(config: pytest.Config, name: str, kind: type[_T], default: _T) -> _T:
 def _recorder(run: LiveRun) -> Recorder:
     from foxcontract.live.record import make_recorder
 
-    return make_recorder(run.run_dir, run.key)
+    return make_recorder(run.run_dir, run.key, run.provider.auth)
 
 
 class _XdistHand:
@@ -200,6 +220,22 @@ def unconfigure(config: pytest.Config) -> None:
             run.write_recordings()
         finally:
             run.close()
+
+
+def _provider(config: pytest.Config) -> Provider:
+    """The provider of the contracts the run is given (FoxAPI's when they name none)."""
+    for folder in _contract_folders(config):
+        for contract in _endpoint_contracts(folder):
+            return contract.provider
+    return DEFAULT_PROVIDER
+
+
+def _base_url(config: pytest.Config, provider: Provider) -> str:
+    """``--fox-base-url``, else the provider's ``base_url_env``, else the ini, else the
+    provider's ``base_url`` (the option's own default is FoxAPI's)."""
+    given = config.getoption("fox_base_url") or os.environ.get(provider.base_url_env)
+    given = given or config.getini("fox_base_url") or provider.base_url
+    return str(given).rstrip("/")
 
 
 def _contract_folders(config: pytest.Config) -> list[Path]:

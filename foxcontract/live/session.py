@@ -161,10 +161,10 @@ class LiveSession:
             problems += verdict.problems
             extra = ""
             if 200 <= answer.status < 300 and tc is not None and tc.lifecycle is not None:
-                tracker = TaskTracker(tc.lifecycle)
+                tracker = TaskTracker(tc.lifecycle, id_path=c.task.id if c.task else "id")
                 problems += [f"lifecycle: {p}" for p in tracker.observe(answer.body, "create")]
                 if follow and tracker.task_id is not None:
-                    path = _fill_single(tc.url_path, tracker.task_id)
+                    path = _poll_path(tc, tracker.task_id)
                     poll = partial(self._poll_once, tc, create, path)
                     self.follower.follow(key, create.name, tracker, poll)
                     followed = True
@@ -261,10 +261,10 @@ class LiveSession:
         """The created task fetched without a key and with a wrong key (free): both must get
         the contract's authentication answer, never the task."""
         kinds = [tc.error_kinds[n] for n in tc.errors if n in tc.error_kinds]
-        kind = next((k for k in kinds if k.status == 401), None)
-        if kind is None or tc.auth != "bearer":
+        kind = tc.error_kind("authentication") or next((k for k in kinds if k.status == 401), None)
+        if kind is None or not tc.keyed:
             return []
-        path = _fill_single(tc.url_path, task_id)
+        path = _poll_path(tc, task_id)
         out: list[str] = []
         checks: tuple[tuple[Literal["none", "wrong"], str], ...] = (
             ("none", "without a key"),
@@ -410,15 +410,15 @@ def _kind_problems(kind: ErrorKind, answer: Answer, fact: Fact) -> list[Problem]
     if answer.status != kind.status:
         message = f"expected {kind.status} {kind.name}, got {answer.summary()}"
         return [Problem("status", message, fact)]
-    err = answer.body.get("error") if isinstance(answer.body, dict) else None
-    if not isinstance(err, dict):
+    err = answer.error()
+    if err is None:
         return [Problem("error", f"a {kind.status} without an error object", fact)]
     out = []
-    if kind.type is not None and err.get("type") != kind.type:
-        message = f"expected type {kind.type!r}, got {err.get('type')!r}"
+    if kind.type is not None and err.type != kind.type:
+        message = f"expected type {kind.type!r}, got {err.type!r}"
         out.append(Problem("error", message, fact))
-    if kind.code is not None and err.get("code") != kind.code:
-        message = f"expected code {kind.code!r}, got {err.get('code')!r}"
+    if kind.code is not None and err.code != kind.code:
+        message = f"expected code {kind.code!r}, got {err.code!r}"
         out.append(Problem("error", message, fact))
     return out
 
@@ -436,6 +436,13 @@ def _first_line(text: str) -> str:
 
 def _cut(text: str, limit: int = 300) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _poll_path(tc: Contract, task_id: str) -> str:
+    """The poll contract's path for ``task_id`` (in its ``task.param``)."""
+    if tc.task is not None and tc.task.param is not None:
+        return tc.task.poll_path(tc.url_path, task_id)
+    return _fill_single(tc.url_path, task_id)
 
 
 def _fill_single(template: str, value: str) -> str:

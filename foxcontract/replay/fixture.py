@@ -32,7 +32,7 @@ import httpx
 import pytest
 import respx
 
-from foxcontract._project import cassette_folder
+from foxcontract._project import cassette_folder, project_contracts
 from foxcontract.cassette import Cassette, Interaction, load_cassette, recover
 from foxcontract.cassette.write import now
 from foxcontract.contract.model import Contract
@@ -61,7 +61,8 @@ __all__ = [
     "fox_replay_session",
 ]
 OFFLINE_KEY = "sk-foxcontract-replay-offline"
-"""``FOXAPI_API_KEY`` during a replayed test when it is unset: replay needs no key."""
+"""The provider's key variable (``FOXAPI_API_KEY``) during a replayed test when it is unset:
+replay needs no key."""
 
 HOW_TO_RECORD_MISSING = (
     "to record what is missing, run pytest --fox-mode record --fox-record-mode new "
@@ -311,9 +312,10 @@ def fox_replay_session(request: pytest.FixtureRequest) -> Iterator[FoxReplay]:
     settings = request.config.stash[SETTINGS]
     if settings.mode is Mode.REPLAY:
         replay = FoxReplay(paths, test)
+        key_env = project_contracts(request.config, request.node).create.provider.auth.key_env
         with pytest.MonkeyPatch.context() as patch, respx.mock(assert_all_called=False) as router:
-            if not os.environ.get("FOXAPI_API_KEY"):
-                patch.setenv("FOXAPI_API_KEY", OFFLINE_KEY)
+            if not os.environ.get(key_env):
+                patch.setenv(key_env, OFFLINE_KEY)
             router.route().mock(side_effect=replay.answer)
             with blocked_network(router):
                 yield replay

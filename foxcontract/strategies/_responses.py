@@ -159,12 +159,7 @@ def error_responses(contract: Contract, kind: str | None = None) -> st.SearchStr
 
     def stamp(pair: tuple[ErrorKind, Any]) -> tuple[ErrorKind, Any]:
         ek, body = pair
-        error = dict(body.get("error", {}))
-        if ek.type is not None:
-            error["type"] = ek.type
-        if ek.code is not None:
-            error["code"] = ek.code
-        return ek, {**body, "error": error}
+        return ek, contract.provider.error.stamp(body, ek.type, ek.code)
 
     kinds = st.sampled_from([contract.error_kinds[n] for n in names])
     return st.tuples(kinds, base).map(stamp)
