@@ -22,6 +22,7 @@ from foxcontract._settings import (
     Mode,
     RecordMode,
     RunSettings,
+    check_base_url,
 )
 
 __all__ = [
@@ -55,6 +56,8 @@ class Option:
     switch: bool = False
     """A flag without a value on the command line (``--fox-strict``); ``true``/``false``
     in the ini file."""
+    echo: bool = True
+    """Whether a bad value is repeated in the usage error (not for one that may hold the key)."""
 
     @property
     def flag(self) -> str:
@@ -65,22 +68,32 @@ class Option:
         return "fox_" + self.name.replace("-", "_")
 
 
+def _whole_number(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise ValueError("expected a whole number, such as 5") from None
+
+
 def _non_negative_int(text: str) -> int:
-    value = int(text)
+    value = _whole_number(text)
     if value < 0:
         raise ValueError(f"must be 0 or more, got {value}")
     return value
 
 
 def _non_negative_float(text: str) -> float:
-    value = float(text)
-    if value < 0:
-        raise ValueError(f"must be 0 or more, got {value}")
+    try:
+        value = float(text)
+    except ValueError:
+        raise ValueError("expected a number of seconds, such as 300 or 2.5") from None
+    if not value >= 0 or value == float("inf"):
+        raise ValueError(f"must be a finite number of 0 or more, got {value}")
     return value
 
 
 def _positive_int(text: str) -> int:
-    value = int(text)
+    value = _whole_number(text)
     if value < 1:
         raise ValueError(f"must be 1 or more, got {value}")
     return value
@@ -111,8 +124,10 @@ OPTIONS: tuple[Option, ...] = (
         "base-url",
         f"the API to call in live and record modes (also {BASE_URL_ENV})",
         DEFAULT_BASE_URL,
+        check_base_url,
         env=BASE_URL_ENV,
         metavar="URL",
+        echo=False,
     ),
     Option(
         "budget",
@@ -247,9 +262,9 @@ def resolve(config: pytest.Config) -> RunSettings:
                 raise ValueError(f"choose from {', '.join(o.choices)}")
             values[o.name.replace("-", "_")] = o.convert(raw)
         except ValueError as exc:
-            raise pytest.UsageError(f"{origin}: invalid value {raw!r}: {exc}") from None
+            shown = f" {raw!r}" if o.echo else ""
+            raise pytest.UsageError(f"{origin}: invalid value{shown}: {exc}") from None
     values["mode"] = Mode(values["mode"])
-    values["base_url"] = str(values["base_url"]).rstrip("/")
     values["record_mode"] = _record_mode(values["mode"], values["record_mode"])
     return RunSettings(**values)
 

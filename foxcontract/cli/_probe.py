@@ -23,6 +23,7 @@ from typing import Any
 
 from foxcontract._probe_record import SentRequest
 from foxcontract._run_report import FORMAT, VERSION
+from foxcontract._settings import check_base_url
 from foxcontract.cli._common import UsageError, budget_count
 
 __all__ = ["add_arguments", "find_probe", "read_report", "run"]
@@ -128,7 +129,12 @@ def run(args: argparse.Namespace) -> int:
     key = ApiKey.from_env()
     if request.auth == "key" and key is None:
         raise UsageError(f"{name} was sent with the API key: set {KEY_ENV} (nothing was sent)")
-    base_url = (args.base_url or request.base_url).rstrip("/")
+    base_url = request.base_url.rstrip("/")
+    if args.base_url is not None:
+        try:
+            base_url = check_base_url(args.base_url)
+        except ValueError as exc:
+            raise UsageError(f"--base-url: invalid value: {exc}") from None
     print(f"sending {name} again to {base_url}")
     print(f"  {request.curl()}" if args.base_url is None else f"  {request.method} {request.path}")
     paid = frozenset(probe["expect"].get("paid", ()))

@@ -1,0 +1,124 @@
+"""Inputs a user gets wrong by mistake: each is a one-line usage error naming the option or
+argument, what is wrong and how to fix it, and never repeats a value that may be the key."""
+
+from __future__ import annotations
+
+import pytest
+
+from foxcontract import cli
+from foxcontract._settings import check_base_url
+
+KEY = "sk-user-mistake-4c1d9e7a2b"
+
+MINI_TEST = "def test_nothing():\n    pass\n"
+
+
+@pytest.mark.parametrize(
+    ("given", "base_url"),
+    [
+        ("https://api.foxapi.cc", "https://api.foxapi.cc"),
+        ("https://api.foxapi.cc/", "https://api.foxapi.cc"),
+        ("http://127.0.0.1:8080", "http://127.0.0.1:8080"),
+        (" https://gateway.example/foxapi/ ", "https://gateway.example/foxapi"),
+    ],
+)
+def test_a_base_url_is_kept_without_its_trailing_slash(given: str, base_url: str) -> None:
+    assert check_base_url(given) == base_url
+
+
+FORM = "give a scheme, a host and an optional path prefix, such as https://api.foxapi.cc"
+IN_THE_ENV = "the key goes only in the environment variable FOXAPI_API_KEY, never in the URL"
+
+
+@pytest.mark.parametrize(
+    ("given", "problem"),
+    [
+        (KEY, f"it holds the API key or a key-like value (sk-...): {IN_THE_ENV}"),
+        (f"http://127.0.0.1:8080/{KEY}", f"it holds the API key or a key-like value (sk-...): "
+                                          f"{IN_THE_ENV}"),
+        ("http://user:secret@127.0.0.1:8080", f"it holds a user name or password (...@host): "
+                                               f"{IN_THE_ENV}"),
+        ("api.foxapi.cc", f"not an http:// or https:// URL; {FORM}"),
+        ("ftp://api.foxapi.cc", f"not an http:// or https:// URL; {FORM}"),
+        ("https://", f"it has no host; {FORM}"),
+        ("http://127.0.0.1:99999", f"its port is not a number of 0..65535; {FORM}"),
+        ("https://api.foxapi.cc/?key=abc", f"it holds a query (?...) or a fragment (#...); {FORM}"),
+        ("https://api.foxapi.cc#v1", f"it holds a query (?...) or a fragment (#...); {FORM}"),
+    ],
+)  # fmt: skip
+def test_a_bad_base_url_says_what_is_wrong(given: str, problem: str) -> None:
+    with pytest.raises(ValueError, match=r"^(it|its|not) ") as excinfo:
+        check_base_url(given)
+    assert str(excinfo.value) == problem
+
+
+def test_the_key_given_as_the_base_url_is_a_usage_error_that_does_not_show_it(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FOXAPI_API_KEY", KEY)
+    pytester.makepyfile(MINI_TEST)
+    result = pytester.runpytest("--fox-mode", "live", "--fox-base-url", KEY)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert result.stderr.lines[0] == (
+        f"ERROR: --fox-base-url: invalid value: it holds the API key or a key-like value "
+        f"(sk-...): {IN_THE_ENV}"
+    )
+    assert KEY not in result.stdout.str() + result.stderr.str()
+
+
+def test_a_base_url_that_is_not_http_is_refused_before_anything_is_sent(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FOXAPI_API_KEY", KEY)
+    monkeypatch.setenv("FOXAPI_BASE_URL", "ftp://api.foxapi.cc")
+    pytester.makepyfile(MINI_TEST)
+    result = pytester.runpytest("--fox-mode", "live")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert result.stderr.lines[0] == (
+        f"ERROR: FOXAPI_BASE_URL: invalid value: not an http:// or https:// URL; {FORM}"
+    )
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "problem"),
+    [
+        ("--fox-budget", "ten", "expected a whole number, such as 5"),
+        ("--fox-max-free-probes", "1.5", "expected a whole number, such as 5"),
+        ("--fox-max-answer-bytes", "1MB", "expected a whole number, such as 5"),
+        ("--fox-wait", "5m", "expected a number of seconds, such as 300 or 2.5"),
+        ("--fox-wait", "inf", "must be a finite number of 0 or more, got inf"),
+        ("--fox-wait", "nan", "must be a finite number of 0 or more, got nan"),
+    ],
+)
+def test_a_number_option_that_is_not_a_number_says_what_it_expects(
+    pytester: pytest.Pytester, option: str, value: str, problem: str
+) -> None:
+    pytester.makepyfile(MINI_TEST)
+    result = pytester.runpytest(option, value)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert result.stderr.lines[0] == f"ERROR: {option}: invalid value {value!r}: {problem}"
+
+
+def test_plan_refuses_the_key_as_its_base_url_without_showing_it(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code = cli.main(["plan", "--base-url", KEY])
+    out, err = capsys.readouterr()
+    assert (code, out) == (2, "")
+    assert err == (
+        "foxcontract plan: error: --base-url: invalid value: it holds the API key or a "
+        f"key-like value (sk-...): {IN_THE_ENV}\n"
+    )
+
+
+def test_plan_names_the_environment_variable_a_bad_base_url_came_from(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FOXAPI_BASE_URL", "api.foxapi.cc")
+    code = cli.main(["plan"])
+    _, err = capsys.readouterr()
+    assert code == 2
+    assert err == (
+        "foxcontract plan: error: FOXAPI_BASE_URL: invalid value: not an http:// or https:// "
+        f"URL; {FORM}\n"
+    )
