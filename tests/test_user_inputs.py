@@ -122,3 +122,31 @@ def test_plan_names_the_environment_variable_a_bad_base_url_came_from(
         "foxcontract plan: error: FOXAPI_BASE_URL: invalid value: not an http:// or https:// "
         f"URL; {FORM}\n"
     )
+
+
+def test_a_typo_in_the_projects_contract_fails_a_fox_api_test_once_at_its_line(
+    pytester: pytest.Pytester,
+) -> None:
+    from foxcontract.contract import shipped_contracts_dir
+
+    folder = pytester.mkdir("contracts")
+    for name in ("videos-generations.yaml", "tasks-get.yaml", "errors.yaml"):
+        text = (shipped_contracts_dir() / name).read_text(encoding="utf-8")
+        (folder / name).write_text(text, encoding="utf-8")
+    create = folder / "videos-generations.yaml"
+    lines = create.read_text(encoding="utf-8").splitlines(keepends=True)
+    typo = next(i for i, line in enumerate(lines) if line == "    expect: validation\n")
+    lines[typo] = "    expect: validaton\n"
+    create.write_text("".join(lines), encoding="utf-8")
+    pytester.makeini("[pytest]\nfox_contracts = contracts\n")
+    pytester.makepyfile(test_app="def test_app(fox_api):\n    pass\n")
+    result = pytester.runpytest("-p", "no:cacheprovider", "test_app.py")
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(
+        [
+            f"the project's contracts ({folder}):",
+            f"{create}:{typo + 1}: unknown error kind 'validaton' (did you mean 'validation'?);*",
+        ]
+    )
+    result.stdout.no_fnmatch_line("*During handling of the above exception*")
+    assert result.stdout.str().count("unknown error kind 'validaton'") == 1
