@@ -150,3 +150,61 @@ def test_a_typo_in_the_projects_contract_fails_a_fox_api_test_once_at_its_line(
     )
     result.stdout.no_fnmatch_line("*During handling of the above exception*")
     assert result.stdout.str().count("unknown error kind 'validaton'") == 1
+
+
+@pytest.mark.parametrize(
+    ("conftest", "message"),
+    [
+        (
+            "from foxcontract.live import RetryPolicy\n\n"
+            "def pytest_foxcontract_retry_policy(config):\n"
+            "    return RetryPolicy(attemps=3)\n",
+            "ERROR: pytest_foxcontract_retry_policy raised TypeError: RetryPolicy.__init__() got "
+            "an unexpected keyword argument 'attemps' ({conftest}:4); nothing was sent",
+        ),
+        (
+            "def pytest_foxcontract_poll_schedule(config):\n"
+            "    raise RuntimeError('no schedule today')\n",
+            "ERROR: pytest_foxcontract_poll_schedule raised RuntimeError: no schedule today "
+            "({conftest}:2); nothing was sent",
+        ),
+        (
+            "def pytest_foxcontract_poll_schedule(config):\n    return 5\n",
+            "ERROR: pytest_foxcontract_poll_schedule returned int, not a PollSchedule (from "
+            "foxcontract.live import PollSchedule) or None",
+        ),
+    ],
+    ids=["misspelt-argument", "raises", "wrong-type"],
+)
+def test_a_broken_hook_is_a_usage_error_at_its_line_and_leaves_no_run_folder(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, conftest: str, message: str
+) -> None:
+    import tempfile
+
+    temp = pytester.mkdir("temp")
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    monkeypatch.setenv("FOXAPI_API_KEY", KEY)
+    path = pytester.makeconftest(conftest)
+    pytester.makepyfile(MINI_TEST)
+    result = pytester.runpytest("--fox-mode", "live", "--fox-base-url", "http://127.0.0.1:9")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert result.stderr.lines[0] == message.format(conftest=path)
+    result.stderr.no_fnmatch_line("*INTERNALERROR*")
+    assert list(temp.iterdir()) == []
+
+
+def test_a_bad_baseline_leaves_no_run_folder(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tempfile
+
+    temp = pytester.mkdir("temp")
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    monkeypatch.setenv("FOXAPI_API_KEY", KEY)
+    pytester.makepyfile(MINI_TEST)
+    result = pytester.runpytest(
+        "--fox-mode", "live", "--fox-base-url", "http://127.0.0.1:9", "--fox-baseline", "no.yml"
+    )
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert result.stderr.lines[0].startswith("ERROR: --fox-baseline: ")
+    assert list(temp.iterdir()) == []
