@@ -208,3 +208,32 @@ def test_a_bad_baseline_leaves_no_run_folder(
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     assert result.stderr.lines[0].startswith("ERROR: --fox-baseline: ")
     assert list(temp.iterdir()) == []
+
+
+def test_a_violation_over_http_fails_the_fox_server_test_with_its_message_not_pytest_frames(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makepyfile(
+        test_app="""
+        import httpx
+
+        def test_app(fox_server):
+            body = {"model": "veo-3.1-lite-image-to-video", "prompt": "a fox",
+                    "image_url": "https://example.com/f.jpg", "resolution": "4k"}
+            auth = {"Authorization": "Bearer " + fox_server.key}
+            httpx.post(fox_server.base_url + "/v1/videos/generations", json=body, headers=auth)
+        """
+    )
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1, errors=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*ERROR at teardown of test_app*",
+            "E   foxcontract.fixtures.ContractViolationError: FoxAPI request breaks rule "
+            "lite-no-4k (field resolution)",
+            "*To test how your code handles this answer on purpose*",
+            "All traceback entries are hidden.*",
+        ]
+    )
+    result.stdout.no_fnmatch_line("*_pytest*runner.py*")
+    result.stdout.no_fnmatch_line("*pluggy/_*.py*")
