@@ -3,6 +3,8 @@ argument, what is wrong and how to fix it, and never repeats a value that may be
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from foxcontract import cli
@@ -237,3 +239,25 @@ def test_a_violation_over_http_fails_the_fox_server_test_with_its_message_not_py
     )
     result.stdout.no_fnmatch_line("*_pytest*runner.py*")
     result.stdout.no_fnmatch_line("*pluggy/_*.py*")
+
+
+def test_validate_checks_a_cassette_it_is_given_as_a_cassette(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from foxcontract.contract import shipped_contracts_dir
+
+    shipped = shipped_contracts_dir() / "cassettes" / "tasks-get.yaml"
+    assert cli.main(["validate", str(shipped)]) == 0
+    out, _ = capsys.readouterr()
+    summary = "cassette for tasks-get 2026-11-24, 2 interactions, replayed by pytest"
+    assert out == f"{shipped}: ok ({summary})\n"
+    broken = tmp_path / "tasks-get.yaml"
+    text = shipped.read_text(encoding="utf-8")
+    broken.write_text(text.replace("      status: 404", "      stauts: 404"), encoding="utf-8")
+    line = text.splitlines().index("      status: 404") + 1
+    assert cli.main(["validate", str(broken)]) == 1
+    out, _ = capsys.readouterr()
+    assert out.splitlines() == [
+        f"{broken}:{line - 1}: the response: missing field 'status'",
+        f"{broken}:{line}: unknown field 'stauts' in the response (did you mean 'status'?)",
+    ]
