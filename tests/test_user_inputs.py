@@ -261,3 +261,17 @@ def test_validate_checks_a_cassette_it_is_given_as_a_cassette(
         f"{broken}:{line - 1}: the response: missing field 'status'",
         f"{broken}:{line}: unknown field 'stauts' in the response (did you mean 'status'?)",
     ]
+
+
+@pytest.mark.parametrize("value", ["-1", "0", "abc", "inf", "nan"])
+def test_serve_refuses_a_max_seconds_that_would_stop_it_at_once_or_never(
+    capsys: pytest.CaptureFixture[str], value: str
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        cli.main(["serve", "--port", "0", "--max-seconds", value])
+    out, err = capsys.readouterr()
+    assert (exited.value.code, out) == (2, "")
+    assert err.splitlines()[-1] == (
+        "foxcontract serve: error: argument --max-seconds: must be a finite number of seconds "
+        f"above 0, got {value!r}"
+    )

@@ -25,6 +25,18 @@ def _port(text: str) -> int:
     return port
 
 
+def _seconds(text: str) -> float:
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = -1.0
+    if not 0 < seconds < float("inf"):
+        raise argparse.ArgumentTypeError(
+            f"must be a finite number of seconds above 0, got {text!r}"
+        )
+    return seconds
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--host", default="127.0.0.1", help="a loopback address (default 127.0.0.1)"
@@ -44,7 +56,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="a JSON fake config: faults, task script, quota, mutations "
         "(default: FOXCONTRACT_FAKE_CONFIG, a file path or inline JSON)",
     )
-    parser.add_argument("--max-seconds", type=float, default=None, help="stop after this long")
+    parser.add_argument("--max-seconds", type=_seconds, default=None, help="stop after this long")
     parser.add_argument("--verbose", action="store_true", help="log each request line")
 
 
