@@ -38,6 +38,7 @@ __all__ = [
     "RecordMode",
     "RunSettings",
     "add_options",
+    "refuse_secret_arguments",
     "resolve",
 ]
 
@@ -242,6 +243,31 @@ def add_options(parser: pytest.Parser) -> None:
             help=f"{o.help} [ini: {o.dest}]",
         )
         parser.addini(o.dest, help=o.help, default=None)
+
+
+def refuse_secret_arguments(args: list[str]) -> None:
+    """A usage error, before pytest parses (and echoes) the command line, when an argument
+    is the API key: the value of ``FOXAPI_API_KEY``, or a whole key-like value (``sk-...``,
+    alone or after ``--option=``). The error never repeats it."""
+    from foxcontract.redact import KEY_PATTERN
+
+    key = os.environ.get("FOXAPI_API_KEY", "").strip()
+    previous = ""
+    for arg in args:
+        option, equals, value = arg.partition("=") if arg.startswith("-") else ("", "", arg)
+        if (key and len(key) >= 4 and key in arg) or KEY_PATTERN.fullmatch(value):
+            if equals:
+                where = f"the value of {option}"
+            elif previous.startswith("-") and "=" not in previous:
+                where = f"the argument after {previous}"
+            else:
+                where = "an argument"
+            raise pytest.UsageError(
+                f"{where} on the command line is an API key; foxcontract reads the key only "
+                "from the environment variable FOXAPI_API_KEY: remove it from the command line "
+                "(and from your shell history), set FOXAPI_API_KEY instead"
+            )
+        previous = arg
 
 
 def resolve(config: pytest.Config) -> RunSettings:

@@ -275,3 +275,49 @@ def test_serve_refuses_a_max_seconds_that_would_stop_it_at_once_or_never(
         "foxcontract serve: error: argument --max-seconds: must be a finite number of seconds "
         f"above 0, got {value!r}"
     )
+
+
+KEY_ARGUMENT = (
+    "ERROR: {where} on the command line is an API key; foxcontract reads the key only "
+    "from the environment variable FOXAPI_API_KEY: remove it from the command line (and from "
+    "your shell history), set FOXAPI_API_KEY instead"
+)
+
+
+@pytest.mark.parametrize(
+    ("args", "where"),
+    [
+        (["--fox-key", KEY], "the argument after --fox-key"),
+        ([f"--fox-api-key={KEY}"], "the value of --fox-api-key"),
+        (["-q", "the-env-key"], "the argument after -q"),
+        (["--basetemp=x", "the-env-key"], "an argument"),
+    ],
+    ids=["a-flag-and-a-key-like-value", "flag=key", "the-value-of-FOXAPI_API_KEY", "alone"],
+)
+def test_the_key_on_the_command_line_is_a_usage_error_that_does_not_repeat_it(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, args: list[str], where: str
+) -> None:
+    monkeypatch.setenv("FOXAPI_API_KEY", "the-env-key")
+    pytester.makepyfile(MINI_TEST)
+    result = pytester.runpytest_subprocess(*args)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert result.stderr.lines[0] == KEY_ARGUMENT.format(where=where)
+    output = result.stdout.str() + result.stderr.str()
+    assert KEY not in output
+    assert "the-env-key" not in output
+
+
+def test_an_argument_that_only_contains_sk_is_not_taken_for_a_key(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makepyfile(
+        "import pytest\n\n"
+        "@pytest.mark.parametrize('name', ['sk-abcdef123'])\n"
+        "def test_task(name):\n    pass\n"
+    )
+    result = pytester.runpytest(
+        "test_an_argument_that_only_contains_sk_is_not_taken_for_a_key.py::test_task[sk-abcdef123]",
+        "-k",
+        "task-unified or task",
+    )
+    result.assert_outcomes(passed=1)
