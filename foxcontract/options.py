@@ -263,7 +263,7 @@ def refuse_secret_arguments(args: list[str]) -> None:
             else:
                 where = "an argument"
             raise pytest.UsageError(
-                f"{where} on the command line is an API key; foxcontract reads the key only "
+                f"{where} on the command line holds an API key; foxcontract reads the key only "
                 "from the environment variable FOXAPI_API_KEY: remove it from the command line "
                 "(and from your shell history), set FOXAPI_API_KEY instead"
             )

@@ -58,11 +58,12 @@ def test_the_key_given_as_the_base_url_is_a_usage_error_that_does_not_show_it(
     pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("FOXAPI_API_KEY", KEY)
+    monkeypatch.setenv("FOXAPI_BASE_URL", f"https://api.foxapi.cc/?key={KEY}")
     pytester.makepyfile(MINI_TEST)
-    result = pytester.runpytest("--fox-mode", "live", "--fox-base-url", KEY)
+    result = pytester.runpytest("--fox-mode", "live")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     assert result.stderr.lines[0] == (
-        f"ERROR: --fox-base-url: invalid value: it holds the API key or a key-like value "
+        f"ERROR: FOXAPI_BASE_URL: invalid value: it holds the API key or a key-like value "
         f"(sk-...): {IN_THE_ENV}"
     )
     assert KEY not in result.stdout.str() + result.stderr.str()
@@ -278,7 +279,7 @@ def test_serve_refuses_a_max_seconds_that_would_stop_it_at_once_or_never(
 
 
 KEY_ARGUMENT = (
-    "ERROR: {where} on the command line is an API key; foxcontract reads the key only "
+    "ERROR: {where} on the command line holds an API key; foxcontract reads the key only "
     "from the environment variable FOXAPI_API_KEY: remove it from the command line (and from "
     "your shell history), set FOXAPI_API_KEY instead"
 )
