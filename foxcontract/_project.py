@@ -116,11 +116,14 @@ def project_contracts(config: pytest.Config, node: pytest.Item | None = None) ->
     paths = contract_paths(config, node)
     create: Contract | None = None
     poll: Contract | None = None
+    problem: ContractError | None = None
     try:
         files = [f for f in _files_of(paths) if read_source(f).data.get("kind") == "endpoint"]
         create, poll = task_endpoints(_load(config, f) for f in files)
     except ContractError as exc:
-        pytest.fail(f"the project's contracts ({', '.join(map(str, paths))}):\n{exc}", False)
+        problem = exc
+    if problem is not None:  # failed outside the except: the message once, not as a chain
+        pytest.fail(f"the project's contracts ({', '.join(map(str, paths))}):\n{problem}", False)
     if create is None or poll is None:
         shipped = shipped_endpoints()
         create, poll = create or shipped[0], poll or shipped[1]

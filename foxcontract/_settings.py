@@ -8,8 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from urllib.parse import urlsplit
 
 import pytest
+
+from foxcontract.redact import find_secrets
 
 __all__ = [
     "BASE_URL_ENV",
@@ -21,6 +24,7 @@ __all__ = [
     "Mode",
     "RecordMode",
     "RunSettings",
+    "check_base_url",
 ]
 
 DEFAULT_BASE_URL = "https://api.foxapi.cc"
@@ -28,6 +32,39 @@ DEFAULT_BASE_URL = "https://api.foxapi.cc"
 
 BASE_URL_ENV = "FOXAPI_BASE_URL"
 """The environment variable of the base URL (``--fox-base-url`` wins over it)."""
+
+BASE_URL_FORM = "a scheme, a host and an optional path prefix, such as https://api.foxapi.cc"
+
+
+def check_base_url(url: str) -> str:
+    """``url`` as a base URL for live and record runs (without a trailing ``/``), or
+    ``ValueError`` saying what is wrong with it. The message never repeats the URL: a base URL
+    that is wrong may hold the API key (a key pasted in its place, in the user part or in a
+    query), and the message is printed."""
+    url = url.strip()
+    if find_secrets(url):
+        raise ValueError(
+            "it holds the API key or a key-like value (sk-...): the key goes only in the "
+            "environment variable FOXAPI_API_KEY, never in the URL"
+        )
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        raise ValueError(f"not an http:// or https:// URL; give {BASE_URL_FORM}")
+    if "@" in parts.netloc:
+        raise ValueError(
+            "it holds a user name or password (...@host): the key goes only in the "
+            "environment variable FOXAPI_API_KEY, never in the URL"
+        )
+    if not parts.hostname:
+        raise ValueError(f"it has no host; give {BASE_URL_FORM}")
+    try:
+        parts.port  # noqa: B018 (urlsplit checks the port only when it is read)
+    except ValueError:
+        raise ValueError(f"its port is not a number of 0..65535; give {BASE_URL_FORM}") from None
+    if parts.query or parts.fragment or url.endswith(("?", "#")):
+        raise ValueError(f"it holds a query (?...) or a fragment (#...); give {BASE_URL_FORM}")
+    return url.rstrip("/")
+
 
 DEFAULT_WAIT = 300.0
 """Seconds from a run's first paid create until every task must be in a terminal state: a

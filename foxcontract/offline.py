@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pluggy
 import pytest
 import respx
 
@@ -66,6 +67,12 @@ _LIBRARIES = tuple(
 
 _STDLIB = str(Path(contextlib.__file__).parent) + os.sep
 
+_RUNNER = tuple(
+    str(folder) + os.sep
+    for folder in (Path(pytest.__file__).parent.parent / "_pytest", Path(pluggy.__file__).parent)
+)
+"""pytest's and pluggy's own code: the frames above a test or a fixture, never the user's."""
+
 
 def _in_stdlib(filename: str) -> bool:
     return filename.startswith(_STDLIB) and "site-packages" not in filename
@@ -89,8 +96,8 @@ def prune_library_frames(call: pytest.CallInfo[None]) -> None:
     pruned: types.TracebackType | None = None
     for tb in reversed(frames):
         pruned = types.TracebackType(pruned, tb.tb_frame, tb.tb_lasti, tb.tb_lineno)
-    if pruned is None:
-        return
+    if pruned is None or all(f.tb_frame.f_code.co_filename.startswith(_RUNNER) for f in frames):
+        return  # raised at teardown: no frame of the user's, and the fixture's frames hide
     error.__traceback__ = pruned
     call.excinfo = pytest.ExceptionInfo.from_exception(error)
 

@@ -22,6 +22,7 @@ from foxcontract._settings import (
     Mode,
     RecordMode,
     RunSettings,
+    check_base_url,
 )
 
 __all__ = [
@@ -37,6 +38,7 @@ __all__ = [
     "RecordMode",
     "RunSettings",
     "add_options",
+    "refuse_secret_arguments",
     "resolve",
 ]
 
@@ -55,6 +57,8 @@ class Option:
     switch: bool = False
     """A flag without a value on the command line (``--fox-strict``); ``true``/``false``
     in the ini file."""
+    echo: bool = True
+    """Whether a bad value is repeated in the usage error (not for one that may hold the key)."""
 
     @property
     def flag(self) -> str:
@@ -65,22 +69,32 @@ class Option:
         return "fox_" + self.name.replace("-", "_")
 
 
+def _whole_number(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise ValueError("expected a whole number, such as 5") from None
+
+
 def _non_negative_int(text: str) -> int:
-    value = int(text)
+    value = _whole_number(text)
     if value < 0:
         raise ValueError(f"must be 0 or more, got {value}")
     return value
 
 
 def _non_negative_float(text: str) -> float:
-    value = float(text)
-    if value < 0:
-        raise ValueError(f"must be 0 or more, got {value}")
+    try:
+        value = float(text)
+    except ValueError:
+        raise ValueError("expected a number of seconds, such as 300 or 2.5") from None
+    if not value >= 0 or value == float("inf"):
+        raise ValueError(f"must be a finite number of 0 or more, got {value}")
     return value
 
 
 def _positive_int(text: str) -> int:
-    value = int(text)
+    value = _whole_number(text)
     if value < 1:
         raise ValueError(f"must be 1 or more, got {value}")
     return value
@@ -111,8 +125,10 @@ OPTIONS: tuple[Option, ...] = (
         "base-url",
         f"the API to call in live and record modes (also {BASE_URL_ENV})",
         DEFAULT_BASE_URL,
+        check_base_url,
         env=BASE_URL_ENV,
         metavar="URL",
+        echo=False,
     ),
     Option(
         "budget",
@@ -229,6 +245,31 @@ def add_options(parser: pytest.Parser) -> None:
         parser.addini(o.dest, help=o.help, default=None)
 
 
+def refuse_secret_arguments(args: list[str]) -> None:
+    """A usage error, before pytest parses (and echoes) the command line, when an argument
+    is the API key: the value of ``FOXAPI_API_KEY``, or a whole key-like value (``sk-...``,
+    alone or after ``--option=``). The error never repeats it."""
+    from foxcontract.redact import KEY_PATTERN
+
+    key = os.environ.get("FOXAPI_API_KEY", "").strip()
+    previous = ""
+    for arg in args:
+        option, equals, value = arg.partition("=") if arg.startswith("-") else ("", "", arg)
+        if (key and len(key) >= 4 and key in arg) or KEY_PATTERN.fullmatch(value):
+            if equals:
+                where = f"the value of {option}"
+            elif previous.startswith("-") and "=" not in previous:
+                where = f"the argument after {previous}"
+            else:
+                where = "an argument"
+            raise pytest.UsageError(
+                f"{where} on the command line holds an API key; foxcontract reads the key only "
+                "from the environment variable FOXAPI_API_KEY: remove it from the command line "
+                "(and from your shell history), set FOXAPI_API_KEY instead"
+            )
+        previous = arg
+
+
 def resolve(config: pytest.Config) -> RunSettings:
     """Resolve every option; a bad value is a ``pytest.UsageError`` naming the option."""
     values: dict[str, Any] = {}
@@ -247,9 +288,9 @@ def resolve(config: pytest.Config) -> RunSettings:
                 raise ValueError(f"choose from {', '.join(o.choices)}")
             values[o.name.replace("-", "_")] = o.convert(raw)
         except ValueError as exc:
-            raise pytest.UsageError(f"{origin}: invalid value {raw!r}: {exc}") from None
+            shown = f" {raw!r}" if o.echo else ""
+            raise pytest.UsageError(f"{origin}: invalid value{shown}: {exc}") from None
     values["mode"] = Mode(values["mode"])
-    values["base_url"] = str(values["base_url"]).rstrip("/")
     values["record_mode"] = _record_mode(values["mode"], values["record_mode"])
     return RunSettings(**values)
 

@@ -14,7 +14,7 @@ import argparse
 import os
 import sys
 
-from foxcontract._settings import DEFAULT_BASE_URL
+from foxcontract._settings import DEFAULT_BASE_URL, check_base_url
 from foxcontract.cli._common import UsageError, add_paths_argument, budget_count, contract_files
 from foxcontract.cli._validate import check_file
 from foxcontract.contract import ContractError
@@ -67,7 +67,14 @@ def run(args: argparse.Namespace) -> int:
     if not contracts:
         raise UsageError(f"no endpoint contracts among: {', '.join(str(p) for p in paths)}")
     provider = contracts[0].provider
-    base_url = args.base_url or os.environ.get(provider.base_url_env) or provider.base_url
+    origin, base_url = "--base-url", args.base_url
+    if not base_url:
+        origin = provider.base_url_env
+        base_url = os.environ.get(provider.base_url_env) or provider.base_url
+    try:
+        base_url = check_base_url(base_url)
+    except ValueError as exc:
+        raise UsageError(f"{origin}: invalid value: {exc}") from None
     plan = build_plan(contracts, args.budget, args.max_free_probes)
     for line in format_plan(plan, base_url, verbose=args.verbose):
         print(line)

@@ -23,6 +23,7 @@ from typing import Any
 
 from foxcontract._probe_record import SentRequest
 from foxcontract._run_report import FORMAT, VERSION
+from foxcontract._settings import check_base_url
 from foxcontract.cli._common import UsageError, budget_count
 from foxcontract.contract.provider import ErrorShape
 
@@ -145,7 +146,12 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(
             f"{name} was sent with the API key: set {key_auth.key_env} (nothing was sent)"
         )
-    base_url = (args.base_url or request.base_url).rstrip("/")
+    base_url = request.base_url.rstrip("/")
+    if args.base_url is not None:
+        try:
+            base_url = check_base_url(args.base_url)
+        except ValueError as exc:
+            raise UsageError(f"--base-url: invalid value: {exc}") from None
     print(f"sending {name} again to {base_url}")
     print(f"  {request.curl()}" if args.base_url is None else f"  {request.method} {request.path}")
     paid = frozenset(probe["expect"].get("paid", ()))

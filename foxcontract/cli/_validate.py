@@ -1,6 +1,8 @@
 """``foxcontract validate``: check contract files as collection does, without running tests.
 
 Prints every problem as ``file:line: message`` (exit 1), or one ``ok`` line per file (exit 0).
+A cassette named among the paths is checked as a cassette (its format; ``pytest`` replays it
+against its contract).
 """
 
 from __future__ import annotations
@@ -8,6 +10,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from foxcontract._files import is_cassette
 from foxcontract.cli._common import add_paths_argument, contract_files
 from foxcontract.contract import Contract, ContractError
 from foxcontract.contract.errors import Problem
@@ -36,11 +39,26 @@ def _check(source: Source) -> tuple[Contract | None, str]:
     return None, f"errors file, {len(source.data.get('errors', {}))} error kinds"
 
 
+def _check_cassette(path: Path) -> str:
+    """The summary line of the cassette in ``path``, read as collection reads it (its
+    interactions are judged against their contract by ``pytest``)."""
+    from foxcontract.cassette import load_cassette
+
+    cassette = load_cassette(path)
+    return (
+        f"cassette for {cassette.contract} {cassette.contract_version}, "
+        f"{len(cassette.interactions)} interactions, replayed by pytest"
+    )
+
+
 def run(args: argparse.Namespace) -> int:
     failed = False
     for path in contract_files(args.paths):
         try:
-            _, summary = _check(read_source(path))
+            if is_cassette(path):
+                summary = _check_cassette(path)
+            else:
+                _, summary = _check(read_source(path))
         except ContractError as exc:
             failed = True
             for problem in exc.problems:

@@ -151,33 +151,38 @@ def configure(config: pytest.Config, observer: Observer | None = None) -> None:
     base_url = _base_url(config, provider)
     if base_url != settings.base_url:
         settings = config.stash[SETTINGS] = replace(settings, base_url=base_url)
-    workerinput: dict[str, Any] | None = getattr(config, "workerinput", None)
-    if workerinput is not None and RUN_DIR_KEY in workerinput:
-        run_dir, owner = Path(workerinput[RUN_DIR_KEY]), False
-    else:
-        run_dir, owner = Path(tempfile.mkdtemp(prefix="foxcontract-live-")), True
     baseline = None
     if settings.baseline:
         try:
             baseline = load_baseline(config.invocation_params.dir / settings.baseline)
         except BaselineError as exc:
             raise pytest.UsageError(f"--fox-baseline: {exc}") from None
+    policy = _asked(config, "retry_policy", RetryPolicy, RetryPolicy())
+    schedule = _asked(config, "poll_schedule", PollSchedule, PollSchedule())
+    # the run directory is made last: a usage error above leaves nothing behind
+    workerinput: dict[str, Any] | None = getattr(config, "workerinput", None)
+    if workerinput is not None and RUN_DIR_KEY in workerinput:
+        run_dir, owner = Path(workerinput[RUN_DIR_KEY]), False
+    else:
+        run_dir, owner = Path(tempfile.mkdtemp(prefix="foxcontract-live-")), True
     try:
         run = LiveRun(
             settings,
             key,
             run_dir,
             owner,
+            policy=policy,
+            schedule=schedule,
             observer=observer,
             baseline=baseline,
             provider=provider,
         )
     except LedgerError as exc:
+        if owner:
+            shutil.rmtree(run_dir, ignore_errors=True)
         raise pytest.UsageError(str(exc)) from None
     if settings.mode is Mode.RECORD:
         run.recorder_factory = _recorder
-    run.policy = _asked(config, "retry_policy", RetryPolicy, run.policy)
-    run.schedule = _asked(config, "poll_schedule", PollSchedule, run.schedule)
     config.stash[LIVE] = run
     if config.pluginmanager.hasplugin("xdist"):
         config.pluginmanager.register(_XdistHand(run_dir), "foxcontract-live-xdist")
@@ -186,7 +191,12 @@ def configure(config: pytest.Config, observer: Observer | None = None) -> None:
 def _asked(config: pytest.Config, name: str, kind: type[_T], default: _T) -> _T:
     """What the hook ``pytest_foxcontract_<name>`` answers (``default`` for ``None``)."""
     hook = f"pytest_foxcontract_{name}"
-    answer = getattr(config.hook, hook)(config=config)
+    try:
+        answer = getattr(config.hook, hook)(config=config)
+    except Exception as exc:  # the user's hook: its error as one line, never INTERNALERROR
+        raise pytest.UsageError(
+            f"{hook} raised {type(exc).__name__}: {exc} ({_where(exc)}); nothing was sent"
+        ) from None
     if answer is None:
         return default
     if not isinstance(answer, kind):
@@ -195,6 +205,15 @@ def _asked(config: pytest.Config, name: str, kind: type[_T], default: _T) -> _T:
             f"(from foxcontract.live import {kind.__name__}) or None"
         )
     return answer
+
+
+def _where(exc: BaseException) -> str:
+    """``file:line`` of the last frame of ``exc``'s traceback outside pluggy (the hook's own
+    code, or what it called)."""
+    import traceback
+
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if "pluggy" not in f.filename]
+    return f"{frames[-1].filename}:{frames[-1].lineno}" if frames else "in a hook implementation"
 
 
 def _recorder(run: LiveRun) -> Recorder:
