@@ -1,5 +1,6 @@
 """Contract files: loading, validation with ``file:line`` errors, and the typed model."""
 
+from foxcontract.contract._paths import get_path, set_path
 from foxcontract.contract._provenance import schema_fact
 from foxcontract.contract.errors import ContractError, Problem
 from foxcontract.contract.loader import (
@@ -35,8 +36,10 @@ __all__ = [
     "Rule",
     "Settings",
     "default_contract",
+    "get_path",
     "load_contract",
     "load_contracts",
     "schema_fact",
+    "set_path",
     "shipped_contracts_dir",
 ]

@@ -17,7 +17,7 @@ from dataclasses import replace
 from functools import cache
 from typing import Any
 
-from foxcontract.contract._paths import get_path
+from foxcontract.contract import get_path
 from foxcontract.contract.errors import did_you_mean
 from foxcontract.contract.loader import load_contract, shipped_contracts_dir
 from foxcontract.contract.model import Contract, ErrorKind

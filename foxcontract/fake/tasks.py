@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from foxcontract.contract._paths import get_path, set_path
+from foxcontract.contract import get_path, set_path
 from foxcontract.contract.model import Contract, Lifecycle
 from foxcontract.contract.task import TaskRole
 from foxcontract.fake.config import FakeConfigError, TaskScript

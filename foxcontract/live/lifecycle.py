@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from foxcontract.contract._paths import get_path
+from foxcontract.contract import get_path
 from foxcontract.contract.model import Lifecycle
 
 __all__ = ["TaskTracker"]
