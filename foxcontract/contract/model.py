@@ -23,6 +23,7 @@ __all__ = [
     "ResponseSpec",
     "Rule",
     "Settings",
+    "Variant",
     "json_key",
 ]
 
@@ -224,6 +225,38 @@ class Field:
 
 
 @dataclass(frozen=True)
+class Variant:
+    """One request shape of the body (a mode), chosen by the value of the discriminator
+    field: which fields it takes, which it requires, and its own defaults."""
+
+    name: str
+    values: tuple[JSON, ...]
+    """The discriminator's values that choose this variant (the mode's models)."""
+    fields: frozenset[str]
+    """Every field of this variant: the discriminator, the body's required fields, and the
+    fields it lists. A field outside is not a field of this mode."""
+    required: tuple[str, ...]
+    """The fields this variant requires besides the body's own required fields."""
+    defaults: Mapping[str, JSON]
+    """Defaults that differ from the field's own (``generate_audio: true``)."""
+    line: int
+    doc: str = ""
+    provenance: Mapping[str, Provenance] = dc_field(default_factory=dict)
+    """Per fact (``values``, ``fields``, ``fields.<name>``, ``required.<name>``,
+    ``defaults.<name>``): where it comes from."""
+
+    @property
+    def keys(self) -> frozenset[tuple[str, JSON]]:
+        return frozenset(json_key(v) for v in self.values)
+
+    def provenance_of(self, fact: str) -> Provenance:
+        found = self.provenance.get(fact)
+        if found is None and fact.startswith("fields."):
+            found = self.provenance.get("fields")
+        return found if found is not None else UNSTATED
+
+
+@dataclass(frozen=True)
 class Settings:
     """The contract's stance on what the documentation leaves open (API.md section 4)."""
 
@@ -315,6 +348,9 @@ class Contract:
     errors_path: Path | None = None
     errors_line_of: Any = dc_field(repr=False, default=None)
     """``errors_line_of(path) -> int``: the line of any part of the errors file."""
+    discriminator: str | None = None
+    """The body field whose value chooses the body's variant (``model``), if any."""
+    variants: tuple[Variant, ...] = ()
 
     @property
     def has_body(self) -> bool:
@@ -327,6 +363,43 @@ class Contract:
     @property
     def rule_ids(self) -> tuple[str, ...]:
         return tuple(r.id for r in self.rules)
+
+    def variant_of(self, body: Any) -> Variant | None:
+        """The variant a body's discriminator value chooses (``None``: no variants, or a
+        body without a known discriminator value)."""
+        if not self.variants or not isinstance(body, dict) or self.discriminator is None:
+            return None
+        value = body.get(self.discriminator)
+        if value is None:  # not sent (or sent as null): the discriminator's default
+            value = self.field(self.discriminator).default
+        key = json_key(value)
+        return next((v for v in self.variants if key in v.keys), None)
+
+    def variant(self, name: str) -> Variant:
+        for v in self.variants:
+            if v.name == name:
+                return v
+        raise KeyError(name)
+
+    def default_of(self, name: str, body: Any = None) -> JSON:
+        """The default of field ``name`` for ``body``: its variant's own default, none when
+        the field is not one of the variant's, else the field's (:data:`MISSING`: none)."""
+        variant = self.variant_of(body)
+        if variant is not None:
+            if name not in variant.fields:
+                return MISSING
+            if name in variant.defaults:
+                return variant.defaults[name]
+        try:
+            return self.field(name).default
+        except KeyError:
+            return MISSING
+
+    def required_in(self, body: Any) -> frozenset[str]:
+        """The fields ``body`` must send: the body's required fields and its variant's."""
+        required = frozenset(f.name for f in self.fields if f.required)
+        variant = self.variant_of(body)
+        return required | frozenset(variant.required) if variant is not None else required
 
     def field(self, name: str) -> Field:
         for f in self.fields:
