@@ -50,9 +50,8 @@ class _Checker:
         }
         # each variant's defaults, by discriminator value (a field not of the variant has none)
         self.discriminator = contract.discriminator
-        self.chooser_default = (
-            contract.field(contract.discriminator).default if contract.discriminator else MISSING
-        )
+        # a body not sending the discriminator has the variant of its default, if any
+        self.chooser_default = self.defaults.get(contract.discriminator or "", MISSING)
         self.variant_defaults: dict[Any, dict[str, Any]] = {}
         for variant in contract.variants:
             own = {k: v for k, v in self.defaults.items() if k in variant.fields}

@@ -22,8 +22,9 @@ KINDS = (
     "unsupported_advanced_options, rate_limit, server, unavailable"
 )
 FIELDS = (
-    "model, prompt, image_url, aspect_ratio, duration, resolution, generate_audio, auto_fix, "
-    "safety_tolerance, enhance_prompt, person_generation, negative_prompt, seed"
+    "model, prompt, image_url, first_image_url, last_image_url, reference_image_urls, "
+    "video_url, aspect_ratio, duration, resolution, generate_audio, auto_fix, "
+    "safety_tolerance, enhance_prompt, person_generation, reference_type, negative_prompt, seed"
 )
 
 
@@ -215,25 +216,30 @@ def test_unknown_error_kind_in_expect(tmp_path: Path) -> None:
 
 def test_required_entry_that_is_not_a_property(tmp_path: Path) -> None:
     text = edited(
-        "required: [model, prompt, image_url]",
-        "required:\n      - model\n      - promt\n      - image_url",
+        "required: [model, prompt]",
+        "required:\n      - model\n      - promt",
     )
     path = write(tmp_path, text)
-    assert error_of(path) == (
+    assert error_of(path).splitlines() == [
         f"{path}:{line_of(path, '- promt')}: required field 'promt' is not a property (did you "
-        "mean 'prompt'?)"
-    )
+        "mean 'prompt'?)",
+        # prompt, no longer required, is then in no variant's fields either
+        f"{path}:{line_of(path, '      prompt:')}: field 'prompt' is a field of no variant, so "
+        "no body may send it; add it to the fields of the variants that take it",
+    ]
 
 
 def test_a_required_rule_points_at_its_list_item(tmp_path: Path) -> None:
     text = edited(
-        "required: [model, prompt, image_url]",
-        "required:\n      - model\n      - prompt\n      - image_url",
+        "required: [model, prompt]",
+        "required:\n      - model\n      - prompt",
     )
     path = write(tmp_path, text)
     contract = load_contract(path)
     assert contract.rule("model.required").line == line_of(path, "- model")
-    assert contract.rule("image_url.required").line == line_of(path, "- image_url")
+    # a variant's required field: the line of its entry in the variant's list
+    assert contract.rule("image_url.required").line == line_of(path, "required: [image_url]")
+    assert contract.rule("video_url.required").line == line_of(path, "required: [video_url]")
     assert contract.rule("lite-no-4k").line == line_of(path, "- id: lite-no-4k")
     assert contract.rule("duration.enum").line == line_of(path, "enum: [4, 6, 8]")
 

@@ -63,9 +63,19 @@ def test_a_body_that_is_not_an_object() -> None:
 
 
 def test_missing_required_fields() -> None:
+    # without a model there is no mode, so no mode's own required field is asked for
     assert check({"prompt": "a fox"}) == [
         Violation("model.required", "model", "model: required field is missing"),
-        Violation("image_url.required", "image_url", "image_url: required field is missing"),
+    ]
+    assert check({"model": STANDARD}) == [
+        Violation("prompt.required", "prompt", "prompt: required field is missing"),
+        Violation(
+            "image_url.required",
+            "image_url",
+            "image_url: must be sent when model is one of veo-3.1-image-to-video, "
+            "veo-3.1-fast-image-to-video, veo-3.1-lite-image-to-video "
+            "(rule image_url.required: required for image-to-video)",
+        ),
     ]
 
 

@@ -220,7 +220,8 @@ def read_provenances(
                 vat,
                 _variant_facts(body, spec),
                 f"variant {spec['name']!r}",
-                VARIANT_FACTS,
+                # a fact since deleted (a field now taken, or no longer required): ignored
+                [*VARIANT_FACTS, *(f"{k}.{n}" for k in VARIANT_FACTS for n in body["properties"])],
             )
     settings = d.get("settings") or {}
     out.settings = reader.mapping(

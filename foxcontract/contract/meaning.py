@@ -31,8 +31,8 @@ _BOUNDS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
 _SIZES = (("minLength", "maxLength"), ("minItems", "maxItems"))
 # the longest string or list foxcontract makes for a field (Hypothesis draws at most 8 KB)
 MAX_GENERATED = 1_000
-# the types of field whose values foxcontract generates (others need an enum or a const;
-# an array needs its ``items`` schema)
+# the types of field whose values foxcontract generates (others need an enum or a const),
+# besides arrays (of items it generates)
 _GENERATED = ("string", "integer", "number", "boolean")
 
 
@@ -101,12 +101,12 @@ def _feasibility(
             place = [*at, key] if i is None else [*at, key, i]
             message = f"{key} value {value!r} of {name!r} breaks the field's own schema: "
             out.append(Problem(src.path, src.line(place), message + errors[0].message))
-    made = any(t in _GENERATED for t in types) or ("array" in types and "items" in schema)
+    made = any(t in (*_GENERATED, "array") for t in types)
     if "enum" not in schema and "const" not in schema and types and not made:
         message = (
             f"foxcontract cannot make values for {name!r} of type {' or '.join(types)}: "
             f"give it an enum or a const (values are made for {', '.join(_GENERATED)}, "
-            "and for an array with an items schema)"
+            "and arrays of them)"
         )
         out.append(Problem(src.path, src.line([*at, "type"]), message))
     return out
@@ -367,7 +367,7 @@ def _variant_problems(src: Source, body: dict[str, Any], kinds: dict[str, Any]) 
                     )
                 )
     for j, value in enumerate(enum):
-        if json_key(value) in allowed and json_key(value) not in owner:
+        if value is not None and json_key(value) not in owner:
             shown = ", ".join(str(v["name"]) for v in variants)
             out.append(
                 Problem(

@@ -370,8 +370,9 @@ class Contract:
         if not self.variants or not isinstance(body, dict) or self.discriminator is None:
             return None
         value = body.get(self.discriminator)
-        if value is None:  # not sent (or sent as null): the discriminator's default
-            value = self.field(self.discriminator).default
+        chooser = self.field(self.discriminator)
+        if value is None and not chooser.required:  # not sent (or null): its default
+            value = chooser.default
         key = json_key(value)
         return next((v for v in self.variants if key in v.keys), None)
 

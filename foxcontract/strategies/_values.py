@@ -184,7 +184,7 @@ def _non_null_values(contract: Contract, f: Field) -> st.SearchStrategy[Any]:
             options.append(st.booleans())
         elif t == "string":
             options.append(_strings(f))
-        elif t == "array" and "items" in f.schema:
+        elif t == "array":
             options.append(_arrays(contract, f))
     return st.one_of(options) if options else st.nothing()
 
