@@ -383,8 +383,9 @@ class Contract:
         raise KeyError(name)
 
     def default_of(self, name: str, body: Any = None) -> JSON:
-        """The default of field ``name`` for ``body``: its variant's own default, none when
-        the field is not one of the variant's, else the field's (:data:`MISSING`: none)."""
+        """The default of field ``name`` for ``body``, as rules read it: its variant's own
+        default, none when the field is not one of the variant's, else the field's (none for
+        a required field: its documented default is not filled in). :data:`MISSING`: none."""
         variant = self.variant_of(body)
         if variant is not None:
             if name not in variant.fields:
@@ -392,9 +393,10 @@ class Contract:
             if name in variant.defaults:
                 return variant.defaults[name]
         try:
-            return self.field(name).default
+            f = self.field(name)
         except KeyError:
             return MISSING
+        return MISSING if f.required else f.default
 
     def required_in(self, body: Any) -> frozenset[str]:
         """The fields ``body`` must send: the body's required fields and its variant's."""
