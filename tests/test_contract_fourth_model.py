@@ -1,4 +1,5 @@
-"""A new model is one YAML edit: an enum entry and, if it has limits, a rule. No Python."""
+"""A new model is a YAML edit: an enum entry, its mode's values and, if it has limits, a
+rule. No Python."""
 
 from __future__ import annotations
 
@@ -12,7 +13,11 @@ PRO = "veo-3.1-pro-image-to-video"
 BASE = {"prompt": "a fox in the snow", "image_url": "https://example.com/fox.jpg"}
 
 MODEL_ENUM = (
-    "enum: [veo-3.1-image-to-video, veo-3.1-fast-image-to-video, veo-3.1-lite-image-to-video]"
+    "enum: [veo-3.1-image-to-video, veo-3.1-fast-image-to-video, veo-3.1-lite-image-to-video,"
+)
+# the image-to-video variant: the models that choose it
+MODE_VALUES = (
+    "values: [veo-3.1-image-to-video, veo-3.1-fast-image-to-video, veo-3.1-lite-image-to-video]"
 )
 PRO_RULE = f"""rules:
   - id: pro-no-720p
@@ -26,8 +31,10 @@ PRO_RULE = f"""rules:
 def with_a_fourth_model(folder: Path) -> Path:
     text = (CONTRACTS / "videos-generations.yaml").read_text(encoding="utf-8")
     assert text.count(MODEL_ENUM) == 1
+    assert text.count(MODE_VALUES) == 1
     assert text.count("\nrules:\n") == 1
-    text = text.replace(MODEL_ENUM, MODEL_ENUM[:-1] + f", {PRO}]")
+    text = text.replace(MODEL_ENUM, MODEL_ENUM + f" {PRO},")
+    text = text.replace(MODE_VALUES, MODE_VALUES[:-1] + f", {PRO}]")
     text = text.replace("\nrules:\n", "\n" + PRO_RULE)
     path = folder / "videos-generations.yaml"
     path.write_text(text, encoding="utf-8")
@@ -44,7 +51,10 @@ def test_the_oracle_enforces_a_model_added_in_yaml(tmp_path: Path) -> None:
     contract = load_contract(path)
     assert contract.field("model").enum is not None
     assert PRO in contract.field("model").enum
-    assert contract.cross_rules[0].id == "pro-no-720p"
+    # the first rule of rules:, after the rules the variants make
+    ids = [r.id for r in contract.cross_rules]
+    assert ids[ids.index("pro-no-720p") - 1] == "extend.no-reference_type"
+    assert contract.variant_of({"model": PRO}) is contract.variant("image-to-video")
     assert rules({**BASE, "model": PRO, "resolution": "720p"}, path) == ["pro-no-720p"]
     assert rules({**BASE, "model": PRO, "resolution": "4k", "duration": 4}, path) == []
     assert rules({**BASE, "model": PRO}, path) == []  # the default 1080p is allowed
