@@ -277,6 +277,7 @@ def _variant_rules(
                 then=Condition("present"),
                 provenance=entry,
                 answer=answer_of(entry, expect, settings),
+                shape=True,
             )
         )
     for i, v in enumerate(variants):
@@ -296,6 +297,7 @@ def _variant_rules(
                     then=Condition("absent"),
                     provenance=entry,
                     answer=answer_of(entry, expect, settings),
+                    shape=True,
                 )
             )
     return rules

@@ -165,7 +165,8 @@ def _show(value: JSON) -> str:
 @dataclass(frozen=True)
 class Rule:
     """A named rule. Field rules (``keyword`` set) come from a field's JSON Schema; cross
-    rules (``then`` set) from the ``rules:`` section. ``field`` is the field to change."""
+    rules (``then`` set) from the ``rules:`` section and from the body's variants (``shape``).
+    ``field`` is the field to change."""
 
     id: str
     field: str
@@ -179,6 +180,9 @@ class Rule:
     """Where the rule (what a body must do) comes from."""
     answer: Provenance = UNSTATED
     """Where the expected answer to a body breaking it (``expect``) comes from."""
+    shape: bool = False
+    """A rule of the body's variants (a mode's required field, a field of another mode):
+    about which fields a body sends, not about their values."""
 
     @property
     def is_cross(self) -> bool:
