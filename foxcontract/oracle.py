@@ -107,22 +107,18 @@ class _Checker:
         return out
 
     def _defaults(self, body: dict[str, Any]) -> dict[str, Any]:
-        """The defaults that apply to ``body``: those of its variant, if it has one."""
-        if self.discriminator is None:
-            return self.defaults
-        value = body.get(self.discriminator)
+        """The defaults that apply to ``body``: those of its variant, if it has one (without
+        variants there are none by value, and the field's own defaults apply)."""
+        value = body.get(self.discriminator or "")
         if value is None:  # not sent (or null): the discriminator's default, as the model reads
             value = self.chooser_default
         return self.variant_defaults.get(json_key(value), self.defaults)
 
-    def _state(
-        self, body: dict[str, Any], name: str, defaults: dict[str, Any] | None = None
-    ) -> tuple[bool, Any]:
+    def _state(self, body: dict[str, Any], name: str, defaults: dict[str, Any]) -> tuple[bool, Any]:
         value = body.get(name, MISSING)
         present = value is not MISSING and not (value is None and self.null_absent)
         if not present:
-            found = self.defaults if defaults is None else defaults
-            return False, found.get(name, MISSING)
+            return False, defaults.get(name, MISSING)
         return True, value
 
     def _explain(self, body: dict[str, Any], rule: Rule, present: bool, value: Any) -> Violation:

@@ -273,10 +273,9 @@ def test_free_probes_send_family_values_first_within_the_cap(
         [
             "foxcontract live plan against *: budget 60 paid create(s)",
             "  free probes: 60 (3 tasks-get, 57 videos-generations); refused requests cost nothing",
-            "  free probe cap: 60 a run (--fox-max-free-probes); 594 left out",
+            "  free probe cap: 60 a run (--fox-max-free-probes); 2429 left out",
             "videos-generations::rule-model.enum[[]1]: the provider disagrees with the contract",
-            '  sent:     POST /v1/videos/generations {"model": '
-            '"veo-3.1-first-last-frame-to-video", *',
+            '  sent:     POST /v1/videos/generations {"model": "veo-3.1", *',
             "  status: a body breaking rule model.enum was accepted with 200",
         ]
     )
@@ -300,7 +299,7 @@ def test_the_cap_gives_every_rule_its_first_probes() -> None:
         every = [p.name for p in full.free if p.rule == rule]
         kept = [p.name for p in default.free if p.rule == rule]
         assert kept == every[: len(kept)]
-        assert len(kept) == len(every) or len(kept) >= 8
+        assert len(kept) == len(every) or len(kept) >= 5  # 81 rules share the 400
 
 
 def test_a_provider_differing_only_on_assumptions_passes_a_default_run(

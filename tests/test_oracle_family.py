@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+from test_oracle_exact import contract_with
 from test_oracle_reference import FAST, LITE, OMIT, STANDARD, _field, _is_http_url
 
 from foxcontract import check, default_contract
@@ -384,3 +386,51 @@ def test_each_mode_reads_its_own_defaults() -> None:
     assert c.default_of("duration", standard) == 8
     assert c.variant_of(extend) is c.variant("extend")
     assert c.variant_of({"model": "veo-3.1"}) is None
+
+
+READ_DEFAULTS = """rules:
+  - id: audio-no-negative-prompt
+    when: {generate_audio: true}
+    then: {negative_prompt: absent}
+  - id: eight-seconds-no-seed
+    when: {duration: 8}
+    then: {seed: absent}
+"""
+
+
+def test_a_rule_reads_the_default_of_the_bodys_mode(tmp_path: Path) -> None:
+    """extend's generate_audio defaults to true, the other modes' to false; extend has no
+    duration, so no default of 8 either."""
+    c = contract_with(tmp_path, ("\nrules:\n", "\n" + READ_DEFAULTS))
+    extend = {"model": EXTEND, "prompt": PROMPT, "video_url": URL}
+    standard = {"model": STANDARD, "prompt": PROMPT, "image_url": URL}
+    assert [str(v) for v in check({**extend, "negative_prompt": "blurry"}, c)] == [
+        "[audio-no-negative-prompt] negative_prompt: must not be sent when generate_audio is "
+        "True (the default) (rule audio-no-negative-prompt)"
+    ]
+    assert check({**standard, "negative_prompt": "blurry"}, c) == []
+    assert check({**extend, "generate_audio": False, "negative_prompt": "blurry"}, c) == []
+    assert check({**extend, "seed": 1}, c) == []  # no duration in extend
+    assert [v.rule for v in check({**standard, "seed": 1}, c)] == ["eight-seconds-no-seed"]
+
+
+def test_a_body_without_an_optional_discriminator_has_its_defaults_variant(
+    tmp_path: Path,
+) -> None:
+    c = contract_with(
+        tmp_path,
+        ("\nrules:\n", "\n" + READ_DEFAULTS),
+        ("    required: [model, prompt]\n", "    required: [prompt]\n"),
+        ("        default: veo-3.1-image-to-video\n", "        default: veo-3.1-extend\n"),
+    )
+    body = {"prompt": PROMPT, "video_url": URL, "negative_prompt": "blurry"}
+    assert [v.rule for v in check(body, c)] == ["audio-no-negative-prompt"]
+    assert c.variant_of(body) is c.variant("extend")
+    # a null model is a type violation, and the rules not reading it still read the default's
+    # variant
+    assert [v.rule for v in check({**body, "model": None}, c)] == [
+        "model.type",
+        "audio-no-negative-prompt",
+    ]
+    standard = {"model": STANDARD, "prompt": PROMPT, "image_url": URL, "negative_prompt": "x"}
+    assert check(standard, c) == []
