@@ -159,8 +159,7 @@ def bodies(contract: Contract, rule: Rule | None = None) -> st.SearchStrategy[An
         condition = rule.when.get(contract.discriminator or "")
         if condition is not None:  # the variants whose values the rule is about
             chosen = {
-                v.name: [x for x in v.values if condition.holds(True, x)]
-                for v in contract.variants
+                v.name: [x for x in v.values if condition.holds(True, x)] for v in contract.variants
             }
             chosen = {n: vs for n, vs in chosen.items() if vs} or None
         return objects(value, frozenset(rule.fields), chosen=chosen)

@@ -93,7 +93,8 @@ def test_near_misses_come_first() -> None:
     assert bad_item["reference_image_urls"] == [None]
     extend = near_misses(C, "extend.no-duration")[0].body
     assert extend["model"] == "veo-3.1-extend"
-    assert extend["duration"] == 8 and "video_url" in extend
+    assert extend["duration"] == 8
+    assert "video_url" in extend
     ratios = [c.body["aspect_ratio"] for c in near_misses(C, "aspect_ratio.enum")]
     assert ratios[:9] == ["auto", "1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "21:9"]
     assert near_misses(C, "duration.type")[0].body["duration"] == "8"
@@ -133,7 +134,8 @@ def test_coverage_phase_covers_every_value_and_rule() -> None:
     assert ("veo-3.1-fast-reference-to-video", "4k", 8) in combos
     assert not {c for c in combos if "reference" in c[0] and c[2] != 8}
     extend = [b for b in bodies if b["model"] == "veo-3.1-extend-fast"]
-    assert extend and all("duration" not in b and "resolution" not in b for b in extend)
+    assert extend
+    assert all("duration" not in b and "resolution" not in b for b in extend)
     assert all("video_url" in b for b in extend)
     sizes = {len(b["reference_image_urls"]) for b in bodies if "reference_image_urls" in b}
     assert sizes == {1, 3}

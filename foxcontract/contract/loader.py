@@ -262,7 +262,7 @@ def _variant_rules(
         values = tuple(x for _, v in requiring for x in v.values)
         entries = [v.provenance_of(f"required.{f.name}") for _, v in requiring]
         entry = next((e for e in entries if not e.documented), entries[0])
-        i, first = requiring[0]
+        i, _first = requiring[0]
         line = source.line([*at, i, "required", spec_of[i]["required"].index(f.name)])
         names = ", ".join(v.name for _, v in requiring)
         expect = settings.field_violation

@@ -264,14 +264,16 @@ def _variant_problems(src: Source, body: dict[str, Any], kinds: dict[str, Any]) 
         return [
             problem(
                 ["discriminator"],
-                "a discriminator needs variants: the request shapes it chooses between (variants: [{name, values, fields}])",
+                "a discriminator needs variants: the request shapes it chooses between "
+                "(variants: [{name, values, fields}])",
             )
         ]
     if name is None:
         return [
             problem(
                 ["variants"],
-                "variants need a discriminator: the field whose value chooses the variant (discriminator: model)",
+                "variants need a discriminator: the field whose value chooses the variant "
+                "(discriminator: model)",
             )
         ]
     if name not in props:
@@ -297,7 +299,8 @@ def _variant_problems(src: Source, body: dict[str, Any], kinds: dict[str, Any]) 
             out.append(
                 problem(
                     [*vat, "name"],
-                    f"duplicate variant name {spec['name']!r} (first defined at line {names[spec['name']]})",
+                    f"duplicate variant name {spec['name']!r} (first defined at line "
+                    f"{names[spec['name']]})",
                 )
             )
         names.setdefault(spec["name"], line)
@@ -308,7 +311,8 @@ def _variant_problems(src: Source, body: dict[str, Any], kinds: dict[str, Any]) 
                 out.append(
                     problem(
                         [*vat, "values", j],
-                        f"variant {spec['name']!r}: {value!r} is not an allowed {name!r}{hint}; allowed: {enum!r}",
+                        f"variant {spec['name']!r}: {value!r} is not an allowed {name!r}{hint}; "
+                        f"allowed: {enum!r}",
                     )
                 )
             elif key in owner:
@@ -316,7 +320,8 @@ def _variant_problems(src: Source, body: dict[str, Any], kinds: dict[str, Any]) 
                 out.append(
                     problem(
                         [*vat, "values", j],
-                        f"variant {spec['name']!r}: {value!r} already chooses variant {first!r} (line {first_line}); a value chooses one variant",
+                        f"variant {spec['name']!r}: {value!r} already chooses variant {first!r} "
+                        f"(line {first_line}); a value chooses one variant",
                     )
                 )
             else:
@@ -341,7 +346,8 @@ def _variant_problems(src: Source, body: dict[str, Any], kinds: dict[str, Any]) 
                 out.append(
                     problem(
                         where,
-                        f"variant {spec['name']!r}: default for {field!r}, which is not one of its fields{hint}",
+                        f"variant {spec['name']!r}: default for {field!r}, which is not one of "
+                        f"its fields{hint}",
                     )
                 )
                 continue
@@ -363,7 +369,8 @@ def _variant_problems(src: Source, body: dict[str, Any], kinds: dict[str, Any]) 
                 out.append(
                     problem(
                         where,
-                        f"variant {spec['name']!r}: default {value!r} of {field!r} breaks the field's own schema: {errors[0].message}",
+                        f"variant {spec['name']!r}: default {value!r} of {field!r} breaks the "
+                        f"field's own schema: {errors[0].message}",
                     )
                 )
     for j, value in enumerate(enum):
@@ -373,7 +380,8 @@ def _variant_problems(src: Source, body: dict[str, Any], kinds: dict[str, Any]) 
                 Problem(
                     src.path,
                     src.line(["request", "body", "properties", name, "enum", j]),
-                    f"{name} value {value!r} chooses no variant; add it to the values of one of: {shown}",
+                    f"{name} value {value!r} chooses no variant; add it to the values of one of: "
+                    f"{shown}",
                 )
             )
     taken = set().union(*(variant_fields(body, v) for v in variants))
@@ -383,7 +391,8 @@ def _variant_problems(src: Source, body: dict[str, Any], kinds: dict[str, Any]) 
                 Problem(
                     src.path,
                     src.line(["request", "body", "properties", field]),
-                    f"field {field!r} is a field of no variant, so no body may send it; add it to the fields of the variants that take it",
+                    f"field {field!r} is a field of no variant, so no body may send it; add it to "
+                    "the fields of the variants that take it",
                 )
             )
     return out

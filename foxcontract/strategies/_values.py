@@ -118,12 +118,7 @@ def item_values(contract: Contract, name: str) -> tuple[Any, ...]:
     """Valid items of an array field: those of the contract's examples, then guesses."""
     f = contract.field(name)
     check = compile_field(f.name, item_field(f).schema, contract.settings.integral_floats)
-    found = [
-        item
-        for v in _example_values(contract, name)
-        if isinstance(v, list)
-        for item in v
-    ]
+    found = [item for v in _example_values(contract, name) if isinstance(v, list) for item in v]
     found += list(_GUESSES)
     return tuple(v for v in _unique(found) if check(v) is None)
 
