@@ -326,14 +326,14 @@ def _variant_problems(src: Source, body: dict[str, Any], kinds: dict[str, Any]) 
                 )
             else:
                 owner[key] = (spec["name"], src.line([*at, *vat, "values", j]))
-        for key in ("fields", "required"):
-            for j, field in enumerate(spec.get(key, [])):
+        for part in ("fields", "required"):
+            for j, field in enumerate(spec.get(part, [])):
                 if field not in props:
                     hint = did_you_mean(field, props)
                     out.append(
                         problem(
-                            [*vat, key, j],
-                            f"variant {spec['name']!r}: {key} names unknown field {field!r}{hint}",
+                            [*vat, part, j],
+                            f"variant {spec['name']!r}: {part} names unknown field {field!r}{hint}",
                         )
                     )
         if "expect" in spec:

@@ -345,7 +345,7 @@ def _implied(
 ) -> tuple[tuple[str, JSON], ...]:
     """The defaults a target counts a field left out as: those of the mode it names."""
     chooser = contract.discriminator
-    body = {chooser: assigned[chooser]} if chooser in assigned else {}
+    body = {chooser: assigned[chooser]} if chooser is not None and chooser in assigned else {}
     out = []
     for n in names:
         default = contract.default_of(n, body)
