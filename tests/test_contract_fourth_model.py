@@ -28,13 +28,18 @@ PRO_RULE = f"""rules:
 """
 
 
+def add_model(text: str, model: str = PRO) -> str:
+    """The contract's text with ``model`` added to the enum and to the image-to-video mode."""
+    assert text.count(MODEL_ENUM) == 1, "the model enum of the shipped contract moved"
+    assert text.count(MODE_VALUES) == 1, "the image-to-video values of the contract moved"
+    text = text.replace(MODEL_ENUM, MODEL_ENUM + f" {model},")
+    return text.replace(MODE_VALUES, MODE_VALUES[:-1] + f", {model}]")
+
+
 def with_a_fourth_model(folder: Path) -> Path:
     text = (CONTRACTS / "videos-generations.yaml").read_text(encoding="utf-8")
-    assert text.count(MODEL_ENUM) == 1
-    assert text.count(MODE_VALUES) == 1
     assert text.count("\nrules:\n") == 1
-    text = text.replace(MODEL_ENUM, MODEL_ENUM + f" {PRO},")
-    text = text.replace(MODE_VALUES, MODE_VALUES[:-1] + f", {PRO}]")
+    text = add_model(text)
     text = text.replace("\nrules:\n", "\n" + PRO_RULE)
     path = folder / "videos-generations.yaml"
     path.write_text(text, encoding="utf-8")
