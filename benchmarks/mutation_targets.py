@@ -38,6 +38,7 @@ TARGETS = (
             "tests/test_oracle_exact.py",
             "tests/test_oracle_messages.py",
             "tests/test_oracle_table.py",
+            "tests/test_oracle_family.py",
             "tests/test_contract_settings.py",
             "tests/test_contract_fourth_model.py",
         ),

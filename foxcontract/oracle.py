@@ -48,6 +48,16 @@ class _Checker:
             for f in contract.fields
             if not f.required and f.default is not MISSING
         }
+        # each variant's defaults, by discriminator value (a field not of the variant has none)
+        self.discriminator = contract.discriminator
+        # a body not sending the discriminator has the variant of its default, if any
+        self.chooser_default = self.defaults.get(contract.discriminator or "", MISSING)
+        self.variant_defaults: dict[Any, dict[str, Any]] = {}
+        for variant in contract.variants:
+            own = {k: v for k, v in self.defaults.items() if k in variant.fields}
+            own.update(variant.defaults)
+            for value in variant.values:
+                self.variant_defaults[json_key(value)] = own
         self.cross = [
             (
                 rule,
@@ -86,20 +96,29 @@ class _Checker:
                         f"{key}: unknown field (this contract rejects unknown fields)",
                     )
                 )
+        defaults = self._defaults(body)
         for rule, names, when, then in self.cross:
             if broken and not broken.isdisjoint(names):
                 continue
-            if all(holds(*self._state(body, name)) for name, holds in when):
-                present, value = self._state(body, rule.field)
+            if all(holds(*self._state(body, name, defaults)) for name, holds in when):
+                present, value = self._state(body, rule.field, defaults)
                 if not then(present, value):
                     out.append(self._explain(body, rule, present, value))
         return out
 
-    def _state(self, body: dict[str, Any], name: str) -> tuple[bool, Any]:
+    def _defaults(self, body: dict[str, Any]) -> dict[str, Any]:
+        """The defaults that apply to ``body``: those of its variant, if it has one (without
+        variants there are none by value, and the field's own defaults apply)."""
+        value = body.get(self.discriminator or "")
+        if value is None:  # not sent (or null): the discriminator's default, as the model reads
+            value = self.chooser_default
+        return self.variant_defaults.get(json_key(value), self.defaults)
+
+    def _state(self, body: dict[str, Any], name: str, defaults: dict[str, Any]) -> tuple[bool, Any]:
         value = body.get(name, MISSING)
         present = value is not MISSING and not (value is None and self.null_absent)
         if not present:
-            return False, self.defaults.get(name, MISSING)
+            return False, defaults.get(name, MISSING)
         return True, value
 
     def _explain(self, body: dict[str, Any], rule: Rule, present: bool, value: Any) -> Violation:
@@ -123,7 +142,7 @@ class _Checker:
     def _defaulted(self, body: dict[str, Any], name: str, condition: Condition) -> str:
         """`` (the default)`` when a ``when`` condition held on a default, not a sent value,
         and `` (not sent)`` when it held on a field neither sent nor defaulted (``not_in``)."""
-        present, value = self._state(body, name)
+        present, value = self._state(body, name, self._defaults(body))
         if condition.op in ("absent", "present") or present:
             return ""
         return " (not sent)" if value is MISSING else " (the default)"

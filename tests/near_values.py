@@ -11,6 +11,7 @@ import jsonschema
 from hypothesis import strategies as st
 
 from foxcontract.contract import Contract, Rule
+from foxcontract.contract.model import Variant
 
 __all__ = ["bodies"]
 
@@ -91,13 +92,46 @@ def bodies(contract: Contract, rule: Rule | None = None) -> st.SearchStrategy[An
         return st.sampled_from(allowed[name]) if allowed[name] else noisy(name)
 
     def objects(
-        value: Any, only: frozenset[str] | None = None, drop: bool = False
+        value: Any,
+        only: frozenset[str] | None = None,
+        drop: bool = False,
+        chosen: dict[Any, list[Any]] | None = None,
     ) -> st.SearchStrategy[Any]:
-        required = {f.name: value(f.name) for f in contract.fields if f.required}
-        optional = {
-            f.name: value(f.name)
+        """Bodies of one variant each (its fields, its required ones sent), and bodies of
+        any field at all; ``chosen``: only those variants, with those discriminator values."""
+        if not contract.variants:
+            return shaped(value, None, only, drop, [])
+        picked = chosen or {v.name: list(v.values) for v in contract.variants}
+        shapes = [shaped(value, contract.variant(n), only, drop, vs) for n, vs in picked.items()]
+        return st.one_of(*shapes, *([] if chosen else [shaped(value, None, only, drop, [])]))
+
+    def shaped(
+        value: Any,
+        variant: Variant | None,
+        only: frozenset[str] | None,
+        drop: bool,
+        values: list[Any],
+    ) -> st.SearchStrategy[Any]:
+        def pick(name: str) -> st.SearchStrategy[Any]:
+            if variant is not None and name == contract.discriminator:
+                ours = st.sampled_from(values)
+                return st.one_of(ours, ours, ours, value(name))
+            return value(name)  # type: ignore[no-any-return]
+
+        # a variant's own fields, and those the rule at hand reads (a field of another mode)
+        taken = [
+            f
             for f in contract.fields
-            if not f.required and (only is None or f.name in only)
+            if variant is None or f.name in variant.fields or f.name in (only or ())
+        ]
+        # a variant's required field the rule at hand reads is sometimes left out
+        own = set(variant.required) - set(only or ()) if variant is not None else set()
+        needed = {f.name for f in taken if f.required or f.name in own}
+        required = {n: pick(n) for n in needed}
+        optional = {
+            f.name: pick(f.name)
+            for f in taken
+            if f.name not in needed and (only is None or f.name in only)
         }
         keys = st.sampled_from(["extra", "Model", "x"])
         return st.builds(
@@ -121,7 +155,14 @@ def bodies(contract: Contract, rule: Rule | None = None) -> st.SearchStrategy[An
             values = named.get(name)
             return st.sampled_from(values) | clean(name) if values else clean(name)
 
-        return objects(value, frozenset(rule.fields))
+        chosen = None
+        condition = rule.when.get(contract.discriminator or "")
+        if condition is not None:  # the variants whose values the rule is about
+            chosen = {
+                v.name: [x for x in v.values if condition.holds(True, x)] for v in contract.variants
+            }
+            chosen = {n: vs for n, vs in chosen.items() if vs} or None
+        return objects(value, frozenset(rule.fields), chosen=chosen)
 
     def mixed(name: str) -> st.SearchStrategy[Any]:
         return st.one_of(clean(name), clean(name), clean(name), noisy(name))

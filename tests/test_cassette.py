@@ -125,6 +125,9 @@ def test_writes_redact_the_key_and_merge_by_name(
     assert [i.name for i in load_cassette(cassette).interactions] == [
         "documented-request",
         "lite-4k-rejected",
+        "reference-request",
+        "first-last-frame-request",
+        "extend-request",
         "new-one",
     ]
 
@@ -165,7 +168,7 @@ def test_a_contract_file_is_never_overwritten(tmp_path: Path) -> None:
 def test_interactions_round_trip(cassette: Path) -> None:
     loaded = load_cassette(cassette)
     assert isinstance(loaded.interactions[0], Interaction)
-    assert [i.line for i in loaded.interactions] == [11, 41]
+    assert [i.line for i in loaded.interactions] == [11, 41, 62, 93, 123]
     assert dump_cassette(loaded) == cassette.read_text()
 
 
@@ -177,7 +180,7 @@ def test_the_cassettes_command_writes_the_docs_cassettes(
     assert cli.main(["cassette", str(CONTRACTS), "--out", str(tmp_path)]) == 0
     assert capsys.readouterr().out.splitlines() == [
         f"{tmp_path}/tasks-get.yaml: 2 documented interactions",
-        f"{tmp_path}/videos-generations.yaml: 2 documented interactions",
+        f"{tmp_path}/videos-generations.yaml: 5 documented interactions",
     ]
     for name in ("tasks-get.yaml", "videos-generations.yaml"):
         fresh = load_cassette(tmp_path / name)
@@ -218,5 +221,5 @@ def test_the_cassettes_command_never_writes_into_the_installed_package(
     assert cli.main(["cassette"]) == 0
     assert capsys.readouterr().out.splitlines() == [
         "contracts/cassettes/tasks-get.yaml: 2 documented interactions",
-        "contracts/cassettes/videos-generations.yaml: 2 documented interactions",
+        "contracts/cassettes/videos-generations.yaml: 5 documented interactions",
     ]

@@ -167,8 +167,9 @@ def test_export_of_an_invalid_contract_is_exit_1_with_file_line(
     out_file = tmp_path / "openapi.json"
     code, out, err = run(capsys, "export", "openapi", str(bad), "--out", str(out_file))
     assert (code, out) == (1, "")
+    line = bad.read_text().splitlines().index("kind: endpont") + 1
     assert err == (
-        f"{bad}:5: kind: 'endpont' is not one of ['endpoint', 'errors'] "
+        f"{bad}:{line}: kind: 'endpont' is not one of ['endpoint', 'errors'] "
         "(did you mean 'endpoint'?)\n"
     )
     assert not out_file.exists()

@@ -130,11 +130,11 @@ def test_k_selects_a_rule_of_the_shipped_contracts(pytester: pytest.Pytester) ->
     for name in ("videos-generations.yaml", "errors.yaml"):
         text = (default_contract().path.parent / name).read_text(encoding="utf-8")
         pytester.path.joinpath(name).write_text(text, encoding="utf-8")
-    result = pytester.runpytest("--collect-only", "-q", "-k", "lite-no-4k")
+    result = pytester.runpytest("--collect-only", "-q", "-k", "flf-lite-no-4k")
     result.stdout.fnmatch_lines(
         [
-            lit("videos-generations.yaml::lite-no-4k[accepted]"),
-            lit("videos-generations.yaml::lite-no-4k[violated]"),
+            lit("videos-generations.yaml::flf-lite-no-4k[accepted]"),
+            lit("videos-generations.yaml::flf-lite-no-4k[violated]"),
             "2/* tests collected*",
         ]
     )

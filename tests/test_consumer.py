@@ -144,7 +144,7 @@ def test_other_hosts_are_blocked_and_strict_false_answers_like_the_provider(
                                   headers={"Authorization": "Bearer " + fox_api.key})
             assert response.status_code == 422
             assert [v.rule for v in fox_api.calls[0].violations] == [
-                "model.required", "prompt.required", "image_url.required"]
+                "model.required", "prompt.required"]
 
         @pytest.mark.fox_api(credit=1)
         def test_typo(fox_api):

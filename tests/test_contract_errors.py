@@ -7,6 +7,7 @@ the message points at without hard-coding the shipped file's line numbers.
 
 from __future__ import annotations
 
+import fnmatch
 from pathlib import Path
 
 import pytest
@@ -20,8 +21,9 @@ KINDS = (
     "unsupported_advanced_options, rate_limit, server, unavailable"
 )
 FIELDS = (
-    "model, prompt, image_url, aspect_ratio, duration, resolution, generate_audio, auto_fix, "
-    "safety_tolerance, enhance_prompt, person_generation, negative_prompt, seed"
+    "model, prompt, image_url, first_image_url, last_image_url, reference_image_urls, "
+    "video_url, aspect_ratio, duration, resolution, generate_audio, auto_fix, "
+    "safety_tolerance, enhance_prompt, person_generation, reference_type, negative_prompt, seed"
 )
 
 
@@ -189,25 +191,30 @@ def test_unknown_error_kind_in_expect(tmp_path: Path) -> None:
 
 def test_required_entry_that_is_not_a_property(tmp_path: Path) -> None:
     text = edited(
-        "required: [model, prompt, image_url]",
-        "required:\n      - model\n      - promt\n      - image_url",
+        "required: [model, prompt]",
+        "required:\n      - model\n      - promt",
     )
     path = write(tmp_path, text)
-    assert error_of(path) == (
+    assert error_of(path).splitlines() == [
         f"{path}:{line_of(path, '- promt')}: required field 'promt' is not a property (did you "
-        "mean 'prompt'?)"
-    )
+        "mean 'prompt'?)",
+        # prompt, no longer required, is then in no variant's fields either
+        f"{path}:{line_of(path, '      prompt:')}: field 'prompt' is a field of no variant, so "
+        "no body may send it; add it to the fields of the variants that take it",
+    ]
 
 
 def test_a_required_rule_points_at_its_list_item(tmp_path: Path) -> None:
     text = edited(
-        "required: [model, prompt, image_url]",
-        "required:\n      - model\n      - prompt\n      - image_url",
+        "required: [model, prompt]",
+        "required:\n      - model\n      - prompt",
     )
     path = write(tmp_path, text)
     contract = load_contract(path)
     assert contract.rule("model.required").line == line_of(path, "- model")
-    assert contract.rule("image_url.required").line == line_of(path, "- image_url")
+    # a variant's required field: the line of its entry in the variant's list
+    assert contract.rule("image_url.required").line == line_of(path, "required: [image_url]")
+    assert contract.rule("video_url.required").line == line_of(path, "required: [video_url]")
     assert contract.rule("lite-no-4k").line == line_of(path, "- id: lite-no-4k")
     assert contract.rule("duration.enum").line == line_of(path, "enum: [4, 6, 8]")
 
@@ -269,4 +276,125 @@ def test_a_lifecycle_state_without_transitions(tmp_path: Path) -> None:
     assert error_of(path) == (
         f"{path}:{line_of(path, 'terminal: [complete,')}: lifecycle state 'complete' has no "
         "transitions entry (did you mean 'completed'?)"
+    )
+
+
+# --- the body's variants: chosen by a discriminator -------------------------------------
+STANDARD_VALUES = (
+    "values: [veo-3.1-image-to-video, veo-3.1-fast-image-to-video, veo-3.1-lite-image-to-video]"
+)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "needle", "message"),
+    [
+        (
+            "    discriminator: model\n",
+            "    discriminator: modle\n",
+            "discriminator: modle",
+            "discriminator 'modle' is not a property (did you mean 'model'?)",
+        ),
+        (
+            "    discriminator: model\n",
+            "",
+            "    variants:",
+            "variants need a discriminator: the field whose value chooses the variant "
+            "(discriminator: model)",
+        ),
+        (
+            STANDARD_VALUES,
+            STANDARD_VALUES.replace("lite-image", "Lite-image"),
+            STANDARD_VALUES.replace("lite-image", "Lite-image"),
+            "variant 'image-to-video': 'veo-3.1-Lite-image-to-video' is not an allowed 'model' "
+            "(did you mean 'veo-3.1-lite-image-to-video'?); allowed: *",
+        ),
+        (
+            "values: [veo-3.1-extend, veo-3.1-extend-fast]",
+            "values: [veo-3.1-extend, veo-3.1-extend-fast, veo-3.1-image-to-video]",
+            "values: [veo-3.1-extend, veo-3.1-extend-fast, veo-3.1-image-to-video]",
+            "variant 'extend': 'veo-3.1-image-to-video' already chooses variant "
+            "'image-to-video' (line *); a value chooses one variant",
+        ),
+        (
+            "values: [veo-3.1-extend, veo-3.1-extend-fast]",
+            "values: [veo-3.1-extend]",
+            "veo-3.1-fast-reference-to-video, veo-3.1-extend, veo-3.1-extend-fast]",
+            "model value 'veo-3.1-extend-fast' chooses no variant; add it to the values of one "
+            "of: image-to-video, first-last-frame, reference-to-video, extend",
+        ),
+        (
+            "        required: [video_url]\n",
+            "        required: [vidoe_url]\n",
+            "required: [vidoe_url]",
+            "variant 'extend': required names unknown field 'vidoe_url' (did you mean "
+            "'video_url'?)",
+        ),
+        (
+            "        defaults: {generate_audio: true, auto_fix: true}\n",
+            "        defaults: {generate_audio: 'yes', duration: 8}\n",
+            "defaults: {generate_audio: 'yes'",
+            "variant 'extend': default 'yes' of 'generate_audio' breaks the field's own "
+            "schema: 'yes' is not of type 'boolean'",
+        ),
+        (
+            "        defaults: {generate_audio: true, auto_fix: true}\n",
+            "        defaults: {generate_audio: 'yes', duration: 8}\n",
+            "defaults: {generate_audio: 'yes'",
+            "variant 'extend': default for 'duration', which is not one of its fields",
+        ),
+        (
+            "        defaults: {generate_audio: true, auto_fix: true}\n",
+            "        defaults: {video_url: https://example.com/v.mp4}\n",
+            "defaults: {video_url",
+            "variant 'extend': 'video_url' is required, so it has no default",
+        ),
+        (
+            "      - name: extend\n",
+            "      - name: first-last-frame\n",
+            "      - name: first-last-frame#2",
+            "duplicate variant name 'first-last-frame' (first defined at line *)",
+        ),
+        (
+            "        fields: [aspect_ratio, generate_audio, auto_fix, safety_tolerance, "
+            "negative_prompt, seed]\n",
+            "        fields: [aspect_ratio, generate_audio, auto_fix, safety_tolerance, "
+            "negative_prompt, seed, reference_typ]\n",
+            "reference_typ]",
+            "variant 'extend': fields names unknown field 'reference_typ' (did you mean "
+            "'reference_type'?)",
+        ),
+    ],
+)
+def test_a_bad_variant_is_an_error_at_its_line(
+    tmp_path: Path, old: str, new: str, needle: str, message: str
+) -> None:
+    path = write(tmp_path, edited(old, new))
+    lines = error_of(path).splitlines()
+    needle, _, nth = needle.partition("#")  # the nth line holding it
+    wanted = f"{path}:{line_of(path, needle, int(nth or 1))}: {message}"
+    assert any(fnmatch.fnmatch(line, wanted.replace("[", "[[]")) for line in lines), lines
+
+
+def test_a_field_of_no_variant_is_an_error_at_its_line(tmp_path: Path) -> None:
+    text = SHIPPED.replace("negative_prompt, seed]", "negative_prompt]")
+    assert text.count("negative_prompt]") == 3  # seed left out of every variant's fields
+    path = write(tmp_path, text)
+    assert error_of(path) == (
+        f"{path}:{line_of(path, '      seed:')}: field 'seed' is a field of no variant, so no "
+        "body may send it; add it to the fields of the variants that take it"
+    )
+
+
+def test_an_unknown_variant_fact_in_provenance_names_the_facts(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        edited(
+            "          required.video_url: {",
+            "          requird.video_url: {",
+        ),
+    )
+    assert error_of(path).startswith(
+        f"{path}:{line_of(path, 'requird.video_url')}: provenance for 'requird.video_url', "
+        "which variant 'extend' does not have (did you mean 'required.video_url'?); it can "
+        "vouch for: values, fields, fields.image_url,"
     )

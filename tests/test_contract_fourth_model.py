@@ -1,4 +1,5 @@
-"""A new model is one YAML edit: an enum entry and, if it has limits, a rule. No Python."""
+"""A new model is a YAML edit: an enum entry, its mode's values and, if it has limits, a
+rule. No Python."""
 
 from __future__ import annotations
 
@@ -20,7 +21,10 @@ def test_the_oracle_enforces_a_model_added_in_yaml(tmp_path: Path) -> None:
     contract = load_contract(path)
     assert contract.field("model").enum is not None
     assert PRO in contract.field("model").enum
-    assert contract.cross_rules[0].id == "pro-no-720p"
+    # the first rule of rules:, after the rules the variants make
+    ids = [r.id for r in contract.cross_rules]
+    assert ids[ids.index("pro-no-720p") - 1] == "extend.no-reference_type"
+    assert contract.variant_of({"model": PRO}) is contract.variant("image-to-video")
     assert rules({**BASE, "model": PRO, "resolution": "720p"}, path) == ["pro-no-720p"]
     assert rules({**BASE, "model": PRO, "resolution": "4k", "duration": 4}, path) == []
     assert rules({**BASE, "model": PRO}, path) == []  # the default 1080p is allowed

@@ -34,9 +34,10 @@ SHIPPED = shipped_contracts_dir()
 
 # Extra rules using every condition form: not_in, present, a value equal to a default,
 # null as a condition value, a `then` its default satisfies, and a rule with no `when`.
+# x-not-in reads generate_audio's default, which is true for extend and false elsewhere.
 EXTRA_RULES = """\
   - id: x-not-in
-    when: {aspect_ratio: {not_in: ["9:16"]}}
+    when: {aspect_ratio: {not_in: ["9:16"]}, seed: present}
     then: {generate_audio: {not_in: [true]}}
   - id: x-present
     when: {seed: present}
@@ -97,11 +98,13 @@ def agreement_run(contract: Contract, examples: int, rule: Rule | None = None) -
 
 @pytest.mark.slow
 def test_the_judges_agree_on_bodies_near_the_shipped_contract() -> None:
-    seen = agreement_run(default_contract(), 1500)
-    assert sum(seen.values()) >= 1500
+    # about 60 bodies per cross rule (each mode's own rules included)
+    examples = 60 * len(default_contract().cross_rules)
+    seen = agreement_run(default_contract(), examples)
+    assert sum(seen.values()) >= examples
     assert seen[True] >= 150, seen
     assert seen[False] >= 150, seen
-    assert all(seen[r.id] >= 10 for r in default_contract().cross_rules), seen
+    assert all(seen[r.id] >= 3 for r in default_contract().cross_rules), seen
 
 
 @pytest.mark.slow
@@ -121,7 +124,7 @@ def test_the_judges_agree_on_every_kind_of_condition(
 def test_the_judges_agree_around_each_rule(tmp_path: Path, null_means_absent: bool) -> None:
     contract = variant(tmp_path, null_means_absent=null_means_absent, extra_rules=True)
     for rule in contract.cross_rules:
-        seen = agreement_run(contract, 60, rule)
+        seen = agreement_run(contract, 100, rule)
         assert seen[rule.id] >= 5, (rule.id, seen)
         assert seen[True] >= 5, (rule.id, seen)
 

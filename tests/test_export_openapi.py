@@ -45,15 +45,38 @@ def test_the_request_body_is_the_contract_schema_with_its_rules(document: dict[s
     assert body["required"] is True
     schema = body["content"]["application/json"]["schema"]
     assert schema == request_schema(default_contract())
-    assert schema["required"] == ["model", "prompt", "image_url"]
+    assert schema["required"] == ["model", "prompt"]
     assert schema["additionalProperties"] is True
+    assert "variants" not in schema
+    assert "discriminator" not in schema
     comments = [rule["$comment"].split(":")[0] for rule in schema["allOf"]]
-    assert comments == [
+    variants = ["image-to-video", "first-last-frame", "reference-to-video", "extend"]
+    assert comments[:4] == [f"variant {v}" for v in variants]
+    extend = schema["allOf"][3]
+    assert extend["if"] == {
+        "required": ["model"],
+        "properties": {"model": {"enum": ["veo-3.1-extend", "veo-3.1-extend-fast"]}},
+    }
+    assert extend["then"]["required"] == ["video_url"]
+    assert extend["then"]["properties"]["generate_audio"] == {"default": True}
+    assert extend["then"]["properties"]["duration"] == {"type": "null"}  # null means absent
+    assert comments[4] == "rule image_url.required"
+    rules = [c for c in comments[4:] if not c.endswith(".required")]
+    assert [c for c in rules if ".no-" not in c] == [
         "rule lite-no-4k",
         "rule lite-1080p-8s-only",
         "rule safety-tolerance-standard-fast-only",
         "rule enhance-prompt-standard-only",
         "rule person-generation-standard-only",
+        "rule flf-lite-no-4k",
+        "rule flf-lite-1080p-8s-only",
+        "rule flf-safety-tolerance-standard-fast-only",
+        "rule flf-enhance-prompt-standard-only",
+        "rule flf-person-generation-standard-only",
+        "rule reference-duration-8-only",
+        "rule reference-enhance-prompt-standard-only",
+        "rule reference-person-generation-standard-only",
+        "rule reference-type-standard-only",
     ]
 
 
@@ -125,10 +148,10 @@ def _media_validator(document: dict[str, Any], schema: dict[str, Any]) -> Any:
 def test_the_documented_examples_are_in_the_document_and_valid(document: dict[str, Any]) -> None:
     post = document["paths"][POST]["post"]
     request = post["requestBody"]["content"]["application/json"]
-    assert list(request["examples"]) == ["documented-request"]
-    assert list(post["responses"]["200"]["content"]["application/json"]["examples"]) == [
-        "documented-request"
-    ]
+    accepted = ["documented-request", "reference-request", "first-last-frame-request"]
+    accepted.append("extend-request")
+    assert list(request["examples"]) == accepted
+    assert list(post["responses"]["200"]["content"]["application/json"]["examples"]) == accepted
     assert list(post["responses"]["422"]["content"]["application/json"]["examples"]) == [
         "lite-4k-rejected"
     ]
@@ -146,4 +169,4 @@ def test_the_documented_examples_are_in_the_document_and_valid(document: dict[st
                 for example in media.get("examples", {}).values():
                     assert validator.is_valid(example["value"]), example
                     checked += 1
-    assert checked == 5
+    assert checked == 11  # 4 requests, their 4 answers, a 422, 2 tasks

@@ -481,7 +481,7 @@ FIELD_CASES = [
     (
         "        minLength: 1\n",
         "        minLength: 2\n        maxLength: 1\n",
-        "prompt:",
+        "      prompt:",
         "no value of 'prompt' can be valid: minLength 2 is above maxLength 1",
     ),
     (
@@ -502,7 +502,7 @@ FIELD_CASES = [
         '      seed:\n        type: [object, "null"]\n',
         "type: [object",
         "foxcontract cannot make values for 'seed' of type object or null: give it an enum or a "
-        "const (values are made for string, integer, number, boolean)",
+        "const (values are made for string, integer, number, boolean, and arrays of them)",
     ),
     (
         '      seed:\n        type: [integer, "null"]\n',

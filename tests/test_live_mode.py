@@ -40,17 +40,19 @@ def test_a_faithful_provider_passes_within_the_budget(
             "foxcontract live plan against http://127.0.0.1:*: budget 12 paid create(s)",
             "  free probes: 400 (3 tasks-get, 397 videos-generations); refused requests cost "
             "nothing",
-            "  free probe cap: 400 a run (--fox-max-free-probes); 254 left out",
+            "  free probe cap: 400 a run (--fox-max-free-probes); 2089 left out",
             "  paid creates: 12 of * planned, each then polled on tasks-get (free)",
+            "  coverage by mode (videos-generations):",
+            "    extend: 2 of 2 create(s), 2 of 2 model(s), 0 pair(s), 0 triple(s)",
             "*= foxcontract live: drift report =*",
             "paid creates: 12 of budget 12 spent",
             "tasks: 12 followed, 12 ended and stayed ended (slowest *s; deadline --fox-wait 300s)",
-            "* probe(s) sent, 0 disagree with the contract; 32 rule(s) probed, 0 with drift",
+            "* probe(s) sent, 0 disagree with the contract; 81 rule(s) probed, 0 with drift",
             "  probed * the contract expects * provider answered",
             "  tasks-get auth-missing-key * 401 authentication type authentication_error *401x1 ok",
             "  videos-generations paid creates * 2xx: an allowed body is accepted * 200x12 ok",
             "  videos-generations rule enhance-prompt-standard-only * 422 "
-            "unsupported_advanced_options code unsupported_advanced_options * 422x17 ok",
+            "unsupported_advanced_options code unsupported_advanced_options * 422x5 ok",
         ]
     )
     assert fake.paid == 12
@@ -117,7 +119,7 @@ def test_an_accepted_violation_fails_naming_the_rule(
     project: pytest.Pytester, fake: FakeAPI
 ) -> None:
     fake.configure(mutations=Mutations(accept_rules=frozenset({"lite-no-4k"})))
-    result = live(project, fake, "--fox-budget", "12", "-k", "lite-no-4k")
+    result = live(project, fake, "--fox-budget", "12", "-k", "rule-lite-no-4k")
     outcomes = result.parseoutcomes()
     assert outcomes["failed"] >= 1
     result.stdout.fnmatch_lines(

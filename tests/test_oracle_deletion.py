@@ -1,7 +1,9 @@
-"""Every rule of API.md has an id in the contract, and deleting it from the YAML is caught.
+"""Every rule of API.md and FAMILY.md has an id in the contract, and deleting it from the
+YAML is caught.
 
 For each rule id, a copy of ``contracts/videos-generations.yaml`` is written with just that
-rule removed (a cross rule, one keyword of a field's schema, or one ``required`` entry); the
+rule removed (a cross rule, one keyword of a field's schema, one ``required`` entry of the
+body or of a variant, or a field of another mode added to a variant's ``fields``); the
 oracle on that copy must then disagree with the independent reference on some body.
 """
 
@@ -13,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers.oracle_family import FIELD_ORDER, MODES, family_reference, family_sweep
 from helpers.oracle_reference import (
     ADVANCED,
     DIMENSIONS,
@@ -20,7 +23,6 @@ from helpers.oracle_reference import (
     NON_OBJECTS,
     OMIT,
     PERTURBATIONS,
-    reference,
     sweep,
 )
 from ruamel.yaml import YAML
@@ -32,7 +34,8 @@ pytestmark = pytest.mark.slow
 
 CONTRACTS = Path(__file__).resolve().parents[1] / "contracts"
 
-# API.md section 1, one id per rule: field rules `<field>.<keyword>`, then the cross rules.
+# API.md section 1 and FAMILY.md, one id per rule: field rules `<field>.<keyword>`, then
+# each mode's required fields and the fields of other modes, then the cross rules.
 FIELD_RULES = (
     "model.required",
     "model.type",
@@ -41,9 +44,18 @@ FIELD_RULES = (
     "prompt.type",
     "prompt.minLength",
     "prompt.pattern",
-    "image_url.required",
     "image_url.type",
     "image_url.pattern",
+    "first_image_url.type",
+    "first_image_url.pattern",
+    "last_image_url.type",
+    "last_image_url.pattern",
+    "reference_image_urls.type",
+    "reference_image_urls.items",
+    "reference_image_urls.minItems",
+    "reference_image_urls.maxItems",
+    "video_url.type",
+    "video_url.pattern",
     "aspect_ratio.type",
     "aspect_ratio.enum",
     "duration.type",
@@ -58,8 +70,23 @@ FIELD_RULES = (
     "enhance_prompt.type",
     "person_generation.type",
     "person_generation.enum",
+    "reference_type.type",
+    "reference_type.enum",
     "negative_prompt.type",
     "seed.type",
+)
+MODE_REQUIRED = (
+    "image_url.required",
+    "first_image_url.required",
+    "last_image_url.required",
+    "reference_image_urls.required",
+    "video_url.required",
+)
+OTHER_MODES_FIELDS = tuple(
+    f"{mode}.no-{name}"
+    for mode, (_, _, fields) in MODES.items()
+    for name in FIELD_ORDER
+    if name not in ("model", "prompt", *fields)
 )
 CROSS_RULES = (
     "lite-no-4k",
@@ -67,20 +94,32 @@ CROSS_RULES = (
     "safety-tolerance-standard-fast-only",
     "enhance-prompt-standard-only",
     "person-generation-standard-only",
+    "flf-lite-no-4k",
+    "flf-lite-1080p-8s-only",
+    "flf-safety-tolerance-standard-fast-only",
+    "flf-enhance-prompt-standard-only",
+    "flf-person-generation-standard-only",
+    "reference-duration-8-only",
+    "reference-enhance-prompt-standard-only",
+    "reference-person-generation-standard-only",
+    "reference-type-standard-only",
 )
+ALL_RULES = (*FIELD_RULES, *MODE_REQUIRED, *OTHER_MODES_FIELDS, *CROSS_RULES)
 
 
 def test_every_rule_of_the_api_has_an_id_in_the_contract() -> None:
-    assert default_contract().rule_ids == ("body.type", *FIELD_RULES, *CROSS_RULES)
+    assert default_contract().rule_ids == ("body.type", *ALL_RULES)
 
 
 @cache
 def corpus() -> tuple[tuple[Any, tuple[str, ...]], ...]:
     """Every body the oracle tests use, with the reference's verdict."""
-    bodies: list[Any] = [*NON_OBJECTS, *(b for b, _ in PERTURBATIONS), *sweep(DIMENSIONS)]
+    # every mode first: most deletions are caught there
+    bodies: list[Any] = [*family_sweep(), *NON_OBJECTS, *(b for b, _ in PERTURBATIONS)]
+    bodies.extend(sweep(DIMENSIONS))
     for model in (*MODELS, OMIT):
         bodies.extend(sweep(ADVANCED, model=model))
-    return tuple((b, tuple(reference(b))) for b in bodies)
+    return tuple((b, tuple(family_reference(b))) for b in bodies)
 
 
 def without_rule(rule_id: str, folder: Path) -> Path:
@@ -88,13 +127,25 @@ def without_rule(rule_id: str, folder: Path) -> Path:
     yaml = YAML(typ="rt")
     data = yaml.load((CONTRACTS / "videos-generations.yaml").read_text(encoding="utf-8"))
     body = data["request"]["body"]
+    variants = {v["name"]: v for v in body["variants"]}
     if rule_id in CROSS_RULES:
         (index,) = [i for i, r in enumerate(data["rules"]) if r["id"] == rule_id]
         del data["rules"][index]
+    elif rule_id in MODE_REQUIRED:
+        field = rule_id.split(".")[0]
+        for variant in variants.values():
+            if field in variant["required"]:
+                variant["required"].remove(field)
+                variant["fields"].append(field)
+    elif rule_id in OTHER_MODES_FIELDS:
+        mode, _, field = rule_id.partition(".no-")
+        variants[mode]["fields"].append(field)
     else:
         field, keyword = rule_id.split(".")
         if keyword == "required":
             body["required"].remove(field)
+            for variant in variants.values():  # no longer required, still a field of each
+                variant["fields"].append(field)
         else:
             del body["properties"][field][keyword]
     target = folder / "videos-generations.yaml"
@@ -104,7 +155,8 @@ def without_rule(rule_id: str, folder: Path) -> Path:
     return target
 
 
-@pytest.mark.parametrize("rule_id", [*FIELD_RULES, *CROSS_RULES])
+# model.enum is not deleted: the discriminator needs its enum (a contract error)
+@pytest.mark.parametrize("rule_id", [r for r in ALL_RULES if r != "model.enum"])
 def test_deleting_the_rule_from_the_yaml_is_caught(rule_id: str, tmp_path: Path) -> None:
     mutated = load_contract(without_rule(rule_id, tmp_path))
     assert rule_id not in mutated.rule_ids

@@ -5,12 +5,12 @@ sides of a rule, and which cross rules are skipped because a field they read is 
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
+from helpers.shipped import contract_with
 
-from foxcontract import Contract, Violation, check, expected_error, load_contract
+from foxcontract import Contract, Violation, check, expected_error
 
 CONTRACTS = Path(__file__).resolve().parents[1] / "contracts"
 STANDARD = "veo-3.1-image-to-video"
@@ -40,16 +40,6 @@ EXTRA_RULES = f"""rules:
 """
 
 
-def contract_with(tmp_path: Path, *edits: tuple[str, str]) -> Contract:
-    text = (CONTRACTS / "videos-generations.yaml").read_text(encoding="utf-8")
-    for old, new in edits:
-        assert text.count(old) == 1, old
-        text = text.replace(old, new)
-    (tmp_path / "videos-generations.yaml").write_text(text, encoding="utf-8")
-    shutil.copy(CONTRACTS / "errors.yaml", tmp_path / "errors.yaml")
-    return load_contract(tmp_path / "videos-generations.yaml")
-
-
 @pytest.fixture
 def extra(tmp_path: Path) -> Contract:
     return contract_with(tmp_path, ("\nrules:\n", "\n" + EXTRA_RULES))
@@ -63,9 +53,19 @@ def test_a_body_that_is_not_an_object() -> None:
 
 
 def test_missing_required_fields() -> None:
+    # without a model there is no mode, so no mode's own required field is asked for
     assert check({"prompt": "a fox"}) == [
         Violation("model.required", "model", "model: required field is missing"),
-        Violation("image_url.required", "image_url", "image_url: required field is missing"),
+    ]
+    assert check({"model": STANDARD}) == [
+        Violation("prompt.required", "prompt", "prompt: required field is missing"),
+        Violation(
+            "image_url.required",
+            "image_url",
+            "image_url: must be sent when model is one of veo-3.1-image-to-video, "
+            "veo-3.1-fast-image-to-video, veo-3.1-lite-image-to-video "
+            "(rule image_url.required: required for image-to-video)",
+        ),
     ]
 
 

@@ -21,9 +21,9 @@ def test_every_violation_of_a_broken_body_is_reported_in_contract_order() -> Non
     }
     assert [v.rule for v in check(body)] == [
         "prompt.minLength",
-        "image_url.required",
         "safety_tolerance.maximum",
         "seed.type",
+        "image_url.required",  # a mode's required field: after the fields, before the limits
         "lite-no-4k",
         "enhance-prompt-standard-only",
     ]

@@ -16,6 +16,10 @@ from foxcontract.live import Plan, build_plan, format_plan
 LITE = "veo-3.1-lite-image-to-video"
 FAST = "veo-3.1-fast-image-to-video"
 STANDARD = "veo-3.1-image-to-video"
+FLF_FAST = "veo-3.1-fast-first-last-frame-to-video"
+FLF_LITE = "veo-3.1-lite-first-last-frame-to-video"
+REF = "veo-3.1-reference-to-video"
+REF_FAST = "veo-3.1-fast-reference-to-video"
 
 
 @cache
@@ -85,18 +89,56 @@ def test_every_sendable_model_dependent_pair_is_sent_with_enough_budget() -> Non
 
 
 def test_the_pairs_and_triples_the_rules_forbid_are_not_sendable() -> None:
+    """Exactly each mode's documented limits (and stances): combinations are planned
+    within a mode, so nothing of one mode is tried on another's models."""
     plan = planned(100)
-    assert sorted(t.describe() for t in plan.infeasible) == sorted(
-        [f"model={LITE} x resolution=4k"]
-        + [f"model={LITE} x resolution=1080p x duration={d}" for d in (4, 6)]
-        + [f"model={LITE} x safety_tolerance={n}" for n in range(1, 7)]
-        + [f"model={m} x enhance_prompt={v}" for m in (FAST, LITE) for v in ("true", "false")]
-        + [
+    lite: list[str] = []
+    for model, fast in ((LITE, FAST), (FLF_LITE, FLF_FAST)):
+        lite += [f"model={model} x resolution=4k"]
+        lite += [f"model={model} x resolution=1080p x duration={d}" for d in (4, 6)]
+        lite += [f"model={model} x safety_tolerance={n}" for n in range(1, 7)]
+        lite += [
+            f"model={m} x enhance_prompt={v}" for m in (fast, model) for v in ("true", "false")
+        ]
+        lite += [
             f"model={m} x person_generation={v}"
-            for m in (FAST, LITE)
+            for m in (fast, model)
             for v in ("dont_allow", "allow_adult")
         ]
+    reference = [f"model={m} x duration={d}" for m in (REF, REF_FAST) for d in (4, 6)]
+    reference += [f"model={REF_FAST} x enhance_prompt={v}" for v in ("true", "false")]
+    reference += [
+        f"model={REF_FAST} x person_generation={v}" for v in ("dont_allow", "allow_adult")
+    ]
+    reference += [f"model={REF_FAST} x reference_type={v}" for v in ("ASSET", "STYLE")]
+    assert sorted(t.describe() for t in plan.infeasible) == sorted(lite + reference)
+
+
+def test_every_mode_is_planned_first_and_shown() -> None:
+    """The first five creates send a body of each mode (the values of each field weigh most,
+    the models included); the plan counts what each mode gets."""
+    plan = planned(5)
+    c = creates_contract()
+    modes = [c.variant_of(p.body) for p in plan.paid]
+    assert {m.name for m in modes if m is not None} == {v.name for v in c.variants}
+    lines = format_plan(planned(12))
+    start = lines.index("  coverage by mode (videos-generations):")
+    shown = [ln.split(":")[0].strip() for ln in lines[start + 1 : start + 5]]
+    assert shown == ["image-to-video", "first-last-frame", "reference-to-video", "extend"]
+    assert (
+        lines[start + 4] == "    extend: 2 of 2 create(s), 2 of 2 model(s), 0 pair(s), 0 triple(s)"
     )
+    for mode in planned(12).modes:
+        assert mode.models == mode.of_models, mode  # every model within 12 creates
+
+
+def test_arrays_are_sent_with_the_fewest_and_the_most_items() -> None:
+    sizes = {
+        len(p.body["reference_image_urls"])
+        for p in planned(100).paid
+        if "reference_image_urls" in p.body
+    }
+    assert sizes == {1, 3}
 
 
 def test_the_budget_cuts_the_least_important_creates() -> None:
@@ -155,11 +197,14 @@ def test_a_new_model_is_planned_from_a_yaml_edit(tmp_path: Path) -> None:
     for path in shipped_contracts_dir().glob("*.yaml"):
         text = path.read_text()
         if path.name == "videos-generations.yaml":
+            # the model enum, and the values of the mode the new model belongs to
             text = text.replace(
-                "enum: [veo-3.1-image-to-video, veo-3.1-fast-image-to-video, "
-                "veo-3.1-lite-image-to-video]",
-                "enum: [veo-3.1-image-to-video, veo-3.1-fast-image-to-video, "
-                "veo-3.1-lite-image-to-video, veo-4-mini]",
+                "veo-3.1-extend, veo-3.1-extend-fast]\n        default",
+                "veo-3.1-extend, veo-3.1-extend-fast, veo-4-mini]\n        default",
+            )
+            text = text.replace(
+                "veo-3.1-lite-image-to-video]\n        required",
+                "veo-3.1-lite-image-to-video, veo-4-mini]\n        required",
             )
             text = text.replace(
                 "rules:\n",
@@ -182,16 +227,19 @@ def test_the_printed_plan() -> None:
     expected = [
         "foxcontract live plan against http://127.0.0.1:9: budget 12 paid create(s)",
         "  free probes: * (* tasks-get, * videos-generations); refused requests cost nothing",
-        "  paid creates: 12 of 25 planned, each then polled on tasks-get (free)",
-        f"    paid-01 videos-generations: model={STANDARD} prompt=<plain> image_url=<plain> *",
+        "  paid creates: 12 of 72 planned, each then polled on tasks-get (free)",
+        "    paid-01 videos-generations: model=veo-3.1-first-last-frame-to-video prompt=<plain> "
+        "first_image_url=<plain> last_image_url=<plain> *",
         "        new: * values, * pairs, * triples",
         "    paid-02 videos-generations: * prompt=<cjk> *",
-        "  covered: 35 field values, 46 model-dependent pairs, 45 three-way combinations",
+        "  covered: 50 field values, 52 model-dependent pairs, 33 three-way combinations",
+        "  coverage by mode (videos-generations):",
+        "    image-to-video: 4 of 31 create(s), 3 of 3 model(s), 23 pair(s), 15 triple(s)",
         "  value classes carried (create numbers):",
         "    prompt: plain (01), cjk (02 *), emoji (03 *), punctuation (04 *), long (05 *)",
-        "  dropped by the budget: 13 paid create(s) (paid-13, *), leaving 34 "
+        "  dropped by the budget: 60 paid create(s) (paid-13, *), leaving 162 "
         "value(s)/pair(s)/triple(s) unsent:",
-        "  not sendable (the rules forbid them; probed as free refusals): 15 pair(s), 2 triple(s)",
+        "  not sendable (the rules forbid them; probed as free refusals): 40 pair(s), 4 triple(s)",
     ]
     for pattern in expected:
         assert any(fnmatch.fnmatch(line, pattern) for line in lines), pattern
@@ -205,19 +253,18 @@ def _counts(budget: int) -> tuple[int, int, int, int]:
 
 
 def test_budget_12_covers_every_value_and_most_pairs() -> None:
-    assert _counts(12) == (12, 35, 46, 45)
+    assert _counts(12) == (12, 50, 52, 33)
+    assert _counts(12)[1] == _counts(100)[1]  # every value of every mode
 
 
-def test_budget_24_covers_every_pair_and_all_but_one_triple() -> None:
-    assert _counts(24) == (24, 35, 51, 73)
-    plan = planned(24)
-    assert [t.describe() for t in plan.uncovered] == [
-        f"model={LITE} x aspect_ratio=9:16 x duration=6"
-    ]
+def test_budget_24_covers_more_pairs_and_triples() -> None:
+    assert _counts(24) == (24, 50, 89, 68)
+    assert not [t for t in planned(24).uncovered if t.priority == 0]
 
 
 def test_the_full_plan_covers_every_sendable_triple() -> None:
-    assert _counts(100) == (25, 35, 51, 74)
+    assert _counts(100) == (72, 50, 107, 140)
+    assert planned(100).uncovered == ()
 
 
 DEFAULTS = {"aspect_ratio": "16:9", "duration": 8, "resolution": "1080p"}
@@ -239,8 +286,8 @@ def _triples(bodies: list[dict[str, object]], a: str, b: str, c: str) -> set[tup
 
 
 @pytest.mark.parametrize("third", ["aspect_ratio", "duration"])
-def test_budget_24_sends_every_model_resolution_triple(third: str) -> None:
-    bodies = [p.body for p in planned(24).paid]
+def test_the_full_plan_sends_every_model_resolution_triple(third: str) -> None:
+    bodies = [p.body for p in planned(100).paid]
     sent = _triples(bodies, "model", "resolution", third)
     for model in ALLOWED["model"]:
         for resolution in ALLOWED["resolution"]:
@@ -267,14 +314,13 @@ def test_the_verbose_plan_lists_what_each_create_covers(
     assert main(["plan", str(shipped_contracts_dir()), "--budget", "24", "--verbose"]) == 0
     out = capsys.readouterr().out.splitlines()
     start = out.index(next(ln for ln in out if ln.startswith("    paid-24 ")))
-    assert out[start + 1 : start + 3] == [
-        "        new: 1 triple",
-        f"          model={LITE} x aspect_ratio=9:16 x duration=4",
-    ]
-    assert "  covered: 35 field values, 51 model-dependent pairs, 73 three-way combinations" in out
+    assert out[start + 1] == "        new: 1 pair, 1 triple"
+    listed = out[start + 2 : start + 4]
+    assert all(ln.startswith("          model=") for ln in listed), listed
+    assert "  covered: 50 field values, 89 model-dependent pairs, 68 three-way combinations" in out
     news = [ln for ln in out if ln.startswith("        new: ")]
     assert len(news) == 24
-    assert news[0] == "        new: 13 values, 6 pairs, 4 triples"
+    assert news[0] == "        new: 15 values, 6 pairs, 4 triples"
 
 
 # --- equivalence classes carried by the paid creates --------------------------------------

@@ -21,7 +21,42 @@ ASSUMED_RULES = {
     "safety-tolerance-standard-fast-only",  # stance 1
     "enhance-prompt-standard-only",
     "person-generation-standard-only",
-}
+    # FAMILY.md: stance 4 for every URL, stance 1 for each mode's standard-only options
+    "first_image_url.pattern",
+    "last_image_url.pattern",
+    "video_url.pattern",
+    "reference_image_urls.items",
+    "reference_type.type",  # the page lists the values, not the type
+    "flf-safety-tolerance-standard-fast-only",
+    "flf-enhance-prompt-standard-only",
+    "flf-person-generation-standard-only",  # a [gap]: which models take it
+    "reference-enhance-prompt-standard-only",
+    "reference-person-generation-standard-only",
+    "reference-type-standard-only",
+    # stance 12: a field of another mode is refused (extend's duration and resolution are
+    # documented as "not fields of this mode")
+    *(
+        f"{mode}.no-{name}"
+        for mode, names in {
+            "image-to-video": (
+                "first_image_url", "last_image_url", "reference_image_urls", "video_url",
+                "reference_type",
+            ),
+            "first-last-frame": (
+                "image_url", "reference_image_urls", "video_url", "reference_type",
+            ),
+            "reference-to-video": (
+                "image_url", "first_image_url", "last_image_url", "video_url",
+                "negative_prompt", "seed",
+            ),
+            "extend": (
+                "image_url", "first_image_url", "last_image_url", "reference_image_urls",
+                "enhance_prompt", "person_generation", "reference_type",
+            ),
+        }.items()
+        for name in names
+    ),
+}  # fmt: skip
 
 
 def test_every_shipped_fact_has_its_provenance() -> None:
@@ -91,6 +126,7 @@ def test_every_documented_quote_is_on_its_page() -> None:
         entries = [p for r in c.rules for p in (r.provenance, r.answer)]
         entries += [p for f in c.fields for p in f.provenance.values()]
         entries += [v.provenance for f in c.fields for v in f.family_values]
+        entries += [p for v in c.variants for p in v.provenance.values()]
         entries += list(c.settings.provenance.values())
         entries += [p for s in c.responses.values() for p in s.provenance.values()]
         entries += [k.provenance for k in c.error_kinds.values()]

@@ -26,13 +26,16 @@ def edit(path: Path, old: str, new: str) -> None:
 
 def test_the_shipped_cassettes_replay_offline(project: pytest.Pytester) -> None:
     result = project.runpytest("contracts/cassettes", "-v", "-p", "no:cacheprovider")
-    result.assert_outcomes(passed=4)
+    result.assert_outcomes(passed=7)
     result.stdout.fnmatch_lines(
         [
             "contracts/cassettes/tasks-get.yaml::documented-completed-task PASSED*",
             "contracts/cassettes/tasks-get.yaml::unknown-task PASSED*",
             "contracts/cassettes/videos-generations.yaml::documented-request PASSED*",
             "contracts/cassettes/videos-generations.yaml::lite-4k-rejected PASSED*",
+            "contracts/cassettes/videos-generations.yaml::reference-request PASSED*",
+            "contracts/cassettes/videos-generations.yaml::first-last-frame-request PASSED*",
+            "contracts/cassettes/videos-generations.yaml::extend-request PASSED*",
         ]
     )
 
@@ -46,7 +49,7 @@ def test_a_contract_change_the_recording_no_longer_satisfies_fails(
         "object: {const: video.task}",
     )
     result = project.runpytest("contracts/cassettes", "-p", "no:cacheprovider")
-    result.assert_outcomes(passed=3, failed=1)
+    result.assert_outcomes(passed=3, failed=4)  # every accepted create
     result.stdout.fnmatch_lines(
         [
             "*/contracts/cassettes/videos-generations.yaml:11: interaction 'documented-request' "
@@ -62,7 +65,7 @@ def test_a_recorded_answer_the_oracle_disagrees_with_fails(project: pytest.Pytes
     cassette = project.path / "contracts/cassettes/videos-generations.yaml"
     edit(cassette, "resolution: 4k", "resolution: 720p")
     result = project.runpytest("contracts/cassettes", "-p", "no:cacheprovider")
-    result.assert_outcomes(passed=3, failed=1)
+    result.assert_outcomes(passed=6, failed=1)
     result.stdout.fnmatch_lines(
         [
             "*videos-generations.yaml:41: interaction 'lite-4k-rejected' no longer satisfies*",
@@ -76,7 +79,7 @@ def test_a_wrong_error_kind_fails(project: pytest.Pytester) -> None:
     cassette = project.path / "contracts/cassettes/videos-generations.yaml"
     edit(cassette, "type: invalid_request_error", "type: rate_limit_error")
     result = project.runpytest("contracts/cassettes", "-p", "no:cacheprovider")
-    result.assert_outcomes(passed=3, failed=1)
+    result.assert_outcomes(passed=6, failed=1)
     result.stdout.fnmatch_lines(
         [
             "expected: 422 validation type invalid_request_error for rule lite-no-4k (resolution)",
@@ -93,7 +96,7 @@ def test_volatile_paths_are_ignored_and_other_changes_need_a_snapshot_update(
     edit(cassette, "created: 1757165031", "created: 1800000000")
     edit(cassette, "user_group: default", "user_group: pro")
     result = project.runpytest("contracts/cassettes", "-p", "no:cacheprovider")
-    result.assert_outcomes(passed=3, failed=1)
+    result.assert_outcomes(passed=6, failed=1)
     result.stdout.fnmatch_lines(
         [
             "*tasks-get.yaml:11: the normalised response of 'documented-completed-task' differs "
@@ -104,7 +107,7 @@ def test_volatile_paths_are_ignored_and_other_changes_need_a_snapshot_update(
     assert "1800000000" not in result.stdout.str()
     project.runpytest("contracts/cassettes", "-p", "no:cacheprovider", "--snapshot-update")
     again = project.runpytest("contracts/cassettes", "-p", "no:cacheprovider")
-    again.assert_outcomes(passed=4)
+    again.assert_outcomes(passed=7)
 
 
 def test_a_cassette_for_another_contract_version_is_a_collection_error(
@@ -230,11 +233,11 @@ def test_an_interaction_gone_from_its_cassette_loses_its_snapshot_on_update_only
     text = cassette.read_text()
     cassette.write_text(text[: text.index("  - name: unknown-task")])
     plain = project.runpytest("contracts/cassettes", "-p", "no:cacheprovider")
-    plain.assert_outcomes(passed=3)
+    plain.assert_outcomes(passed=6)
     assert "# name: unknown-task" in snapshots.read_text()
     project.runpytest(
         "contracts/cassettes", "-p", "no:cacheprovider", "--snapshot-update"
-    ).assert_outcomes(passed=3)
+    ).assert_outcomes(passed=6)
     assert "# name: unknown-task" not in snapshots.read_text()
     assert "# name: documented-completed-task" in snapshots.read_text()
 
@@ -245,7 +248,7 @@ def test_a_corrupt_snapshot_file_fails_its_items_with_a_clear_error(
     snapshots = project.path / "contracts/cassettes/__snapshots__/tasks-get.ambr"
     snapshots.write_bytes(b"# serializer version: 1\n# name: unknown-task\n  \xff\xfe\n")
     result = project.runpytest("contracts/cassettes", "-p", "no:cacheprovider", "--snapshot-update")
-    result.assert_outcomes(passed=2, failed=2)
+    result.assert_outcomes(passed=5, failed=2)
     result.stdout.fnmatch_lines(
         [
             f"{snapshots}:1: cannot read this snapshot file (UnicodeDecodeError: 'utf-8' codec "
@@ -301,7 +304,7 @@ def test_a_recorded_answer_with_another_content_type_fails_naming_the_header(
         "    response:\n      status: 200\n      headers:\n        content-type: text/html",
     )
     result = project.runpytest("contracts/cassettes", "-p", "no:cacheprovider")
-    result.assert_outcomes(passed=3, failed=1)
+    result.assert_outcomes(passed=6, failed=1)
     result.stdout.fnmatch_lines(
         [
             "*/contracts/cassettes/videos-generations.yaml:11: interaction 'documented-request' "

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import jsonschema_rs
 import pytest
-from helpers.oracle_reference import MODELS, build, reference
+from helpers.oracle_reference import MODELS, reference
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -97,22 +97,20 @@ def test_near_misses_come_first() -> None:
     resolutions = [c.body["resolution"] for c in near_misses(C, "resolution.enum")]
     assert resolutions[:2] == ["2160p", "1080P"]
     models = [c.body["model"] for c in near_misses(C, "model.enum")]
-    assert models[:3] == [
-        "veo-3.1-first-last-frame-to-video",
-        "veo-3.1-fast-first-last-frame-to-video",
-        "veo-3.1-lite-first-last-frame-to-video",
-    ]
-    assert models[3:12] == [
-        "veo-3.1-reference-to-video",
-        "veo-3.1-fast-reference-to-video",
-        "veo-3.1-extend",
-        "veo-3.1-extend-fast",
-        "veo-3.1",
-        "veo-3.1-fast",
-        "veo3.1-fast",
-        "veo3.1-pro",
-        "VEO-3.1-IMAGE-TO-VIDEO",
-    ]
+    # the older and legacy entries (the family's modes are valid models now)
+    assert models[:4] == ["veo-3.1", "veo-3.1-fast", "veo3.1-fast", "veo3.1-pro"]
+    urls = [c.body["reference_image_urls"] for c in near_misses(C, "reference_image_urls.type")]
+    assert urls[0] == "https://example.com/ref1.jpg"  # one URL, not an array of one
+    assert near_misses(C, "reference_image_urls.minItems")[0].body["reference_image_urls"] == []
+    too_many = near_misses(C, "reference_image_urls.maxItems")[0].body["reference_image_urls"]
+    assert len(too_many) == 4
+    bad_item = near_misses(C, "reference_image_urls.items")[0].body
+    assert bad_item["model"] == "veo-3.1-reference-to-video"  # on a body of its own mode
+    assert bad_item["reference_image_urls"] == [None]
+    extend = near_misses(C, "extend.no-duration")[0].body
+    assert extend["model"] == "veo-3.1-extend"
+    assert extend["duration"] == 8
+    assert "video_url" in extend
     ratios = [c.body["aspect_ratio"] for c in near_misses(C, "aspect_ratio.enum")]
     assert ratios[:9] == ["auto", "1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "21:9"]
     assert near_misses(C, "duration.type")[0].body["duration"] == "8"
@@ -150,26 +148,34 @@ def test_never_an_integral_float() -> None:
 def test_coverage_phase_covers_every_value_and_rule() -> None:
     bodies = [c.body for c in valid_cases(C)]
     combos = {(b["model"], b.get("resolution", "1080p"), b.get("duration", 8)) for b in bodies}
-    # every combination API.md allows (22 of the 27), and no other
-    allowed = {
-        (m, r, d)
-        for m in MODELS
-        for r in ("720p", "1080p", "4k")
-        for d in (4, 6, 8)
-        if reference(build({"model": m, "resolution": r, "duration": d})) == []
-    }
-    assert len(allowed) == 22
-    assert combos == allowed
-    assert {b.get("safety_tolerance") for b in bodies} == {None, 1, 3, 6}
+    assert ("veo-3.1-lite-image-to-video", "720p", 4) in combos
+    assert ("veo-3.1-lite-image-to-video", "4k", 8) not in combos
+    assert {m for m, _, _ in combos} == set(C.field("model").enum or ())
+    # each mode's limits: the reference models only at 8 s, extend with neither field
+    assert ("veo-3.1-fast-reference-to-video", "4k", 8) in combos
+    assert not {c for c in combos if "reference" in c[0] and c[2] != 8}
+    extend = [b for b in bodies if b["model"] == "veo-3.1-extend-fast"]
+    assert extend
+    assert all("duration" not in b and "resolution" not in b for b in extend)
+    assert all("video_url" in b for b in extend)
+    sizes = {len(b["reference_image_urls"]) for b in bodies if "reference_image_urls" in b}
+    assert sizes == {1, 3}
+    assert {1, 6} <= {b.get("safety_tolerance") for b in bodies}
     violated = {c.rule_id for c in coverage_cases(C)}
     assert violated - {None} == set(C.rule_ids)
 
 
 def test_a_new_model_is_a_yaml_edit(tmp_path: Path) -> None:
+    # the enum, and the values of the mode it belongs to
     text = C.path.read_text().replace(
-        "veo-3.1-lite-image-to-video]\n        default",
-        "veo-3.1-lite-image-to-video, veo-4-image-to-video]\n        default",
+        "veo-3.1-extend, veo-3.1-extend-fast]\n        default",
+        "veo-3.1-extend, veo-3.1-extend-fast, veo-4-image-to-video]\n        default",
     )
+    text = text.replace(
+        "veo-3.1-lite-image-to-video]\n        required",
+        "veo-3.1-lite-image-to-video, veo-4-image-to-video]\n        required",
+    )
+    assert text.count("veo-4-image-to-video") == 2
     (tmp_path / "v.yaml").write_text(text)
     (tmp_path / "errors.yaml").write_text((C.path.parent / "errors.yaml").read_text())
     new = load_contract(tmp_path / "v.yaml")

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from foxcontract.contract.errors import Problem, did_you_mean
+from foxcontract.contract.meaning import VARIANT_FACTS, variant_fields
 from foxcontract.contract.model import (
     DocSource,
     FamilyValue,
@@ -45,6 +46,7 @@ class Provenances:
     responses: dict[str, dict[str, Provenance]] = field(default_factory=dict)
     kinds: dict[str, Provenance] = field(default_factory=dict)
     errors_file: dict[str, Provenance] = field(default_factory=dict)
+    variants: dict[int, dict[str, Provenance]] = field(default_factory=dict)
 
 
 class _Reader:
@@ -168,6 +170,17 @@ def _family(
     return tuple(out)
 
 
+def _variant_facts(body: Mapping[str, Any], spec: Mapping[str, Any]) -> list[str]:
+    """The facts of one variant: its values, each field it does not take (``fields`` for
+    them all, ``fields.<name>`` for one), each field it requires, each default it sets."""
+    own = set(variant_fields(dict(body), dict(spec)))
+    foreign = [n for n in body["properties"] if n not in own]
+    facts = ["values", *(["fields"] if foreign else []), *(f"fields.{n}" for n in foreign)]
+    facts += [f"required.{n}" for n in spec.get("required", [])]
+    facts += [f"defaults.{n}" for n in spec.get("defaults") or {}]
+    return facts
+
+
 def read_provenances(
     src: Source, errors: Source, keywords: Iterable[str]
 ) -> tuple[Provenances, list[Problem]]:
@@ -200,6 +213,16 @@ def read_provenances(
                 (*keywords, "default", "required"),
             )
             out.family[name] = _family(reader, name, schema, fat)
+        for i, spec in enumerate(body.get("variants") or []):
+            vat: JSONPath = [*at, "variants", i, "provenance"]
+            out.variants[i] = reader.mapping(
+                spec.get("provenance"),
+                vat,
+                _variant_facts(body, spec),
+                f"variant {spec['name']!r}",
+                # a fact since deleted (a field now taken, or no longer required): ignored
+                [*VARIANT_FACTS, *(f"{k}.{n}" for k in VARIANT_FACTS for n in body["properties"])],
+            )
     settings = d.get("settings") or {}
     out.settings = reader.mapping(
         settings.get("provenance"),

@@ -10,7 +10,7 @@ from typing import Any
 
 from foxcontract.contract._provenance import Provenances, answer_of, read_provenances
 from foxcontract.contract.errors import ContractError, Problem, did_you_mean
-from foxcontract.contract.meaning import meaning_problems
+from foxcontract.contract.meaning import meaning_problems, no_field_rule, variant_fields
 from foxcontract.contract.metaschema import schema_problems
 from foxcontract.contract.model import (
     FIELD_KEYWORDS,
@@ -24,6 +24,7 @@ from foxcontract.contract.model import (
     ResponseSpec,
     Rule,
     Settings,
+    Variant,
 )
 from foxcontract.contract.provider import provider_problems, with_provider
 from foxcontract.contract.schemas import embedded_problems, outside_reason, resolve_refs
@@ -135,7 +136,7 @@ def _condition(spec: Any) -> Condition:
 
 
 # keys of a field or of the body that are not JSON Schema: read by the loader, then dropped
-_NOT_SCHEMA = ("provenance", "family_values")
+_NOT_SCHEMA = ("provenance", "family_values", "discriminator", "variants")
 
 
 def _schema_only(schema: Any) -> Any:
@@ -203,6 +204,87 @@ def _field_rules(
     return rules
 
 
+def _variants(source: Source, prov: Provenances) -> tuple[Variant, ...]:
+    body = source.data["request"].get("body") or {}
+    at = ["request", "body", "variants"]
+    return tuple(
+        Variant(
+            name=spec["name"],
+            values=tuple(spec["values"]),
+            fields=frozenset(variant_fields(body, spec)),
+            required=tuple(
+                n for n in spec.get("required", []) if n not in body.get("required", [])
+            ),
+            defaults=dict(spec.get("defaults") or {}),
+            line=source.line([*at, i]),
+            doc=spec.get("doc", ""),
+            provenance=prov.variants.get(i, {}),
+        )
+        for i, spec in enumerate(body.get("variants") or [])
+    )
+
+
+def _variant_rules(
+    source: Source,
+    contract_fields: tuple[Field, ...],
+    variants: tuple[Variant, ...],
+    discriminator: str,
+    settings: Settings,
+) -> list[Rule]:
+    """The rules a body's variant makes: each field it requires (``<field>.required``,
+    once for all the variants requiring it), and each field it does not take
+    (``<variant>.no-<field>``), in body order."""
+    at = ["request", "body", "variants"]
+    spec_of = source.data["request"]["body"]["variants"]
+    rules: list[Rule] = []
+    for f in contract_fields:
+        requiring = [(i, v) for i, v in enumerate(variants) if f.name in v.required]
+        if not requiring:
+            continue
+        values = tuple(x for _, v in requiring for x in v.values)
+        entries = [v.provenance_of(f"required.{f.name}") for _, v in requiring]
+        entry = next((e for e in entries if not e.documented), entries[0])
+        i, _first = requiring[0]
+        line = source.line([*at, i, "required", spec_of[i]["required"].index(f.name)])
+        names = ", ".join(v.name for _, v in requiring)
+        expect = settings.field_violation
+        rules.append(
+            Rule(
+                f"{f.name}.required",
+                f.name,
+                expect,
+                line,
+                f"required for {names}",
+                when={discriminator: Condition("in", values)},
+                then=Condition("present"),
+                provenance=entry,
+                answer=answer_of(entry, expect, settings),
+                shape=True,
+            )
+        )
+    for i, v in enumerate(variants):
+        expect = spec_of[i].get("expect", settings.field_violation)
+        for f in contract_fields:
+            if f.name in v.fields:
+                continue
+            entry = v.provenance_of(f"fields.{f.name}")
+            rules.append(
+                Rule(
+                    no_field_rule(v.name, f.name),
+                    f.name,
+                    expect,
+                    v.line,
+                    f"{f.name} is not a field of {v.name}",
+                    when={discriminator: Condition("in", v.values)},
+                    then=Condition("absent"),
+                    provenance=entry,
+                    answer=answer_of(entry, expect, settings),
+                    shape=True,
+                )
+            )
+    return rules
+
+
 def _build(source: Source, errors_source: Source, prov: Provenances) -> Contract:
     d = source.data
     given = {k: v for k, v in (d.get("settings") or {}).items() if k != "provenance"}
@@ -245,6 +327,10 @@ def _build(source: Source, errors_source: Source, prov: Provenances) -> Contract
                     answer=answer_of(entry, expect, settings),
                 )
             )
+    variants = _variants(source, prov)
+    discriminator = raw_body.get("discriminator") if raw_body is not None else None
+    if variants and discriminator is not None:
+        rules += _variant_rules(source, fields, variants, discriminator, settings)
     for i, r in enumerate(d.get("rules", [])):
         ((then_field, then_spec),) = r["then"].items()
         entry = prov.rules.get(i, UNSTATED)
@@ -333,4 +419,6 @@ def _build(source: Source, errors_source: Source, prov: Provenances) -> Contract
         error_provenance=prov.errors_file,
         errors_path=errors_source.path,
         errors_line_of=errors_source.line,
+        discriminator=discriminator,
+        variants=variants,
     )

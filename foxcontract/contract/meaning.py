@@ -14,7 +14,7 @@ from foxcontract.contract.model import json_key
 from foxcontract.contract.schemas import regex_repeats, validator_of
 from foxcontract.contract.source import Source
 
-__all__ = ["meaning_problems"]
+__all__ = ["VARIANT_FACTS", "meaning_problems", "no_field_rule", "variant_fields"]
 
 
 def _type_ok(value: Any, types: list[str]) -> bool:
@@ -31,7 +31,8 @@ _BOUNDS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
 _SIZES = (("minLength", "maxLength"), ("minItems", "maxItems"))
 # the longest string or list foxcontract makes for a field (Hypothesis draws at most 8 KB)
 MAX_GENERATED = 1_000
-# the types of field whose values foxcontract generates (others need an enum or a const)
+# the types of field whose values foxcontract generates (others need an enum or a const),
+# besides arrays (of items it generates)
 _GENERATED = ("string", "integer", "number", "boolean")
 
 
@@ -100,11 +101,12 @@ def _feasibility(
             place = [*at, key] if i is None else [*at, key, i]
             message = f"{key} value {value!r} of {name!r} breaks the field's own schema: "
             out.append(Problem(src.path, src.line(place), message + errors[0].message))
-    made = any(t in _GENERATED for t in types)
+    made = any(t in (*_GENERATED, "array") for t in types)
     if "enum" not in schema and "const" not in schema and types and not made:
         message = (
             f"foxcontract cannot make values for {name!r} of type {' or '.join(types)}: "
-            f"give it an enum or a const (values are made for {', '.join(_GENERATED)})"
+            f"give it an enum or a const (values are made for {', '.join(_GENERATED)}, "
+            "and arrays of them)"
         )
         out.append(Problem(src.path, src.line([*at, "type"]), message))
     return out
@@ -229,6 +231,173 @@ def _condition_problems(
     return out
 
 
+VARIANT_FACTS = ("values", "fields", "required", "defaults")
+"""The facts of a variant a ``provenance:`` entry can vouch for (``fields.<name>``,
+``required.<name>`` and ``defaults.<name>`` for one field)."""
+
+
+def variant_fields(body: dict[str, Any], spec: dict[str, Any]) -> list[str]:
+    """The fields of one variant of ``body``, in body order: the discriminator, the body's
+    required fields, and the variant's ``fields`` and ``required``."""
+    named = {body.get("discriminator"), *body.get("required", [])}
+    named |= {*spec.get("fields", []), *spec.get("required", [])}
+    return [n for n in body["properties"] if n in named]
+
+
+def no_field_rule(variant: str, field: str) -> str:
+    """The id of the rule that a body of ``variant`` does not send ``field``."""
+    return f"{variant}.no-{field}"
+
+
+def _variant_problems(src: Source, body: dict[str, Any], kinds: dict[str, Any]) -> list[Problem]:
+    at: list[str | int] = ["request", "body"]
+    variants = body.get("variants")
+    name = body.get("discriminator")
+    props: dict[str, Any] = body["properties"]
+    if variants is None and name is None:
+        return []
+
+    def problem(where: list[str | int], message: str) -> Problem:
+        return Problem(src.path, src.line([*at, *where]), message)
+
+    if variants is None:
+        return [
+            problem(
+                ["discriminator"],
+                "a discriminator needs variants: the request shapes it chooses between "
+                "(variants: [{name, values, fields}])",
+            )
+        ]
+    if name is None:
+        return [
+            problem(
+                ["variants"],
+                "variants need a discriminator: the field whose value chooses the variant "
+                "(discriminator: model)",
+            )
+        ]
+    if name not in props:
+        hint = did_you_mean(str(name), props)
+        return [problem(["discriminator"], f"discriminator {name!r} is not a property{hint}")]
+    enum = props[name].get("enum")
+    if enum is None:
+        return [
+            problem(
+                ["discriminator"],
+                f"discriminator {name!r} needs an enum: the values that choose a variant",
+            )
+        ]
+    out: list[Problem] = []
+    owner: dict[tuple[str, Any], tuple[str, int]] = {}
+    names: dict[str, int] = {}
+    allowed = {json_key(v) for v in enum}
+    required = set(body.get("required", []))
+    for i, spec in enumerate(variants):
+        vat: list[str | int] = ["variants", i]
+        line = src.line([*at, *vat, "name"])
+        if spec["name"] in names:
+            out.append(
+                problem(
+                    [*vat, "name"],
+                    f"duplicate variant name {spec['name']!r} (first defined at line "
+                    f"{names[spec['name']]})",
+                )
+            )
+        names.setdefault(spec["name"], line)
+        for j, value in enumerate(spec["values"]):
+            key = json_key(value)
+            if key not in allowed:
+                hint = did_you_mean(str(value), [str(v) for v in enum])
+                out.append(
+                    problem(
+                        [*vat, "values", j],
+                        f"variant {spec['name']!r}: {value!r} is not an allowed {name!r}{hint}; "
+                        f"allowed: {enum!r}",
+                    )
+                )
+            elif key in owner:
+                first, first_line = owner[key]
+                out.append(
+                    problem(
+                        [*vat, "values", j],
+                        f"variant {spec['name']!r}: {value!r} already chooses variant {first!r} "
+                        f"(line {first_line}); a value chooses one variant",
+                    )
+                )
+            else:
+                owner[key] = (spec["name"], src.line([*at, *vat, "values", j]))
+        for part in ("fields", "required"):
+            for j, field in enumerate(spec.get(part, [])):
+                if field not in props:
+                    hint = did_you_mean(field, props)
+                    out.append(
+                        problem(
+                            [*vat, part, j],
+                            f"variant {spec['name']!r}: {part} names unknown field {field!r}{hint}",
+                        )
+                    )
+        if "expect" in spec:
+            out += _error_ref(src, [*at, *vat, "expect"], spec["expect"], kinds)
+        own = set(variant_fields(body, spec))
+        for field, value in (spec.get("defaults") or {}).items():
+            where = [*vat, "defaults", field]
+            if field not in own:
+                hint = did_you_mean(field, own)
+                out.append(
+                    problem(
+                        where,
+                        f"variant {spec['name']!r}: default for {field!r}, which is not one of "
+                        f"its fields{hint}",
+                    )
+                )
+                continue
+            if field in required or field in spec.get("required", []) or field == name:
+                out.append(
+                    problem(
+                        where,
+                        f"variant {spec['name']!r}: {field!r} is required, so it has no default",
+                    )
+                )
+                continue
+            schema = {
+                k: v
+                for k, v in props[field].items()
+                if k not in ("default", "provenance", "family_values")
+            }
+            errors = list(validator_of(schema, formats=True).iter_errors(value))
+            if errors:
+                out.append(
+                    problem(
+                        where,
+                        f"variant {spec['name']!r}: default {value!r} of {field!r} breaks the "
+                        f"field's own schema: {errors[0].message}",
+                    )
+                )
+    for j, value in enumerate(enum):
+        if value is not None and json_key(value) not in owner:
+            shown = ", ".join(str(v["name"]) for v in variants)
+            out.append(
+                Problem(
+                    src.path,
+                    src.line(["request", "body", "properties", name, "enum", j]),
+                    f"{name} value {value!r} chooses no variant; add it to the values of one of: "
+                    f"{shown}",
+                )
+            )
+    taken = set().union(*(variant_fields(body, v) for v in variants))
+    for field in props:
+        if field not in taken:
+            out.append(
+                Problem(
+                    src.path,
+                    src.line(["request", "body", "properties", field]),
+                    f"field {field!r} is a field of no variant, so no body may send it; add it to "
+                    "the fields of the variants that take it",
+                )
+            )
+    return out
+
+
 def _error_ref(src: Source, at: list[str | int], name: Any, kinds: dict[str, Any]) -> list[Problem]:
     if name in kinds:
         return []
@@ -249,6 +418,7 @@ def meaning_problems(src: Source, errors: dict[str, Any]) -> list[Problem]:
     body = d["request"].get("body") or {"properties": {}, "required": []}
     props: dict[str, Any] = body["properties"]
     out = _field_problems(src, props, body.get("required", []))
+    out += _variant_problems(src, body, kinds)
     for key in ("field_violation", "malformed_request"):
         if key in d.get("settings", {}):
             out += _error_ref(src, ["settings", key], d["settings"][key], kinds)
@@ -256,6 +426,7 @@ def meaning_problems(src: Source, errors: dict[str, Any]) -> list[Problem]:
         out += _error_ref(src, ["responses", "errors", i], name, kinds)
     seen: dict[str, int] = {}
     derived = {f"{f}.{k}" for f, s in props.items() for k in s} | {f"{f}.required" for f in props}
+    derived |= {no_field_rule(str(v["name"]), f) for v in body.get("variants") or [] for f in props}
     for i, rule in enumerate(d.get("rules", [])):
         rid, line = rule["id"], src.line(["rules", i, "id"])
         if rid in seen:

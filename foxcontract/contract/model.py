@@ -28,6 +28,7 @@ __all__ = [
     "ResponseSpec",
     "Rule",
     "Settings",
+    "Variant",
     "json_key",
 ]
 
@@ -188,7 +189,8 @@ def _show(value: JSON) -> str:
 @dataclass(frozen=True)
 class Rule:
     """A named rule. Field rules (``keyword`` set) come from a field's JSON Schema; cross
-    rules (``then`` set) from the ``rules:`` section. ``field`` is the field to change."""
+    rules (``then`` set) from the ``rules:`` section and from the body's variants (``shape``).
+    ``field`` is the field to change."""
 
     id: str
     field: str
@@ -202,6 +204,9 @@ class Rule:
     """Where the rule (what a body must do) comes from."""
     answer: Provenance = UNSTATED
     """Where the expected answer to a body breaking it (``expect``) comes from."""
+    shape: bool = False
+    """A rule of the body's variants (a mode's required field, a field of another mode):
+    about which fields a body sends, not about their values."""
 
     @property
     def is_cross(self) -> bool:
@@ -245,6 +250,38 @@ class Field:
     @property
     def default(self) -> JSON:
         return self.schema.get("default", MISSING)
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One request shape of the body (a mode), chosen by the value of the discriminator
+    field: which fields it takes, which it requires, and its own defaults."""
+
+    name: str
+    values: tuple[JSON, ...]
+    """The discriminator's values that choose this variant (the mode's models)."""
+    fields: frozenset[str]
+    """Every field of this variant: the discriminator, the body's required fields, and the
+    fields it lists. A field outside is not a field of this mode."""
+    required: tuple[str, ...]
+    """The fields this variant requires besides the body's own required fields."""
+    defaults: Mapping[str, JSON]
+    """Defaults that differ from the field's own (``generate_audio: true``)."""
+    line: int
+    doc: str = ""
+    provenance: Mapping[str, Provenance] = dc_field(default_factory=dict)
+    """Per fact (``values``, ``fields``, ``fields.<name>``, ``required.<name>``,
+    ``defaults.<name>``): where it comes from."""
+
+    @property
+    def keys(self) -> frozenset[tuple[str, JSON]]:
+        return frozenset(json_key(v) for v in self.values)
+
+    def provenance_of(self, fact: str) -> Provenance:
+        found = self.provenance.get(fact)
+        if found is None and fact.startswith("fields."):
+            found = self.provenance.get("fields")
+        return found if found is not None else UNSTATED
 
 
 @dataclass(frozen=True)
@@ -365,6 +402,9 @@ class Contract:
     errors_path: Path | None = None
     errors_line_of: Any = dc_field(repr=False, default=None)
     """``errors_line_of(path) -> int``: the line of any part of the errors file."""
+    discriminator: str | None = None
+    """The body field whose value chooses the body's variant (``model``), if any."""
+    variants: tuple[Variant, ...] = ()
     provider: Provider = dc_field(default_factory=_default_provider, repr=False)
     """The provider (the errors file's ``provider:`` section)."""
     task: TaskRole | None = None
@@ -391,6 +431,46 @@ class Contract:
     @property
     def rule_ids(self) -> tuple[str, ...]:
         return tuple(r.id for r in self.rules)
+
+    def variant_of(self, body: Any) -> Variant | None:
+        """The variant a body's discriminator value chooses (``None``: no variants, or a
+        body without a known discriminator value)."""
+        if not self.variants or not isinstance(body, dict) or self.discriminator is None:
+            return None
+        value = body.get(self.discriminator)
+        chooser = self.field(self.discriminator)
+        if value is None and not chooser.required:  # not sent (or null): its default
+            value = chooser.default
+        key = json_key(value)
+        return next((v for v in self.variants if key in v.keys), None)
+
+    def variant(self, name: str) -> Variant:
+        for v in self.variants:
+            if v.name == name:
+                return v
+        raise KeyError(name)
+
+    def default_of(self, name: str, body: Any = None) -> JSON:
+        """The default of field ``name`` for ``body``, as rules read it: its variant's own
+        default, none when the field is not one of the variant's, else the field's (none for
+        a required field: its documented default is not filled in). :data:`MISSING`: none."""
+        variant = self.variant_of(body)
+        if variant is not None:
+            if name not in variant.fields:
+                return MISSING
+            if name in variant.defaults:
+                return variant.defaults[name]
+        try:
+            f = self.field(name)
+        except KeyError:
+            return MISSING
+        return MISSING if f.required else f.default
+
+    def required_in(self, body: Any) -> frozenset[str]:
+        """The fields ``body`` must send: the body's required fields and its variant's."""
+        required = frozenset(f.name for f in self.fields if f.required)
+        variant = self.variant_of(body)
+        return required | frozenset(variant.required) if variant is not None else required
 
     def field(self, name: str) -> Field:
         for f in self.fields:

@@ -49,7 +49,32 @@ def kind_of_answer(contract: Contract, status: int, body: JSON) -> ErrorKind | N
 
 
 def _cross_index(contract: Contract, rule: Rule) -> int:
-    return [r.id for r in contract.cross_rules].index(rule.id)
+    """The index of a rule of the ``rules:`` section (the variants' own rules come first)."""
+    return [r.id for r in contract.cross_rules if not r.shape].index(rule.id)
+
+
+def _variant_of_rule(contract: Contract, rule: Rule) -> tuple[int, str]:
+    """The variant that made a rule of the body's variants: its index and name."""
+    chooser = contract.discriminator or ""
+    values = rule.when[chooser].keys if chooser in rule.when else frozenset()
+    for i, v in enumerate(contract.variants):
+        if v.keys <= values:
+            return i, v.name
+    return 0, contract.variants[0].name if contract.variants else ""
+
+
+def _shape_change(contract: Contract, rule: Rule, kind: str | None) -> str:
+    """The change adopting what the provider did with a rule of the body's variants."""
+    name = contract.path.name
+    i, variant = _variant_of_rule(contract, rule)
+    at = ["request", "body", "variants", i]
+    if kind is not None:
+        return f"{name}:{contract.line_of(at)}: in variant {variant}, expect: {kind}"
+    if rule.then is not None and rule.then.op == "present":
+        line = contract.line_of([*at, "required"])
+        return f"{name}:{line}: in variant {variant}, move {rule.field} from required: to fields:"
+    line = contract.line_of([*at, "fields"])
+    return f"{name}:{line}: in variant {variant}, add {rule.field} to fields:"
 
 
 def _answer_change(contract: Contract, rule: Rule, status: int, body: JSON) -> str:
@@ -66,6 +91,8 @@ def _answer_change(contract: Contract, rule: Rule, status: int, body: JSON) -> s
             f"{where}:{line}: add an error kind {{{seen}}} (no kind answers {status} so), "
             f"then name it as the answer to {rule.id} in {name}"
         )
+    if rule.shape:
+        return _shape_change(contract, rule, kind.name)
     if rule.is_cross:
         i = _cross_index(contract, rule)
         return f"{name}:{contract.line_of(['rules', i, 'expect'])}: expect: {kind.name}"
@@ -79,6 +106,8 @@ def _answer_change(contract: Contract, rule: Rule, status: int, body: JSON) -> s
 
 def _rule_change(contract: Contract, rule: Rule, sent: JSON) -> str:
     name = contract.path.name
+    if rule.shape:
+        return _shape_change(contract, rule, None)
     if rule.is_cross:
         i = _cross_index(contract, rule)
         return (

@@ -23,7 +23,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from foxcontract.contract.model import MISSING, Contract, Field, json_key
+from foxcontract.contract.model import MISSING, Contract, Field, Rule, json_key
 from foxcontract.fieldcheck import describe_value
 from foxcontract.live._classes import ValueClass, value_classes
 from foxcontract.oracle import check
@@ -31,11 +31,13 @@ from foxcontract.oracle import check
 __all__ = [
     "ABSENT",
     "Cover",
+    "ModeCoverage",
     "Target",
     "classes",
     "cover",
     "domain",
     "field_order",
+    "mode_coverage",
     "representative",
     "targets",
 ]
@@ -62,6 +64,9 @@ class Target:
 
     assignments: tuple[tuple[str, JSON], ...]
     defaults: tuple[tuple[str, JSON], ...] = ()
+
+    def __hash__(self) -> int:  # a value may be an array: hashed as JSON
+        return hash(tuple((n, json_key(v)) for n, v in self.assignments))
 
     @property
     def priority(self) -> int:
@@ -104,6 +109,57 @@ class Cover:
     infeasible: tuple[Target, ...]
 
 
+@dataclass(frozen=True)
+class ModeCoverage:
+    """What the paid creates kept by the budget send of one mode (a variant of the body)."""
+
+    contract: str
+    mode: str
+    kept: int
+    planned: int
+    models: int
+    of_models: int
+    pairs: int
+    triples: int
+
+    def describe(self) -> str:
+        return (
+            f"{self.mode}: {self.kept} of {self.planned} create(s), {self.models} of "
+            f"{self.of_models} model(s), {self.pairs} pair(s), {self.triples} triple(s)"
+        )
+
+
+def mode_coverage(
+    contract: Contract,
+    kept: Iterable[tuple[Mapping[str, JSON], Iterable[Target]]],
+    dropped: Iterable[Mapping[str, JSON]],
+) -> tuple[ModeCoverage, ...]:
+    """Per variant of ``contract``: the creates kept (each with what it newly covers) and
+    planned, the discriminator values sent, and the pairs and triples covered."""
+    if not contract.variants or contract.discriminator is None:
+        return ()
+    chooser = contract.discriminator
+    out = []
+    kept = list(kept)
+    dropped = list(dropped)
+    for v in contract.variants:
+        mine = [(b, list(t)) for b, t in kept if contract.variant_of(b) is v]
+        sent = {json_key(b[chooser]) for b, _ in mine if chooser in b}
+        out.append(
+            ModeCoverage(
+                contract.name,
+                v.name,
+                len(mine),
+                len(mine) + sum(1 for b in dropped if contract.variant_of(b) is v),
+                len(sent & v.keys),
+                len(v.values),
+                sum(1 for _, met in mine for t in met if t.priority == 1),
+                sum(1 for _, met in mine for t in met if t.priority == 2),
+            )
+        )
+    return tuple(out)
+
+
 def representative(contract: Contract, f: Field) -> JSON:
     """One valid value of a free field: from the examples, else the default, else by type."""
     candidates: list[JSON] = [
@@ -138,6 +194,8 @@ def domain(contract: Contract, f: Field) -> list[JSON]:
     elif "integer" in f.types and "minimum" in f.schema and "maximum" in f.schema:
         lo, hi = int(f.schema["minimum"]), int(f.schema["maximum"])
         values = list(range(lo, hi + 1)) if hi - lo < _SMALL_RANGE else [lo, hi]
+    elif "array" in f.types:
+        values = _sizes(f, representative(contract, f))
     else:
         values = [representative(contract, f)]
     if f.nullable and not f.required and None not in values:
@@ -145,9 +203,20 @@ def domain(contract: Contract, f: Field) -> list[JSON]:
     return values
 
 
+def _sizes(f: Field, example: JSON) -> list[JSON]:
+    """An array of the fewest and one of the most items allowed, of the example's items."""
+    if not isinstance(example, list) or not example:
+        return [example]
+    low = max(int(f.schema.get("minItems", 1)), 1)
+    high = int(f.schema.get("maxItems", low))
+    out = [[example[i % len(example)] for i in range(n)] for n in sorted({low, max(high, low)})]
+    return out if example in out else [example, *out]
+
+
 def classes(contract: Contract, f: Field) -> list[ValueClass]:
-    """The equivalence classes of a free-form field (none for a field with a finite domain)."""
-    if f.enum is not None or "boolean" in f.types:
+    """The equivalence classes of a free-form field (none for a field with a finite domain,
+    or an array: its domain is its sizes)."""
+    if f.enum is not None or "boolean" in f.types or "array" in f.types:
         return []
     if "integer" in f.types and "minimum" in f.schema and "maximum" in f.schema:
         lo, hi = int(f.schema["minimum"]), int(f.schema["maximum"])
@@ -178,48 +247,111 @@ def field_order(contract: Contract) -> list[str]:
     return out
 
 
+def _value_rules(contract: Contract) -> list[Rule]:
+    """The cross rules about values (not those of the variants, about which fields are sent)."""
+    return [r for r in contract.cross_rules if not r.shape]
+
+
+def _scope(contract: Contract, rule: Rule) -> list[JSON] | None:
+    """The discriminator values a rule's combinations are planned for: those of the
+    variants its condition on the discriminator touches and that take all its fields
+    (``None``: a contract without variants, every value)."""
+    name = contract.discriminator
+    if not contract.variants or name is None:
+        return None
+    condition = rule.when.get(name)
+    out: list[JSON] = []
+    for v in contract.variants:
+        touched = condition is None or any(condition.holds(True, x) for x in v.values)
+        if touched and all(n in v.fields for n in rule.fields):
+            out += list(v.values)
+    return out
+
+
 def targets(contract: Contract) -> list[Target]:
     """Every single value first, then every pair of values of fields sharing a rule, then
-    the triples (see the module's doc), in priority order."""
+    the triples (see the module's doc), in priority order. With variants, the combinations
+    of a rule are those within the modes it is about (the discriminator's values of those
+    modes), and a field left out counts as its mode's default."""
     doms = {f.name: domain(contract, f) for f in contract.fields}
     singles = [Target(((n, v),)) for n in doms for v in doms[n]]
     order = field_order(contract)
+    rules = _value_rules(contract)
 
     def ordered(names: Iterable[str]) -> tuple[str, ...]:
         return tuple(sorted({n for n in names if n in doms}, key=order.index))
 
-    pairs: list[tuple[str, ...]] = []
-    for rule in contract.cross_rules:
-        names = ordered(rule.fields)
+    # each group of field names, with the discriminator values it is planned for
+    pairs: list[tuple[tuple[str, ...], list[JSON] | None]] = []
+    triples: list[tuple[tuple[str, ...], list[JSON] | None]] = []
+
+    def add(
+        group: list[tuple[tuple[str, ...], list[JSON] | None]],
+        names: tuple[str, ...],
+        scope: list[JSON] | None,
+    ) -> None:
+        for i, (known, wide) in enumerate(group):
+            if known == names:
+                if wide is not None:  # the union of the scopes of every rule tying them
+                    merged = None if scope is None else wide + [x for x in scope if x not in wide]
+                    group[i] = (known, merged)
+                return
+        group.append((names, scope))
+
+    for rule in rules:
+        names, scope = ordered(rule.fields), _scope(contract, rule)
         for i, a in enumerate(names):
             for b in names[i + 1 :]:
-                if (a, b) not in pairs:
-                    pairs.append((a, b))
-    triples: list[tuple[str, ...]] = []
-    for rule in sorted(contract.cross_rules, key=lambda r: -len(ordered(r.fields))):
-        names = ordered(rule.fields)
+                add(pairs, (a, b), scope)
+    for rule in sorted(rules, key=lambda r: -len(ordered(r.fields))):
+        names, scope = ordered(rule.fields), _scope(contract, rule)
         for i, a in enumerate(names):
             for j, b in enumerate(names[i + 1 :], i + 1):
                 for c in names[j + 1 :]:
-                    if (a, b, c) not in triples:
-                        triples.append((a, b, c))
+                    add(triples, (a, b, c), scope)
     shapes = [f.name for f in contract.fields if _shape(contract, f)]
-    for rule in sorted(contract.cross_rules, key=lambda r: len(ordered(r.fields))):
+    for rule in sorted(rules, key=lambda r: len(ordered(r.fields))):
+        scope = _scope(contract, rule)
         tied = [n for n in ordered(rule.fields) if n in shapes]
         for i, a in enumerate(tied):
             for b in tied[i + 1 :]:
                 for c in shapes:
                     t = ordered((a, b, c))
-                    if len(t) == 3 and t not in triples:
-                        triples.append(t)
-    defaults = {f.name: f.default for f in contract.fields if f.default is not MISSING}
+                    if len(t) == 3 and all(_takes(contract, scope, n) for n in t):
+                        add(triples, t, scope)
     out = singles
+    chooser = contract.discriminator
     for group in (pairs, triples):
-        for names in group:
-            implied = tuple((n, defaults[n]) for n in names if n in defaults)
-            for values in itertools.product(*(doms[n] for n in names)):
-                out.append(Target(tuple(zip(names, values, strict=True)), implied))
+        for names, scope in group:
+            axes = [scope if n == chooser and scope is not None else doms[n] for n in names]
+            for values in itertools.product(*axes):
+                assignments = tuple(zip(names, values, strict=True))
+                out.append(Target(assignments, _implied(contract, names, dict(assignments))))
     return out
+
+
+def _takes(contract: Contract, scope: list[JSON] | None, name: str) -> bool:
+    """Whether every variant of ``scope`` takes field ``name``."""
+    if scope is None or contract.discriminator is None:
+        return True
+    return all(
+        (v := contract.variant_of({contract.discriminator: x})) is None or name in v.fields
+        for x in scope
+    )
+
+
+def _implied(
+    contract: Contract, names: tuple[str, ...], assigned: Mapping[str, JSON]
+) -> tuple[tuple[str, JSON], ...]:
+    """The defaults a target counts a field left out as: those of the mode it names."""
+    chooser = contract.discriminator
+    body = {chooser: assigned[chooser]} if chooser is not None and chooser in assigned else {}
+    out = []
+    for n in names:
+        default = contract.default_of(n, body)
+        if default is not MISSING:
+            out.append((n, default))
+    return tuple(out)
 
 
 def _shape(contract: Contract, f: Field) -> bool:
@@ -229,7 +361,7 @@ def _shape(contract: Contract, f: Field) -> bool:
         return False
     return not any(
         r.field == f.name and r.then is not None and r.then.op in ("absent", "present")
-        for r in contract.cross_rules
+        for r in _value_rules(contract)
     )
 
 
@@ -347,7 +479,8 @@ def _carry_classes(
         for body, met in out:
             if any(f.name in dict(t.assignments) for t in met):
                 continue
-            if not f.required and (turn >= len(found) or body.get(f.name, ABSENT) is None):
+            required = f.name in contract.required_in(body)
+            if not required and (turn >= len(found) or body.get(f.name, ABSENT) is None):
                 continue
             cls = found[(turn + shift) % len(found)]
             trial = {**body, f.name: cls.value}
@@ -373,8 +506,11 @@ def _both_ways(
     what is covered."""
     seen: set[bool] = set()
     for body, met in bodies:
+        default = contract.default_of(f.name, body)  # that of the body's mode
+        if default is MISSING:
+            continue
         sent = f.name in body
-        if sent and json_key(body[f.name]) != json_key(f.default):
+        if sent and json_key(body[f.name]) != json_key(default):
             continue
         free = not any(
             f.name in dict(t.assignments) and f.name not in dict(t.defaults) for t in met
@@ -383,7 +519,7 @@ def _both_ways(
             trial = (
                 {k: v for k, v in body.items() if k != f.name}
                 if sent
-                else {**body, f.name: f.default}
+                else {**body, f.name: default}
             )
             trial = {g.name: trial[g.name] for g in contract.fields if g.name in trial}
             if not check(trial, contract):

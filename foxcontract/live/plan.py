@@ -13,7 +13,7 @@ from typing import Any
 
 from foxcontract.contract.model import MISSING, Contract
 from foxcontract.live._classes import class_of
-from foxcontract.live.covering import Target, classes, cover
+from foxcontract.live.covering import ModeCoverage, Target, classes, cover, mode_coverage
 from foxcontract.live.probes import (
     DEFAULT_MAX_FREE_PROBES,
     FreeProbe,
@@ -82,6 +82,8 @@ class Plan:
     task_contract: str | None
     free_cap: int = DEFAULT_MAX_FREE_PROBES
     free_left_out: int = 0
+    modes: tuple[ModeCoverage, ...] = ()
+    """What the kept creates send of each mode (variant) of a contract's body."""
 
     @property
     def wanted(self) -> int:
@@ -145,6 +147,15 @@ def build_plan(
     covered = {t for p in kept for t in p.covers}
     uncovered = tuple(t for p in dropped for t in p.covers if t not in covered)
     tc = task_contract(contracts)
+    modes = tuple(
+        m
+        for c in contracts
+        for m in mode_coverage(
+            c,
+            [(p.body, p.covers) for p in kept if p.contract == c.name],
+            [p.body for p in dropped if p.contract == c.name],
+        )
+    )
     return Plan(
         budget,
         capped,
@@ -155,6 +166,7 @@ def build_plan(
         tc.name if tc else None,
         max_free,
         left_out,
+        modes,
     )
 
 
@@ -185,6 +197,9 @@ def format_plan(plan: Plan, base_url: str | None = None, *, verbose: bool = Fals
         f"  covered: {kinds[0]} field values, {kinds[1]} model-dependent pairs, "
         f"{kinds[2]} three-way combinations"
     )
+    for contract in dict.fromkeys(m.contract for m in plan.modes):
+        lines.append(f"  coverage by mode ({contract}):")
+        lines += [f"    {m.describe()}" for m in plan.modes if m.contract == contract]
     lines += _carried_lines(plan.paid)
     if plan.dropped:
         lines.append(

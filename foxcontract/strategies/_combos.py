@@ -16,10 +16,12 @@ from foxcontract.strategies._values import representatives, sample_value
 __all__ = [
     "MAX_PRODUCT",
     "base_body",
+    "base_for",
     "bodies_with",
     "combo_fields",
     "exact_combos",
     "exercised",
+    "fit",
     "repair",
     "rules_judged",
     "valid_combos",
@@ -46,20 +48,49 @@ def combo_fields(contract: Contract) -> tuple[str, ...]:
 
 
 @cache
-def base_body(contract: Contract) -> Body:
-    """The smallest valid-looking body: each required field with a sample value."""
-    return {f.name: sample_value(contract, f.name) for f in contract.fields if f.required}
+def base_body(contract: Contract, variant: str | None = None) -> Body:
+    """The smallest valid-looking body: each required field with a sample value (those
+    of its variant included; ``variant``: of that variant, by name)."""
+    body = {f.name: sample_value(contract, f.name) for f in contract.fields if f.required}
+    if variant is not None and contract.discriminator is not None:
+        chosen = contract.variant(variant)
+        if contract.variant_of(body) is not chosen:
+            body[contract.discriminator] = chosen.values[0]
+    return fit(contract, body, frozenset())
+
+
+@cache
+def base_for(contract: Contract, name: str) -> Body:
+    """:func:`base_body` of the first variant taking field ``name`` (any, without variants)."""
+    for v in contract.variants:
+        if name in v.fields:
+            return base_body(contract, v.name)
+    return base_body(contract)
+
+
+def fit(contract: Contract, body: Body, keep: frozenset[str]) -> Body:
+    """``body`` made to fit its variant: the fields it requires added (a sample value),
+    the fields it does not take removed, except those in ``keep``."""
+    variant = contract.variant_of(body)
+    if variant is None:
+        return body
+    out = {k: v for k, v in body.items() if k in variant.fields or k in keep}
+    for name in variant.required:
+        if name not in out and name not in keep:
+            out[name] = sample_value(contract, name)
+    return out
 
 
 def _product(contract: Contract, names: tuple[str, ...], fixed: Body | None = None) -> list[Body]:
     base = {**base_body(contract), **(fixed or {})}
+    keep = frozenset(names) | frozenset(fixed or {})
     names = tuple(n for n in names if n not in (fixed or {}))
     axes = [representatives(contract, n) for n in names]
     out = []
     for values in itertools.product(*axes):
         body = {k: v for k, v in base.items() if k not in names}
         body.update({n: v for n, v in zip(names, values, strict=True) if v is not MISSING})
-        out.append(body)
+        out.append(fit(contract, body, keep))
     return out
 
 
@@ -112,10 +143,7 @@ def state(contract: Contract, body: Body, name: str) -> tuple[bool, Any]:
     value = body.get(name, MISSING)
     present = value is not MISSING and not (value is None and contract.settings.null_means_absent)
     if not present:
-        try:
-            return False, contract.field(name).default
-        except KeyError:
-            return False, MISSING
+        return False, contract.default_of(name, body)
     return True, value
 
 
@@ -159,7 +187,7 @@ def rules_judged(contract: Contract, body: Any, violations: Iterable[Violation])
 def repair(contract: Contract, body: Body, keep: frozenset[str], allow: str | None = None) -> Body:
     """Drop the optional fields outside ``keep`` that break a rule other than ``allow``,
     until nothing more can be dropped."""
-    required = {f.name for f in contract.fields if f.required}
+    required = contract.required_in(body)
     for _ in range(len(contract.rules) + 1):
         dropped = False
         for v in check(body, contract):

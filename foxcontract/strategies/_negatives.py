@@ -19,6 +19,7 @@ from foxcontract.strategies._values import (
     _unique,
     field_check,
     field_values,
+    item_values,
     sample_value,
 )
 
@@ -75,6 +76,8 @@ def near_miss_values(contract: Contract, name: str) -> tuple[Any, ...]:
         out += [high + 1, high + 10]
     if f.enum is not None:
         out += _neighbours(ints)
+    if "array" in f.types:
+        out += _array_misses(f, list(item_values(contract, name)))
     for v in valid:
         if isinstance(v, bool):
             out += _bool_misses(v)
@@ -90,6 +93,26 @@ def near_miss_values(contract: Contract, name: str) -> tuple[Any, ...]:
             out += [v for v in field_values(contract, other.name) if v is not None]
     out += [[], {}, [valid[0]], 2**31, 2**63, -(2**31) - 1]
     return tuple(v for v in _unique(out) if not _integral_float(v, integral))
+
+
+def _array_misses(f: Field, items: list[Any]) -> list[Any]:
+    """An array of too few or too many items, an item that is not valid (one the field
+    would take on its own, a near miss of a valid item, null), the item not in an array."""
+    out: list[Any] = []
+    if not items:
+        return out
+    low, high = f.schema.get("minItems"), f.schema.get("maxItems")
+    if isinstance(low, int) and low > 0:
+        out.append(items[: low - 1])
+    if isinstance(high, int):
+        out.append([items[i % len(items)] for i in range(high + 1)])
+    out += [items[0], [None], [[items[0]]]]
+    for item in items[:1]:
+        if isinstance(item, str):
+            out += [[m] for m in _string_misses(item)]
+        elif isinstance(item, int) and not isinstance(item, bool):
+            out += [[item - 1], [item + 1], [str(item)]]
+    return out
 
 
 def _integral_float(value: Any, integral_floats: str) -> bool:
@@ -162,4 +185,14 @@ def _aimed(contract: Contract, f: Field, keyword: str) -> st.SearchStrategy[Any]
         return st.one_of(st.sampled_from(valid_strings).flatmap(_mutated), st.text(max_size=30))
     if keyword in ("enum", "const") and "integer" in f.types:
         return st.integers(-1000, 1000)
+    items = list(item_values(contract, f.name)) if "array" in f.types else []
+    if keyword == "minItems" and items:
+        return st.lists(st.sampled_from(items), max_size=max(int(f.schema["minItems"]) - 1, 0))
+    if keyword == "maxItems" and items:
+        high = int(f.schema["maxItems"])
+        return st.lists(st.sampled_from(items), min_size=high + 1, max_size=high + 3)
+    if keyword == "items" and items:
+        # a valid array with one item replaced by a random JSON value
+        good = st.lists(st.sampled_from(items), min_size=0, max_size=2)
+        return st.builds(lambda a, x, b: [*a, x, *b], good, _JSON, good)
     return _JSON

@@ -15,6 +15,7 @@ from foxcontract.oracle import check
 from foxcontract.strategies._case import Case, find_rule
 from foxcontract.strategies._combos import (
     base_body,
+    base_for,
     combo_fields,
     exact_combos,
     exercised,
@@ -46,7 +47,7 @@ def _camel(name: str) -> str:
 
 
 def _candidates(contract: Contract, rule: Rule) -> list[Any]:
-    base = base_body(contract)
+    base = base_body(contract) if rule.field == "body" else base_for(contract, rule.field)
     if rule.is_cross:
         return list(exact_combos(contract, rule.id))
     if rule.id == "body.type":
@@ -157,7 +158,8 @@ def _valid_bodies(contract: Contract, rule: Rule | None) -> st.SearchStrategy[Bo
 
     def build(parts: tuple[Body, Body, tuple[str, Any]]) -> Body:
         combo, row, (name, value) = parts
-        body = {**row, **{k: v for k, v in combo.items() if k in names}}
+        needed = {k: v for k, v in combo.items() if k in contract.required_in(combo)}
+        body = {**needed, **row, **{k: v for k, v in combo.items() if k in names}}
         if value is not MISSING:
             body[name] = value
         return _ordered(contract, repair(contract, body, keep))
@@ -182,7 +184,9 @@ def valid_requests(contract: Contract, rule: str | None = None) -> st.SearchStra
 
 
 def _random_invalid(contract: Contract, rule: Rule) -> st.SearchStrategy[Any]:
-    bodies = _valid_bodies(contract, None)
+    # a field rule is broken on the bodies of a variant taking the field
+    own = contract.variants and not rule.is_cross and rule.field != "body"
+    bodies = _valid_bodies(contract, rule if own and rule.keyword != "required" else None)
     if rule.is_cross:
         combos = exact_combos(contract, rule.id)
         if not combos:

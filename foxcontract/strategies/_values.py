@@ -12,7 +12,15 @@ from hypothesis import strategies as st
 from foxcontract.contract.model import MISSING, Contract, Field, json_key
 from foxcontract.fieldcheck import compile_field
 
-__all__ = ["field_check", "field_values", "representatives", "sample_value", "valid_values"]
+__all__ = [
+    "field_check",
+    "field_values",
+    "item_field",
+    "item_values",
+    "representatives",
+    "sample_value",
+    "valid_values",
+]
 
 _GUESSES: tuple[Any, ...] = (
     "The flowers sway gently in the wind",
@@ -93,8 +101,36 @@ def field_values(contract: Contract, name: str) -> tuple[Any, ...]:
         values += [True, False]
     if f.nullable:
         values.append(None)
+    if "array" in f.types:
+        values += _lists(f, item_values(contract, name))
     values += list(_GUESSES)
     return tuple(v for v in _unique(values) if _ok(contract, name, v))
+
+
+def item_field(f: Field) -> Field:
+    """The items of an array field, as a field of their own (for their values)."""
+    items = f.schema.get("items")
+    return Field(f"{f.name}[]", items if isinstance(items, dict) else {}, True, f.line)
+
+
+@cache
+def item_values(contract: Contract, name: str) -> tuple[Any, ...]:
+    """Valid items of an array field: those of the contract's examples, then guesses."""
+    f = contract.field(name)
+    check = compile_field(f.name, item_field(f).schema, contract.settings.integral_floats)
+    found = [item for v in _example_values(contract, name) if isinstance(v, list) for item in v]
+    found += list(_GUESSES)
+    return tuple(v for v in _unique(found) if check(v) is None)
+
+
+def _lists(f: Field, items: tuple[Any, ...]) -> list[Any]:
+    """Arrays of the fewest and of the most items allowed, from the valid items."""
+    if not items:
+        return []
+    low = int(f.schema.get("minItems", 0))
+    high = int(f.schema.get("maxItems", max(low, 1) + 2))
+    sizes = _unique([max(low, 1), high] if high >= max(low, 1) else [low])
+    return [[items[i % len(items)] for i in range(n)] for n in sizes]
 
 
 def representatives(contract: Contract, name: str) -> tuple[Any, ...]:
@@ -143,7 +179,19 @@ def _non_null_values(contract: Contract, f: Field) -> st.SearchStrategy[Any]:
             options.append(st.booleans())
         elif t == "string":
             options.append(_strings(f))
+        elif t == "array":
+            options.append(_arrays(contract, f))
     return st.one_of(options) if options else st.nothing()
+
+
+def _arrays(contract: Contract, f: Field) -> st.SearchStrategy[list[Any]]:
+    item = item_field(f)
+    known = item_values(contract, f.name)
+    generated = _non_null_values(contract, item)
+    items = st.one_of(st.sampled_from(known), generated) if known else generated
+    low = int(f.schema.get("minItems", 0))
+    high = f.schema.get("maxItems")
+    return st.lists(items, min_size=low, max_size=None if high is None else int(high))
 
 
 def _strings(f: Field) -> st.SearchStrategy[str]:

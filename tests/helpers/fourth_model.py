@@ -9,7 +9,11 @@ CONTRACTS = Path(__file__).resolve().parents[2] / "contracts"
 PRO = "veo-3.1-pro-image-to-video"
 
 MODEL_ENUM = (
-    "enum: [veo-3.1-image-to-video, veo-3.1-fast-image-to-video, veo-3.1-lite-image-to-video]"
+    "enum: [veo-3.1-image-to-video, veo-3.1-fast-image-to-video, veo-3.1-lite-image-to-video,"
+)
+# the image-to-video variant: the models that choose it
+MODE_VALUES = (
+    "values: [veo-3.1-image-to-video, veo-3.1-fast-image-to-video, veo-3.1-lite-image-to-video]"
 )
 PRO_RULE = f"""rules:
   - id: pro-no-720p
@@ -20,12 +24,20 @@ PRO_RULE = f"""rules:
 """
 
 
+def add_model(text: str, model: str = PRO) -> str:
+    """The contract's text with ``model`` added to the enum and to the image-to-video mode."""
+    assert text.count(MODEL_ENUM) == 1, "the model enum of the shipped contract moved"
+    assert text.count(MODE_VALUES) == 1, "the image-to-video values of the contract moved"
+    text = text.replace(MODEL_ENUM, MODEL_ENUM + f" {model},")
+    return text.replace(MODE_VALUES, MODE_VALUES[:-1] + f", {model}]")
+
+
 def with_a_fourth_model(folder: Path) -> Path:
-    """The shipped contracts in ``folder``, with :data:`PRO` in the model enum and its rule."""
+    """The shipped contracts in ``folder``, with :data:`PRO` added by :func:`add_model`
+    and its rule."""
     text = (CONTRACTS / "videos-generations.yaml").read_text(encoding="utf-8")
-    assert text.count(MODEL_ENUM) == 1
     assert text.count("\nrules:\n") == 1
-    text = text.replace(MODEL_ENUM, MODEL_ENUM[:-1] + f", {PRO}]")
+    text = add_model(text)
     text = text.replace("\nrules:\n", "\n" + PRO_RULE)
     path = folder / "videos-generations.yaml"
     path.write_text(text, encoding="utf-8")

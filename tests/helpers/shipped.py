@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from foxcontract import ContractError, load_contract
+from foxcontract import Contract, ContractError, load_contract
 
 CONTRACTS = Path(__file__).resolve().parents[2] / "contracts"
 SHIPPED = (CONTRACTS / "videos-generations.yaml").read_text(encoding="utf-8")
@@ -39,3 +39,15 @@ def error_of(path: Path) -> str:
     with pytest.raises(ContractError) as info:
         load_contract(path)
     return str(info.value)
+
+
+def contract_with(tmp_path: Path, *edits: tuple[str, str]) -> Contract:
+    """The shipped endpoint contract with each ``(old, new)`` text edit made once, loaded from
+    ``tmp_path`` (beside a copy of the errors file)."""
+    text = (CONTRACTS / "videos-generations.yaml").read_text(encoding="utf-8")
+    for old, new in edits:
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    (tmp_path / "videos-generations.yaml").write_text(text, encoding="utf-8")
+    shutil.copy(CONTRACTS / "errors.yaml", tmp_path / "errors.yaml")
+    return load_contract(tmp_path / "videos-generations.yaml")
