@@ -223,8 +223,17 @@ def test_plan_prints_the_live_plan_and_sends_nothing(
         expected[0]
         == "foxcontract live plan against https://api.foxapi.cc: budget 3 paid create(s)"
     )
-    assert expected[2] == "  free probe cap: 400 a run (--fox-max-free-probes); 254 left out"
-    assert expected[3].startswith("  paid creates: 3 of ")
+    assert expected[2] == "  free probe cap: 400 a run (--fox-max-free-probes); 301 left out"
+    assert expected[3] == (
+        "  free probe order: 321 on documented facts, then 50 on per-model assumptions; 29 on "
+        "the contract's stances on fields go last, only while the budget has room (an accept "
+        "is charged)"
+    )
+    assert expected[4].startswith("  paid creates: 3 of ")
+    assert expected[5] == (
+        "  reserve: 1 of the budget for free probes the provider may accept (--fox-reserve); "
+        "2 create(s) first, paid-03 after the free probes with what is left"
+    )
 
 
 def _no_network(*_args: object) -> None:

@@ -5,7 +5,9 @@ A disagreement is settled by the provenance of the fact it contradicts (:func:`s
 
 - **drift**: the fact is documented (or no single fact is at stake): the probe fails;
 - **assumption disproved**: the fact is a stance the contract took where the docs are
-  silent: reported with the provider's answer and the one-line YAML change that adopts it,
+  silent (a ``null`` sent for a field whose documented type does not take it tests the
+  null stance, not the documented type: :func:`~foxcontract.live.probes.null_stance`):
+  reported with the provider's answer and the one-line YAML change that adopts it,
   failing only under ``--fox-strict``;
 - **known**: the rule or probe is in the baseline of accepted drift (``--fox-baseline``):
   reported, never failing. A baseline entry whose probes all agree now is **stale**.
@@ -20,13 +22,14 @@ import json
 import os
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from foxcontract.contract.model import Contract
 from foxcontract.live._adopt import adoption
 from foxcontract.live._baseline import Baseline
+from foxcontract.live.probes import null_stance
 from foxcontract.verdict import Problem
 
 __all__ = [
@@ -93,6 +96,9 @@ def settle(
     disproved: list[Disproved] = []
     for p in found:
         fact = p.fact
+        if fact is not None and fact.part == "rule" and fact.rule is not None:
+            stance = null_stance(contract, fact.rule, sent)
+            fact = fact if stance is None else replace(fact, provenance=stance)
         if fact is None or fact.provenance.documented:
             drift.append(str(p))
             facts.append(fact.provenance.describe() if fact is not None else "")
