@@ -223,9 +223,9 @@ def test_plan_prints_the_live_plan_and_sends_nothing(
         expected[0]
         == "foxcontract live plan against https://api.foxapi.cc: budget 3 paid create(s)"
     )
-    assert expected[2] == "  free probe cap: 400 a run (--fox-max-free-probes); 301 left out"
+    assert expected[2] == "  free probe cap: 400 a run (--fox-max-free-probes); 302 left out"
     assert expected[3] == (
-        "  free probe order: 321 on documented facts, then 50 on per-model assumptions; 29 on "
+        "  free probe order: 322 on documented facts, then 49 on per-model assumptions; 29 on "
         "the contract's stances on fields go last, only while the budget has room (an accept "
         "is charged)"
     )

@@ -37,8 +37,8 @@ def test_a_faithful_provider_passes_within_the_budget(
             "foxcontract live plan against http://127.0.0.1:*: budget 12 paid create(s)",
             "  free probes: 400 (3 tasks-get, 397 videos-generations); refused requests cost "
             "nothing",
-            "  free probe cap: 400 a run (--fox-max-free-probes); 301 left out",
-            "  free probe order: 321 on documented facts, then 50 on per-model assumptions; 29 "
+            "  free probe cap: 400 a run (--fox-max-free-probes); 302 left out",
+            "  free probe order: 322 on documented facts, then 49 on per-model assumptions; 29 "
             "on the contract's stances on fields go last, only while the budget has room (an "
             "accept is charged)",
             "  paid creates: 12 of * planned, each then polled on tasks-get (free)",

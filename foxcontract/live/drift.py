@@ -30,7 +30,7 @@ from foxcontract.contract.model import Contract
 from foxcontract.live._adopt import adoption
 from foxcontract.live._baseline import Baseline
 from foxcontract.live.probes import null_stance
-from foxcontract.verdict import Problem
+from foxcontract.verdict import Fact, Problem
 
 __all__ = [
     "Disproved",
@@ -99,6 +99,8 @@ def settle(
         if fact is not None and fact.part == "rule" and fact.rule is not None:
             stance = null_stance(contract, fact.rule, sent)
             fact = fact if stance is None else replace(fact, provenance=stance)
+        if fact is not None and fact.part == "answer" and not fact.provenance.documented:
+            fact = _kind_broken(contract, fact, status, body) or fact
         if fact is None or fact.provenance.documented:
             drift.append(str(p))
             facts.append(fact.provenance.describe() if fact is not None else "")
@@ -109,6 +111,21 @@ def settle(
             assumed += f" ({contract_file(contract, fact.part)}:{fact.provenance.line})"
         disproved.append(Disproved(str(p), assumed, adopt))
     return Settled(tuple(drift), tuple(facts), tuple(disproved))
+
+
+def _kind_broken(contract: Contract, fact: Fact, status: int, body: Any) -> Fact | None:
+    """The documented error kind an answer breaks when the rule's answer is assumed but the
+    provider named that very kind (its code) with another status: the kind's status is
+    the documented fact at stake, not the assumption of which kind answers."""
+    if fact.rule is None:
+        return None
+    kind = contract.error_kinds.get(contract.rule(fact.rule).expect)
+    error = body.get("error") if isinstance(body, Mapping) else None
+    if kind is None or kind.code is None or not kind.provenance.documented:
+        return None
+    if not isinstance(error, Mapping) or error.get("code") != kind.code or status == kind.status:
+        return None
+    return Fact("error", kind.provenance, key=kind.name, status=str(status))
 
 
 def contract_file(contract: Contract, part: str) -> str:

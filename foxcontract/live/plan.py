@@ -63,6 +63,9 @@ class PaidCreate:
     body: dict[str, JSON]
     covers: tuple[Target, ...]
     carries: tuple[tuple[str, str], ...] = ()
+    content_type: str = "application/json"
+    """The request's Content-Type: the contract's, with a charset parameter on the second
+    create of a contract (a parameter the media type allows, that some servers refuse)."""
 
     def configuration(self) -> str:
         """The body in one line: a free-form field by its class (``prompt=<cjk>``)."""
@@ -160,6 +163,12 @@ def carried(contract: Contract, body: dict[str, JSON]) -> tuple[tuple[str, str],
     return tuple(out)
 
 
+def _content_type(contract: Contract, index: int) -> str:
+    """The Content-Type of a contract's ``index``-th paid create (counted from 0)."""
+    media = contract.content_type or "application/json"
+    return f"{media}; charset=utf-8" if index == 1 and media == "application/json" else media
+
+
 def build_plan(
     contracts: Iterable[Contract],
     budget: int,
@@ -191,6 +200,7 @@ def build_plan(
                         body,
                         met,
                         carried(c, body),
+                        _content_type(c, len(bases) - 1),
                     )
                 )
         free += free_probes(c, bases)
@@ -240,7 +250,8 @@ def format_plan(plan: Plan, base_url: str | None = None, *, verbose: bool = Fals
     lines.append(f"  paid creates: {len(plan.paid)} of {plan.wanted} planned{poll}")
     lines.append(_reserve_line(plan))
     for c in plan.paid:
-        lines.append(f"    {c.name} {c.contract}: {c.configuration()}")
+        media = "" if c.content_type == "application/json" else f" (as {c.content_type})"
+        lines.append(f"    {c.name} {c.contract}: {c.configuration()}{media}")
         lines.append(f"        new: {c.news() or 'nothing (the budget has room)'}")
         if verbose:
             lines += [f"          {t.describe()}" for t in c.covers if t.priority > 0]

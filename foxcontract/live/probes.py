@@ -267,6 +267,17 @@ def free_probes(
         body = base if contract.has_body else None
         add("auth-missing-key", kind="auth", rule=None, expect=auth, body=body, auth="none")
         add("auth-wrong-key", kind="auth", rule=None, expect=auth, body=body, auth="wrong")
+        refused = next((p.body for p in out if p.kind == "rule" and p.rests_on is None), None)
+        if contract.has_body and refused is not None:
+            add(
+                "auth-before-validation",
+                kind="auth",
+                rule=None,
+                expect=auth,
+                body=refused,
+                auth="none",
+                doc="a body the contract refuses, sent without a key: the key is checked first",
+            )
     malformed = contract.error_kinds.get(contract.settings.malformed_request)
     if contract.has_body and malformed is not None:
         add(

@@ -386,9 +386,7 @@ class LiveSession:
                 path,
                 json_body=body if raw is None else None,
                 content=raw,
-                content_type=probe.content_type
-                if isinstance(probe, FreeProbe)
-                else "application/json",
+                content_type=probe.content_type,
                 auth=probe.auth if isinstance(probe, FreeProbe) else "key",
                 paid=paid,
                 spender=self.ledger if paid else None,
