@@ -267,7 +267,14 @@ def free_probes(
         body = base if contract.has_body else None
         add("auth-missing-key", kind="auth", rule=None, expect=auth, body=body, auth="none")
         add("auth-wrong-key", kind="auth", rule=None, expect=auth, body=body, auth="wrong")
-        refused = next((p.body for p in out if p.kind == "rule" and p.rests_on is None), None)
+        refused = next(
+            (
+                p.body
+                for p in out
+                if p.kind == "rule" and p.rests_on is None and isinstance(p.body, dict)
+            ),
+            None,
+        )
         if contract.has_body and refused is not None:
             add(
                 "auth-before-validation",

@@ -54,7 +54,9 @@ Observer = Callable[[str | None, int, Contract], None]
 
 
 UNANSWERED_LIMIT = 2
-"""After this many probes in a row without an answer, the rest fail at once (no hang)."""
+"""After this many probes in a row without an answer (none at all, or only retryable ones
+until the retries ran out), the rest fail at once (no hang). A final answer the client
+cannot use (an HTML error page) is an answer: it fails its probe only."""
 
 
 @dataclass
@@ -394,7 +396,10 @@ class LiveSession:
         except BudgetExhausted:
             raise
         except LiveError as exc:
-            self._unanswered.append(f"{probe.name}: {exc}")
+            if exc.status is None or exc.status in self.client.policy.statuses:
+                self._unanswered.append(f"{probe.name}: {exc}")  # none, or only retryable ones
+            else:  # a final answer the client could not use (not JSON, too large): answered
+                self._unanswered.clear()
             raise LiveFailure(
                 f"{c.name}::{probe.name}: no answer from the provider\n  {exc}"
             ) from None
