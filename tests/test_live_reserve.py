@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from served_fake import live, live_project, served
 
-from foxcontract.contract import load_contracts, shipped_contracts_dir
+from foxcontract.contract import Contract, load_contracts, shipped_contracts_dir
 from foxcontract.fake import FakeAPI, FakeConfig
 from foxcontract.fake.wire import FakeRequest, FakeResponse
 from foxcontract.live import build_plan, format_plan
@@ -32,11 +32,11 @@ DOCSFAKE = Path(__file__).resolve().parent.parent / "benchmarks"
 
 
 @pytest.fixture(scope="module")
-def contracts() -> list:  # type: ignore[type-arg]
+def contracts() -> list[Contract]:
     return list(load_contracts(sorted(shipped_contracts_dir().glob("*.yaml"))))
 
 
-def _videos(contracts: list) -> object:  # type: ignore[type-arg]
+def _videos(contracts: list[Contract]) -> Contract:
     return next(c for c in contracts if c.name == "videos-generations")
 
 
@@ -47,15 +47,14 @@ def test_the_default_reserve_is_one_per_six_of_the_budget(budget: int, reserve: 
     assert default_reserve(budget) == reserve
 
 
-def test_the_plan_sends_the_reserve_creates_after_the_free_probes(contracts: list) -> None:  # type: ignore[type-arg]
+def test_the_plan_sends_the_reserve_creates_after_the_free_probes(
+    contracts: list[Contract],
+) -> None:
     plan = build_plan(contracts, 12)
     assert plan.reserve == 2
     assert [c.name for c in plan.first] == [f"paid-{i:02d}" for i in range(1, 11)]
     assert [c.name for c in plan.last] == ["paid-11", "paid-12"]
-    kinds = [
-        "paid" if isinstance(p, PaidCreate) else f"free{p.group}"
-        for p in plan.order  # type: ignore[union-attr]
-    ]
+    kinds = ["paid" if isinstance(p, PaidCreate) else f"free{p.group}" for p in plan.order]
     runs = [k for i, k in enumerate(kinds) if i == 0 or kinds[i - 1] != k]
     assert runs == ["paid", "free0", "free1", "paid", "free2"]
     assert kinds.count("paid") == 12
@@ -72,7 +71,7 @@ def test_the_plan_sends_the_reserve_creates_after_the_free_probes(contracts: lis
     )
 
 
-def test_a_budget_with_room_holds_no_create_back(contracts: list) -> None:  # type: ignore[type-arg]
+def test_a_budget_with_room_holds_no_create_back(contracts: list[Contract]) -> None:
     plan = build_plan(contracts, 60)
     assert (plan.reserve, len(plan.first), plan.last) == (10, 25, ())
     assert format_plan(plan)[5] == (
@@ -81,7 +80,7 @@ def test_a_budget_with_room_holds_no_create_back(contracts: list) -> None:  # ty
     )
 
 
-def test_the_second_create_carries_a_charset_parameter(contracts: list) -> None:  # type: ignore[type-arg]
+def test_the_second_create_carries_a_charset_parameter(contracts: list[Contract]) -> None:
     plan = build_plan(contracts, 3)
     assert [c.content_type for c in plan.paid] == [
         "application/json",
@@ -91,12 +90,12 @@ def test_the_second_create_carries_a_charset_parameter(contracts: list) -> None:
     assert format_plan(plan)[8].endswith(" (as application/json; charset=utf-8)")
 
 
-def _probe(contracts: list, name: str) -> FreeProbe:  # type: ignore[type-arg]
+def _probe(contracts: list[Contract], name: str) -> FreeProbe:
     plan = build_plan(contracts, 0, max_free=10_000)
     return next(p for p in plan.free if p.contract == "videos-generations" and p.name == name)
 
 
-def test_each_probe_names_the_assumption_it_rests_on(contracts: list) -> None:  # type: ignore[type-arg]
+def test_each_probe_names_the_assumption_it_rests_on(contracts: list[Contract]) -> None:
     plan = build_plan(contracts, 0, max_free=10_000)
     by_name = {p.name: p for p in plan.free if p.contract == "videos-generations"}
     assert by_name["rule-lite-no-4k[1]"].rests_on is None  # documented
@@ -105,11 +104,11 @@ def test_each_probe_names_the_assumption_it_rests_on(contracts: list) -> None:  
     assert person.rests_on == f"rule person-generation-standard-only when model={FAST}"
     nulls = [p for p in plan.free if p.rests_on == NULL_STANCE]
     assert {p.rule for p in nulls} >= {"aspect_ratio.type", "duration.type", "model.type"}
-    assert all(p.body[p.rule.split(".")[0]] is None for p in nulls)  # type: ignore[union-attr]
+    assert all(p.body[str(p.rule).split(".")[0]] is None for p in nulls)
     assert [p.group for p in (by_name["rule-lite-no-4k[1]"], person, nulls[0])] == [0, 1, 2]
 
 
-def test_a_per_model_limit_is_probed_in_each_context(contracts: list) -> None:  # type: ignore[type-arg]
+def test_a_per_model_limit_is_probed_in_each_context(contracts: list[Contract]) -> None:
     plan = build_plan(contracts, 0, max_free=10_000)
     lite_4k = [p.body for p in plan.free if p.rule == "lite-no-4k"]
     seen = {(b.get("aspect_ratio", "16:9"), b.get("duration", 8)) for b in lite_4k}
@@ -123,13 +122,15 @@ def test_a_per_model_limit_is_probed_in_each_context(contracts: list) -> None:  
     ]
 
 
-def test_a_null_for_a_non_nullable_field_disproves_the_null_stance(contracts: list) -> None:  # type: ignore[type-arg]
+def test_a_null_for_a_non_nullable_field_disproves_the_null_stance(
+    contracts: list[Contract],
+) -> None:
     c = _videos(contracts)
     probe = next(p for p in build_plan(contracts, 0, max_free=10_000).free
                  if p.rule == "aspect_ratio.type" and p.rests_on == NULL_STANCE)  # fmt: skip
-    accepted = [p for p in judge(c, 200, {}, probe.body).problems if p.check == "status"]  # type: ignore[arg-type]
+    accepted = [p for p in judge(c, 200, {}, probe.body).problems if p.check == "status"]
     settled = settle(
-        c, probe.name, probe.rule, accepted, status=200, body={}, headers=None,  # type: ignore[arg-type]
+        c, probe.name, probe.rule, accepted, status=200, body={}, headers=None,
         sent=probe.body,
     )  # fmt: skip
     assert settled.drift == ()
@@ -143,14 +144,16 @@ def test_a_null_for_a_non_nullable_field_disproves_the_null_stance(contracts: li
     assert d.adopt.endswith(': type: ["string", "null"]')
 
 
-def test_a_named_kind_with_another_status_breaks_the_documented_kind(contracts: list) -> None:  # type: ignore[type-arg]
+def test_a_named_kind_with_another_status_breaks_the_documented_kind(
+    contracts: list[Contract],
+) -> None:
     c = _videos(contracts)
     probe = _probe(contracts, f"rule-enhance-prompt-standard-only[{FAST}]")
     error = {"error": {"message": "no", "type": "invalid_request_error",
                        "code": "unsupported_advanced_options"}}  # fmt: skip
-    verdict = judge(c, 400, error, probe.body)  # type: ignore[arg-type]
+    verdict = judge(c, 400, error, probe.body)
     settled = settle(
-        c, probe.name, probe.rule, verdict.problems, status=400, body=error, headers=None,  # type: ignore[arg-type]
+        c, probe.name, probe.rule, verdict.problems, status=400, body=error, headers=None,
         sent=probe.body,
     )  # fmt: skip
     assert settled.disproved == ()
@@ -162,7 +165,7 @@ def test_a_named_kind_with_another_status_breaks_the_documented_kind(contracts: 
     # another kind's answer with another status is still news about the assumption only
     other = {"error": {"message": "no", "type": "invalid_request_error"}}
     settled = settle(
-        c, probe.name, probe.rule, judge(c, 400, other, probe.body).problems, status=400,  # type: ignore[arg-type]
+        c, probe.name, probe.rule, judge(c, 400, other, probe.body).problems, status=400,
         body=other, headers=None, sent=probe.body,
     )  # fmt: skip
     assert (settled.drift, len(settled.disproved)) == ((), 1)

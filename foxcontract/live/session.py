@@ -55,8 +55,12 @@ Observer = Callable[[str | None, int, Contract], None]
 
 UNANSWERED_LIMIT = 2
 """After this many probes in a row without an answer (none at all, or only retryable ones
-until the retries ran out), the rest fail at once (no hang). A final answer the client
-cannot use (an HTML error page) is an answer: it fails its probe only."""
+until the retries ran out), the rest fail at once (no hang)."""
+
+UNUSABLE_LIMIT = 10
+"""After this many probes in a row refused with a 4xx the client could not read (a gateway's
+HTML 401 page), the rest fail at once; fewer fail only their own probes, so an HTML answer
+to the auth probes does not stop the run."""
 
 
 @dataclass
@@ -112,6 +116,7 @@ class LiveSession:
         self._follower: TaskFollower | None = None
         self._record_lock = threading.Lock()
         self._unanswered: list[str] = []
+        self._unusable: list[str] = []
         self._by_name = {c.name: c for c in self.contracts}
         self._assumed: dict[str, _Evidence] = {}
 
@@ -382,6 +387,12 @@ class LiveSession:
                 f"{c.name}::{probe.name}: not sent: the provider gave no answer to "
                 f"{len(self._unanswered)} probes in a row; the first: {self._unanswered[0]}"
             )
+        if len(self._unusable) >= UNUSABLE_LIMIT:
+            raise LiveFailure(
+                f"{c.name}::{probe.name}: not sent: the provider's answers to "
+                f"{len(self._unusable)} probes in a row could not be read; the first: "
+                f"{self._unusable[0]}"
+            )
         try:
             answer = self.client.send(
                 method or probe.method,
@@ -396,10 +407,12 @@ class LiveSession:
         except BudgetExhausted:
             raise
         except LiveError as exc:
-            if exc.status is None or exc.status in self.client.policy.statuses:
-                self._unanswered.append(f"{probe.name}: {exc}")  # none, or only retryable ones
-            else:  # a final answer the client could not use (not JSON, too large): answered
-                self._unanswered.clear()
+            status = exc.status
+            if exc.final and status is not None and 400 <= status < 500:
+                self._unanswered.clear()  # a refusal, only one the client could not read
+                self._unusable.append(f"{probe.name}: {exc}")
+            else:  # none, only retryable ones, or an answer that never came whole
+                self._unanswered.append(f"{probe.name}: {exc}")
             raise LiveFailure(
                 f"{c.name}::{probe.name}: no answer from the provider\n  {exc}"
             ) from None
@@ -408,6 +421,7 @@ class LiveSession:
                 f"{c.name}::{probe.name}: {type(exc).__name__}: {self.client.scrub(str(exc))}"
             ) from None
         self._unanswered.clear()
+        self._unusable.clear()
         if method is None and self.recorder is not None:
             sent = body if raw is None or null_body else NO_BODY
             self.recorder(c.name, probe, path, sent, answer)
