@@ -112,6 +112,7 @@ class RunSettings:
     max_free_probes: int = DEFAULT_MAX_FREE_PROBES
     summary: str | None = None
     require_coverage: bool = False
+    reserve: int | None = None
 
 
 SETTINGS = pytest.StashKey[RunSettings]()

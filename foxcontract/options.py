@@ -219,6 +219,15 @@ OPTIONS: tuple[Option, ...] = (
         _boolean,
         switch=True,
     ),
+    Option(
+        "reserve",
+        "live: paid creates of the budget kept for free probes the provider may accept (each "
+        "accept is charged); the last creates are sent after the free probes with what is "
+        "left (default: one per 6 of the budget, at least 1)",
+        None,
+        _non_negative_int,
+        metavar="N",
+    ),
 )
 
 SETTINGS_FIELDS = {o.dest for o in OPTIONS}

@@ -356,7 +356,7 @@ def test_a_broken_ledger_stops_paid_creates_and_free_probes_go_on(
     project.makeconftest(FAST_RETRIES + BREAK_LEDGER.format(action=action))
     result = live(project, fake, "--fox-budget", "3", "-k", "paid or auth", "-rs")
     assert result.ret == pytest.ExitCode.TESTS_FAILED
-    result.assert_outcomes(passed=4, failed=3, skipped=3)  # 4 free auth probes
+    result.assert_outcomes(passed=5, failed=3, skipped=3)  # 5 free auth probes
     result.stdout.fnmatch_lines(
         [
             f"*videos-generations::paid-01: stopped by the budget ledger: budget ledger "

@@ -30,29 +30,41 @@ def project(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> pytes
 def test_a_faithful_provider_passes_within_the_budget(
     project: pytest.Pytester, fake: FakeAPI
 ) -> None:
-    result = live(project, fake, "--fox-budget", "12")
+    result = live(project, fake, "--fox-budget", "12", "-rs")
     outcomes = result.parseoutcomes()
     assert outcomes.get("failed", 0) == 0
-    assert outcomes.get("skipped", 0) == 0
+    assert outcomes.get("skipped", 0) == 29  # the stances: the budget went to the creates
     assert outcomes["passed"] > 100
     result.stdout.fnmatch_lines(
         [
             "foxcontract live plan against http://127.0.0.1:*: budget 12 paid create(s)",
             "  free probes: 400 (3 tasks-get, 397 videos-generations); refused requests cost "
             "nothing",
-            "  free probe cap: 400 a run (--fox-max-free-probes); 2089 left out",
+            "  free probe cap: 400 a run (--fox-max-free-probes); * left out",
+            "  free probe order: * on documented facts, then * on per-model assumptions; * "
+            "on the contract's stances on fields go last, only while the budget has room (an "
+            "accept is charged)",
             "  paid creates: 12 of * planned, each then polled on tasks-get (free)",
+            "  reserve: 2 of the budget for free probes the provider may accept (--fox-reserve); "
+            "10 create(s) first, paid-11, paid-12 after the free probes with what is left",
             "  coverage by mode (videos-generations):",
-            "    extend: 2 of 2 create(s), 2 of 2 model(s), 0 pair(s), 0 triple(s)",
             "*= foxcontract live: drift report =*",
             "paid creates: 12 of budget 12 spent",
             "tasks: 12 followed, 12 ended and stayed ended (slowest *s; deadline --fox-wait 300s)",
-            "* probe(s) sent, 0 disagree with the contract; 81 rule(s) probed, 0 with drift",
+            "* probe(s) sent, 0 disagree with the contract; * rule(s) probed, 0 with drift",
             "  probed * the contract expects * provider answered",
             "  tasks-get auth-missing-key * 401 authentication type authentication_error *401x1 ok",
             "  videos-generations paid creates * 2xx: an allowed body is accepted * 200x12 ok",
             "  videos-generations rule enhance-prompt-standard-only * 422 "
-            "unsupported_advanced_options code unsupported_advanced_options * 422x5 ok",
+            "unsupported_advanced_options code unsupported_advanced_options * 422x* ok",
+        ]
+    )
+    result.stdout.fnmatch_lines(
+        [
+            "SKIPPED [[]17[]] *: not sent: it tests the contract's stance (rule "
+            "image_url.pattern), which a provider may answer by accepting the body, and budget "
+            "exhausted: 12 of 12 paid creates spent; stances are probed only with budget left "
+            "after the paid creates"
         ]
     )
     assert fake.paid == 12
@@ -134,7 +146,7 @@ def test_an_accepted_violation_fails_naming_the_rule(
             "paid creates: * of budget 12 spent (* by requests the contract says must be refused)",
             "* 1 rule(s) probed, 1 with drift (videos-generations:lite-no-4k)",
             "  videos-generations rule lite-no-4k * 422 validation type invalid_request_error *"
-            "200x5 DRIFT",
+            "200x8 DRIFT",
             "DRIFT videos-generations::rule-lite-no-4k[[]1]",
             "    contract: 422 validation type invalid_request_error",
             "    provider: 200",
@@ -161,10 +173,28 @@ def test_unexpected_accepts_stop_charged_work(project: pytest.Pytester, fake: Fa
     result = live(project, fake, "--fox-budget", "2", "-k", f"{c} and (enum or paid)")
     result.stdout.fnmatch_lines(
         [
-            "paid creates: 3 of budget 2 spent (1 by requests the contract says must be refused)",
+            "paid creates: 2 of budget 2 spent (1 by requests the contract says must be "
+            "refused); 1 paid probe(s) not sent: budget exhausted",
         ]
     )
-    assert fake.paid == 3  # the budget's creates, then the one accept that went past it
+    assert fake.paid == 2  # the first create, then the accept the reserve paid for
+
+
+def test_without_a_reserve_an_accept_costs_one_create_beyond_the_budget(
+    project: pytest.Pytester, fake: FakeAPI
+) -> None:
+    fake.configure(mutations=Mutations(accept_rules=frozenset({"model.enum"})))
+    selected = "videos-generations and (enum or paid)"
+    result = live(project, fake, "--fox-budget", "1", "--fox-reserve", "0", "-k", selected)
+    result.stdout.fnmatch_lines(
+        [
+            "  reserve: 0 of the budget for free probes the provider may accept (--fox-reserve); "
+            "the first accept after the budget is spent costs one create beyond it and stops "
+            "the free probes",
+            "paid creates: 2 of budget 1 spent (1 by requests the contract says must be refused)",
+        ]
+    )
+    assert fake.paid == 2  # the create, then the one accept that went past the budget
 
 
 def test_workers_share_the_budget_and_follow_tasks_for_each_other(
@@ -209,31 +239,51 @@ def test_free_probes_only_by_marker(project: pytest.Pytester, fake: FakeAPI) -> 
     assert {c.request.method for c in fake.calls} == {"GET", "POST"}
 
 
-def test_paid_creates_go_first_and_accepted_refusals_only_skip_what_follows(
+def test_the_reserve_pays_for_an_accepted_refusal_within_the_budget(
     project: pytest.Pytester, fake: FakeAPI
 ) -> None:
-    """A provider accepting refusals the contract lists is charged for them, but only after
-    every planned create within the budget was sent; the probes after that say why not."""
+    """A provider accepting refusals the contract lists is charged for them out of the
+    budget's reserve, after the first creates; the reserve's create, sent after the free
+    probes, is then not sent, and the budget is never passed."""
     fake.configure(mutations=Mutations(accept_rules=frozenset({"model.enum", "duration.enum"})))
     result = live(project, fake, "--fox-budget", "4", "-k", "videos-generations", "-v", "-rs")
     post = "/v1/videos/generations"
     creates = [c for c in fake.calls if c.request.path == post and c.response.status == 200]
     planned = [c for c in creates if not c.violations]
     accepted = [c for c in creates if c.violations]
-    assert len(planned) == 4  # every planned create within the budget
-    assert len(accepted) == 1  # the first accepted refusal; the probes after it are not sent
+    assert len(planned) == 3  # the budget less its reserve
+    assert len(accepted) == 1  # the reserve; the probes after it are not sent
     assert planned[-1].at < accepted[0].at
-    assert fake.paid == 5
+    assert fake.paid == 4
     result.stdout.fnmatch_lines(
-        [f"*videos-generations.yaml::paid-0{i} PASSED*" for i in range(1, 5)], consecutive=False
+        [
+            "  reserve: 1 of the budget for free probes the provider may accept (--fox-reserve); "
+            "3 create(s) first, paid-04 after the free probes with what is left",
+            *[f"*videos-generations.yaml::paid-0{i} PASSED*" for i in range(1, 4)],
+            "*videos-generations.yaml::paid-04 SKIPPED*",
+        ],
+        consecutive=False,
     )
     result.stdout.fnmatch_lines(
         [
             "*= foxcontract live: drift report =*",
-            "paid creates: 5 of budget 4 spent (1 by requests the contract says must be refused)",
+            "paid creates: 4 of budget 4 spent (1 by requests the contract says must be "
+            "refused); 1 paid probe(s) not sent: budget exhausted",
             "SKIPPED [[]*] *: not sent: budget exhausted: "
-            "5 of 4 paid creates spent, 1 by unexpected accepts; free probes stop too, since "
+            "4 of 4 paid creates spent, 1 by unexpected accepts; free probes stop too, since "
             "this provider charges for requests the contract says it refuses",
         ]
     )
-    assert "paid probe(s) not sent" not in result.stdout.str()
+
+
+def test_an_unused_reserve_buys_the_last_creates(project: pytest.Pytester, fake: FakeAPI) -> None:
+    result = live(project, fake, "--fox-budget", "4", "-k", "paid or model", "-v")
+    result.stdout.fnmatch_lines(
+        [
+            "*videos-generations.yaml::paid-03 PASSED*",
+            "*videos-generations.yaml::rule-model.enum[[]1[]] PASSED*",
+            "*videos-generations.yaml::paid-04 PASSED*",
+        ],
+        consecutive=False,
+    )
+    assert fake.paid == 4

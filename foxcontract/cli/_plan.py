@@ -49,6 +49,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         f"(default {DEFAULT_MAX_FREE_PROBES})",
     )
     parser.add_argument(
+        "--reserve",
+        type=budget_count,
+        default=None,
+        metavar="N",
+        help="paid creates kept for free probes the provider may accept, as --fox-reserve "
+        "(default: one per 6 of the budget, at least 1)",
+    )
+    parser.add_argument(
         "--verbose",
         "-v",
         action="store_true",
@@ -75,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
         base_url = check_base_url(base_url)
     except ValueError as exc:
         raise UsageError(f"{origin}: invalid value: {exc}") from None
-    plan = build_plan(contracts, args.budget, args.max_free_probes)
+    plan = build_plan(contracts, args.budget, args.max_free_probes, args.reserve)
     for line in format_plan(plan, base_url, verbose=args.verbose):
         print(line)
     return 0

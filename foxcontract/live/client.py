@@ -60,9 +60,11 @@ class LiveError(Exception):
     ``status``: the status of the last answer received, if any (an answer too large or not
     JSON still has one, and a paid status still means the server accepted)."""
 
-    def __init__(self, message: str, status: int | None = None) -> None:
+    def __init__(self, message: str, status: int | None = None, *, final: bool = False) -> None:
         super().__init__(message)
         self.status = status
+        self.final = final
+        """The answer came whole, in one attempt, and was not retried (not JSON, too large)."""
 
 
 class BudgetExhausted(LiveError):
@@ -241,7 +243,7 @@ class LiveClient:
                 if not got.retry:
                     if got.answer is not None:
                         return replace(got.answer, retry_log=tuple(log))
-                    raise LiveError(f"{method} {path}: {got.outcome}", got.status)
+                    raise LiveError(f"{method} {path}: {got.outcome}", got.status, final=True)
                 if got.status is not None:
                     last_answer = f"{got.outcome}: {got.detail}"
                 log.append(f"attempt {attempt}: {got.outcome}")

@@ -5,7 +5,9 @@ A disagreement is settled by the provenance of the fact it contradicts (:func:`s
 
 - **drift**: the fact is documented (or no single fact is at stake): the probe fails;
 - **assumption disproved**: the fact is a stance the contract took where the docs are
-  silent: reported with the provider's answer and the one-line YAML change that adopts it,
+  silent (a ``null`` sent for a field whose documented type does not take it tests the
+  null stance, not the documented type: :func:`~foxcontract.live.probes.null_stance`):
+  reported with the provider's answer and the one-line YAML change that adopts it,
   failing only under ``--fox-strict``;
 - **known**: the rule or probe is in the baseline of accepted drift (``--fox-baseline``):
   reported, never failing. A baseline entry whose probes all agree now is **stale**.
@@ -20,14 +22,15 @@ import json
 import os
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from foxcontract.contract.model import Contract
 from foxcontract.live._adopt import adoption
 from foxcontract.live._baseline import Baseline
-from foxcontract.verdict import Problem
+from foxcontract.live.probes import null_stance
+from foxcontract.verdict import Fact, Problem
 
 __all__ = [
     "Disproved",
@@ -93,6 +96,11 @@ def settle(
     disproved: list[Disproved] = []
     for p in found:
         fact = p.fact
+        if fact is not None and fact.part == "rule" and fact.rule is not None:
+            stance = null_stance(contract, fact.rule, sent)
+            fact = fact if stance is None else replace(fact, provenance=stance)
+        if fact is not None and fact.part == "answer" and not fact.provenance.documented:
+            fact = _kind_broken(contract, fact, status, body) or fact
         if fact is None or fact.provenance.documented:
             drift.append(str(p))
             facts.append(fact.provenance.describe() if fact is not None else "")
@@ -103,6 +111,21 @@ def settle(
             assumed += f" ({contract_file(contract, fact.part)}:{fact.provenance.line})"
         disproved.append(Disproved(str(p), assumed, adopt))
     return Settled(tuple(drift), tuple(facts), tuple(disproved))
+
+
+def _kind_broken(contract: Contract, fact: Fact, status: int, body: Any) -> Fact | None:
+    """The documented error kind an answer breaks when the rule's answer is assumed but the
+    provider named that very kind (its code) with another status: the kind's status is
+    the documented fact at stake, not the assumption of which kind answers."""
+    if fact.rule is None:
+        return None
+    kind = contract.error_kinds.get(contract.rule(fact.rule).expect)
+    error = body.get("error") if isinstance(body, Mapping) else None
+    if kind is None or kind.code is None or not kind.provenance.documented:
+        return None
+    if not isinstance(error, Mapping) or error.get("code") != kind.code or status == kind.status:
+        return None
+    return Fact("error", kind.provenance, key=kind.name, status=str(status))
 
 
 def contract_file(contract: Contract, part: str) -> str:

@@ -7,11 +7,13 @@ them. Items are named by rule and probe (``rule-lite-no-4k[2]``, ``auth-wrong-ke
 ``paid-03``) so ``-k`` picks them, and a failure shows the probe's
 message alone: rule, request sent, expected and got.
 
-Order within a file: the paid creates first, then the free probes, then the lifecycle items
-(``lifecycle[paid-03]``, marked ``fox_paid`` too). The budget buys the planned coverage
-first: a provider that accepts requests the contract says it refuses is charged for each
-(see :mod:`foxcontract.live.budget`), and were those free probes sent first they could use
-the budget up before any planned create. A create only starts its task, which is then
+Order within a file (``Plan.order``): the paid creates of the budget less its reserve
+first, then the free probes (documented facts first), then the paid creates of the reserve
+(with what accepted free probes left of it), then the lifecycle items (``lifecycle[paid-03]``,
+marked ``fox_paid`` too). The budget buys the planned coverage first: a provider that
+accepts requests the contract says it refuses is charged for each (see
+:mod:`foxcontract.live.budget`), and were those free probes sent first they could use the
+budget up before any planned create. A create only starts its task, which is then
 followed in the background with every other task of the run while the free probes run; the
 lifecycle item waits for its end and judges it (its polls are free).
 
@@ -102,8 +104,7 @@ def live_items(parent: pytest.Collector, path: Path) -> Iterator[LiveItem]:
         return
     contract = session.contract(name)
     plan = session.plan
-    probes: list[FreeProbe | PaidCreate] = [*plan.paid, *plan.free]
-    for probe in probes:
+    for probe in plan.order:
         if probe.contract != name:
             continue
         line = 0

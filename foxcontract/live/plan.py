@@ -3,6 +3,17 @@ printout (shown before any request is sent, and by ``foxcontract plan``).
 
 ``build_plan(contracts, budget)`` is pure: the same contracts and budget give the same plan
 in every process, so pytest-xdist workers agree on the items without talking.
+
+The budget is split: the first ``budget - reserve`` paid creates are sent first; the
+**reserve** (``--fox-reserve``, :func:`default_reserve` unless told) is kept for the free
+probes a provider may accept (each such accept is charged: it started a paid generation),
+and the last ``reserve`` creates are sent after the free probes of documented facts and
+per-model assumptions, with what their accepts left of it. A provider that refuses what the
+contract says it refuses loses no paid create to the reserve; one that accepts refusals
+pays for them out of the budget. The probes of the contract's stances on single fields (a
+null, a blank prompt: where a provider may well read the docs otherwise) come after every
+create, and are sent only while the budget has room: their answers are news about the
+contract, not faults of the provider, and the budget buys the planned coverage first.
 """
 
 from __future__ import annotations
@@ -19,10 +30,18 @@ from foxcontract.live.probes import (
     FreeProbe,
     cap_free_probes,
     free_probes,
+    in_send_order,
 )
 from foxcontract.oracle import check
 
-__all__ = ["PaidCreate", "Plan", "build_plan", "format_plan", "task_contract"]
+__all__ = [
+    "PaidCreate",
+    "Plan",
+    "build_plan",
+    "default_reserve",
+    "format_plan",
+    "task_contract",
+]
 
 JSON = Any
 
@@ -44,6 +63,9 @@ class PaidCreate:
     body: dict[str, JSON]
     covers: tuple[Target, ...]
     carries: tuple[tuple[str, str], ...] = ()
+    content_type: str = "application/json"
+    """The request's Content-Type: the contract's, with a charset parameter on the second
+    create of a contract (a parameter the media type allows, that some servers refuse)."""
 
     def configuration(self) -> str:
         """The body in one line: a free-form field by its class (``prompt=<cjk>``)."""
@@ -84,10 +106,41 @@ class Plan:
     free_left_out: int = 0
     modes: tuple[ModeCoverage, ...] = ()
     """What the kept creates send of each mode (variant) of a contract's body."""
+    reserve: int = 0
+    """Paid creates of the budget kept for free probes the provider may accept."""
 
     @property
     def wanted(self) -> int:
         return len(self.paid) + len(self.dropped)
+
+    @property
+    def first(self) -> tuple[PaidCreate, ...]:
+        """The paid creates sent before the free probes (the budget less the reserve)."""
+        return self.paid[: max(0, len(self.paid) - self._held_back)]
+
+    @property
+    def last(self) -> tuple[PaidCreate, ...]:
+        """The paid creates sent after the free probes, with what is left of the reserve."""
+        return self.paid[len(self.first) :]
+
+    @property
+    def _held_back(self) -> int:
+        return max(0, len(self.paid) - (self.budget - self.reserve))
+
+    @property
+    def order(self) -> tuple[FreeProbe | PaidCreate, ...]:
+        """Every probe in the order a run sends it: the first creates, the free probes of
+        documented facts and per-model assumptions, the last creates, then the free probes
+        of the contract's stances on fields (sent only while the budget has room)."""
+        stances = tuple(p for p in self.free if p.on_stance)
+        others = tuple(p for p in self.free if not p.on_stance)
+        return (*self.first, *others, *self.last, *stances)
+
+
+def default_reserve(budget: int) -> int:
+    """The paid creates kept for accepted free probes unless ``--fox-reserve`` says: one
+    per six of the budget, at least one when there is a budget."""
+    return budget // 6 or min(budget, 1)
 
 
 def task_contract(contracts: Iterable[Contract]) -> Contract | None:
@@ -112,11 +165,21 @@ def carried(contract: Contract, body: dict[str, JSON]) -> tuple[tuple[str, str],
     return tuple(out)
 
 
+def _content_type(contract: Contract, index: int) -> str:
+    """The Content-Type of a contract's ``index``-th paid create (counted from 0)."""
+    media = contract.content_type or "application/json"
+    return f"{media}; charset=utf-8" if index == 1 and media == "application/json" else media
+
+
 def build_plan(
-    contracts: Iterable[Contract], budget: int, max_free: int = DEFAULT_MAX_FREE_PROBES
+    contracts: Iterable[Contract],
+    budget: int,
+    max_free: int = DEFAULT_MAX_FREE_PROBES,
+    reserve: int | None = None,
 ) -> Plan:
-    """Plan a live run of ``contracts`` spending at most ``budget`` paid creates and
-    sending at most ``max_free`` free probes."""
+    """Plan a live run of ``contracts`` spending at most ``budget`` paid creates, ``reserve``
+    of them (:func:`default_reserve` when ``None``) kept for free probes the provider may
+    accept, and sending at most ``max_free`` free probes."""
     contracts = list(contracts)
     free: list[FreeProbe] = []
     planned: list[PaidCreate] = []
@@ -139,10 +202,13 @@ def build_plan(
                         body,
                         met,
                         carried(c, body),
+                        _content_type(c, len(bases) - 1),
                     )
                 )
         free += free_probes(c, bases)
     capped, left_out = cap_free_probes(free, max_free)
+    capped = in_send_order(capped)
+    held = min(budget, default_reserve(budget) if reserve is None else reserve)
     kept, dropped = planned[:budget], planned[budget:]
     covered = {t for p in kept for t in p.covers}
     uncovered = tuple(t for p in dropped for t in p.covers if t not in covered)
@@ -167,6 +233,7 @@ def build_plan(
         max_free,
         left_out,
         modes,
+        held,
     )
 
 
@@ -185,10 +252,18 @@ def format_plan(plan: Plan, base_url: str | None = None, *, verbose: bool = Fals
     )
     if verbose:
         lines += [f"    {p.contract}::{p.name}: {p.describe()}" for p in plan.free]
+    groups = [sum(1 for p in plan.free if p.group == g) for g in (0, 1, 2)]
+    lines.append(
+        f"  free probe order: {groups[0]} on documented facts, then {groups[1]} on per-model "
+        f"assumptions; {groups[2]} on the contract's stances on fields go last, only while "
+        "the budget has room (an accept is charged)"
+    )
     poll = f", each then polled on {plan.task_contract} (free)" if plan.task_contract else ""
     lines.append(f"  paid creates: {len(plan.paid)} of {plan.wanted} planned{poll}")
+    lines.append(_reserve_line(plan))
     for c in plan.paid:
-        lines.append(f"    {c.name} {c.contract}: {c.configuration()}")
+        media = "" if c.content_type == "application/json" else f" (as {c.content_type})"
+        lines.append(f"    {c.name} {c.contract}: {c.configuration()}{media}")
         lines.append(f"        new: {c.news() or 'nothing (the budget has room)'}")
         if verbose:
             lines += [f"          {t.describe()}" for t in c.covers if t.priority > 0]
@@ -220,6 +295,23 @@ def format_plan(plan: Plan, base_url: str | None = None, *, verbose: bool = Fals
             f"{pairs} pair(s), {triples} triple(s)"
         )
     return lines
+
+
+def _reserve_line(plan: Plan) -> str:
+    """The reserve: how much of the budget is kept for accepted free probes, and which
+    creates get what they leave."""
+    if plan.reserve == 0:
+        return (
+            "  reserve: 0 of the budget for free probes the provider may accept (--fox-reserve); "
+            "the first accept after the budget is spent costs one create beyond it and stops "
+            "the free probes"
+        )
+    last = ", ".join(c.name for c in plan.last)
+    after = f", {last} after the free probes with what is left" if last else ""
+    return (
+        f"  reserve: {plan.reserve} of the budget for free probes the provider may accept "
+        f"(--fox-reserve); {len(plan.first)} create(s) first{after}"
+    )
 
 
 def _carried_lines(paid: Iterable[PaidCreate]) -> list[str]:

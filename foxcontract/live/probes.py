@@ -1,11 +1,20 @@
 """Free probes: requests the contract says must be refused, so they cost nothing.
 
-For every rule, every body that breaks that rule and only it: one per value of a per-model
-rule's ``when``, then the near misses (values valid elsewhere in the API family first, then
-wrong case, neighbours, lenient-parser traps); then a missing key, a wrong key, malformed
-JSON, another Content-Type, and every documented example of a refusal. Each carries the
-contract's answer. :func:`cap_free_probes` keeps a run within ``--fox-max-free-probes``,
-taking each rule's probes in turn so that every rule gets its first ones.
+For every rule, every body that breaks that rule and only it: for a per-model rule, every
+forbidden value for each value of its ``when``, each on bodies that differ in the other
+fields the rules tie together (a limit kept at 16:9 may be broken at 9:16); then the near
+misses (values valid elsewhere in the API family first, then wrong case, neighbours,
+lenient-parser traps); then a missing key, a wrong key, malformed JSON, another
+Content-Type, and every documented example of a refusal. Each carries the contract's answer.
+:func:`cap_free_probes` keeps a run within ``--fox-max-free-probes``, taking each rule's
+probes in turn so that every rule gets its first ones.
+
+Each probe names the assumption it rests on (``rests_on``), if the fact it tests is not
+documented: the rule's own stance (``rule <id>``; per value of its ``when`` for a per-model
+rule), or, for ``null`` sent for a field whose documented type does not take it, the
+null stance (:func:`null_stance`). :func:`in_send_order` sends the probes of documented
+facts first: a provider is more likely to accept a probe of an assumption, and an accepted
+probe costs a create.
 """
 
 from __future__ import annotations
@@ -16,12 +25,28 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from foxcontract._settings import DEFAULT_MAX_FREE_PROBES
-from foxcontract.contract.model import Contract, ErrorKind, Rule
+from foxcontract.contract.model import MISSING, Contract, ErrorKind, Field, Provenance, Rule
 from foxcontract.live.covering import domain
 from foxcontract.oracle import check
 from foxcontract.strategies import near_misses
 
-__all__ = ["DEFAULT_MAX_FREE_PROBES", "FreeProbe", "cap_free_probes", "free_probes"]
+__all__ = [
+    "CONTEXTS_PER_VALUE",
+    "DEFAULT_MAX_FREE_PROBES",
+    "NULL_STANCE",
+    "FreeProbe",
+    "cap_free_probes",
+    "free_probes",
+    "in_send_order",
+    "null_stance",
+]
+
+CONTEXTS_PER_VALUE = 4
+"""A per-model rule's forbidden value is probed on at most this many bodies that differ in
+the other fields the rules tie together."""
+
+NULL_STANCE = "null for a field whose type does not take null"
+"""The assumption a probe sending ``null`` for a non-nullable field rests on."""
 
 JSON = Any
 Auth = Literal["key", "none", "wrong"]
@@ -43,6 +68,22 @@ class FreeProbe:
     content_type: str = "application/json"
     auth: Auth = "key"
     doc: str = ""
+    rests_on: str | None = None
+    """The assumption of the contract this probe tests (``None``: a documented fact)."""
+
+    @property
+    def group(self) -> int:
+        """When it is sent: 0, a documented fact; 1, a per-model assumption (a limit of the
+        ``rules:`` section, ``rests_on`` ``rule <id> when <field>=<value>``); 2, a stance on
+        a field (a null, a blank prompt, a required field the docs give a default)."""
+        if self.rests_on is None:
+            return 0
+        return 1 if " when " in self.rests_on else 2
+
+    @property
+    def on_stance(self) -> bool:
+        """A probe of a stance on a field: sent last, and only while the budget has room."""
+        return self.group == 2
 
     def describe(self) -> str:
         e = self.expect
@@ -60,7 +101,9 @@ def _only(contract: Contract, body: JSON, rule: Rule) -> bool:
 def _cross_rule_bodies(
     contract: Contract, rule: Rule, bases: Sequence[dict[str, JSON]]
 ) -> Iterator[tuple[str, JSON]]:
-    """(label, body) per combination of the rule's ``when`` values."""
+    """(label of the ``when`` values, body) per combination of the rule's ``when`` values:
+    every forbidden value on the first base that takes it, then on up to
+    :data:`CONTEXTS_PER_VALUE` bodies in all that vary one other enumerated field."""
     assert rule.then is not None
     choices: list[list[tuple[str, JSON]]] = []
     for name, cond in rule.when.items():
@@ -76,18 +119,94 @@ def _cross_rule_bodies(
     else:
         inside = rule.then.keys
         bad = [v for v in domain(contract, f) if (rule.then.op == "in") != (_k(v) in inside)]
+    context = [
+        g
+        for g in contract.fields
+        if g.enum is not None and not g.nullable and g.name not in rule.fields
+    ]
     for combo in itertools.product(*choices):
         label = "-".join(str(v) for n, v in combo if v is not None and len(rule.when[n].values) > 1)
-        for base in bases:
-            when = {n: v for n, v in combo if v is not None}
-            if rule.then.op == "present":
-                candidates = [{k: v for k, v in {**base, **when}.items() if k != rule.field}]
-            else:
-                candidates = [{**base, **when, rule.field: v} for v in bad]
-            found = [b for b in candidates if _only(contract, b, rule)]
-            if found:
-                yield label, found[0]
-                break
+        when = {n: v for n, v in combo if v is not None}
+        if rule.then.op == "present":
+            for base in bases:
+                body = {k: v for k, v in {**base, **when}.items() if k != rule.field}
+                if _only(contract, body, rule):
+                    yield label, body
+                    break
+            continue
+        per_value: list[list[dict[str, JSON]]] = []
+        for value in bad:
+            start = next(
+                (
+                    b
+                    for b in ({**base, **when, rule.field: value} for base in bases)
+                    if _only(contract, b, rule)
+                ),
+                None,
+            )
+            if start is None:
+                continue
+            found, seen = [start], {_context(start, context)}
+            for g in context:
+                for other in domain(contract, g):
+                    body = {**start, g.name: other}
+                    key = _context(body, context)
+                    if (
+                        len(found) < CONTEXTS_PER_VALUE
+                        and key not in seen
+                        and _only(contract, body, rule)
+                    ):
+                        found.append(body)
+                        seen.add(key)
+            per_value.append(found)
+        # every forbidden value first, then each of them in the next context, and so on
+        for depth in range(CONTEXTS_PER_VALUE):
+            for found in per_value:
+                if depth < len(found):
+                    yield label, found[depth]
+
+
+def _context(body: dict[str, JSON], context: Sequence[Field]) -> tuple[JSON, ...]:
+    """The values (defaults applied) ``body`` gives the fields of ``context``."""
+    return tuple(
+        _k(body.get(g.name, g.default))
+        if g.name in body or g.default is not MISSING
+        else ("absent", None)
+        for g in context
+    )
+
+
+def null_stance(contract: Contract, rule_id: str, body: JSON) -> Provenance | None:
+    """The assumption a body rests on when it breaks rule ``rule_id`` only by sending
+    ``null`` for a field whose documented type does not take null (the docs type the field,
+    they do not say whether a null is refused or read as the default): ``None`` otherwise."""
+    rule = contract.rule(rule_id)
+    if rule.keyword != "type" or rule.field == "body" or not isinstance(body, dict):
+        return None
+    if rule.field not in body or body[rule.field] is not None:
+        return None
+    f = contract.field(rule.field)
+    if f.nullable or rule.provenance.documented is False:
+        return None
+    null = contract.settings.provenance_of("null_means_absent")
+    types = " or ".join(f.types)
+    reason = (
+        f"the docs type {f.name} as {types} without saying whether null is refused or read "
+        f"as the default; the contract refuses it (as the null stance: {null.reason or null.quote})"
+    )
+    return Provenance(False, reason, line=rule.provenance.line or f.line)
+
+
+def _rests_on(contract: Contract, rule: Rule, body: JSON) -> str | None:
+    """The assumption a probe of ``rule`` with ``body`` tests (``None``: a documented fact)."""
+    if null_stance(contract, rule.id, body) is not None:
+        return NULL_STANCE
+    if rule.provenance.documented:
+        return None
+    if not rule.is_cross or not isinstance(body, dict):
+        return f"rule {rule.id}"
+    when = ", ".join(f"{n}={body.get(n, contract.field(n).default)}" for n in rule.when)
+    return f"rule {rule.id} when {when}"
 
 
 def _k(value: JSON) -> tuple[str, JSON]:
@@ -128,20 +247,42 @@ def free_probes(
                 break
             if _only(contract, case.body, rule) and all(case.body != b for _, b in bodies):
                 bodies.append(("", case.body))
+        seen: dict[str, int] = {}
         for i, (label, body) in enumerate(bodies, 1):
+            seen[label] = seen.get(label, 0) + 1
+            shown = (f"{label}-{seen[label]}" if seen[label] > 1 else label) if label else str(i)
             add(
-                f"rule-{rule.id}[{label or i}]",
+                f"rule-{rule.id}[{shown}]",
                 kind="rule",
                 rule=rule.id,
                 expect=expect,
                 body=body,
                 doc=rule.doc,
+                rests_on=_rests_on(contract, rule, body),
             )
     auth = contract.error_kind("authentication") or _kind(contract, 401, "authentication")
     if auth is not None and contract.keyed:
         body = base if contract.has_body else None
         add("auth-missing-key", kind="auth", rule=None, expect=auth, body=body, auth="none")
         add("auth-wrong-key", kind="auth", rule=None, expect=auth, body=body, auth="wrong")
+        refused = next(
+            (
+                p.body
+                for p in out
+                if p.kind == "rule" and p.rests_on is None and isinstance(p.body, dict)
+            ),
+            None,
+        )
+        if contract.has_body and refused is not None:
+            add(
+                "auth-before-validation",
+                kind="auth",
+                rule=None,
+                expect=auth,
+                body=refused,
+                auth="none",
+                doc="a body the contract refuses, sent without a key: the key is checked first",
+            )
     malformed = contract.error_kinds.get(contract.settings.malformed_request)
     if contract.has_body and malformed is not None:
         add(
@@ -207,6 +348,14 @@ def _with_path(probe: FreeProbe, path: str) -> FreeProbe:
     from dataclasses import replace
 
     return replace(probe, path=path)
+
+
+def in_send_order(probes: Sequence[FreeProbe]) -> tuple[FreeProbe, ...]:
+    """``probes`` in the order to send them (:attr:`FreeProbe.group`, each group in its
+    own order): documented facts first, then the contract's per-model assumptions, then
+    its stances on fields. A provider accepts a probe of an assumption more often than one
+    of a documented fact, and every accepted probe costs a create."""
+    return tuple(sorted(probes, key=lambda p: p.group))
 
 
 def cap_free_probes(probes: Sequence[FreeProbe], limit: int) -> tuple[tuple[FreeProbe, ...], int]:

@@ -97,6 +97,7 @@ class LiveRun:
             found.observer = self.observer
             found.strict, found.baseline = self.settings.strict, self.baseline
             found.max_free_probes = self.settings.max_free_probes
+            found.reserve = self.settings.reserve
             if self.recorder_factory is not None:
                 found.recorder = self.recorder_factory(self)
             self._sessions[folder] = found

@@ -54,7 +54,36 @@ Observer = Callable[[str | None, int, Contract], None]
 
 
 UNANSWERED_LIMIT = 2
-"""After this many probes in a row without an answer, the rest fail at once (no hang)."""
+"""After this many probes in a row without an answer (none at all, or only retryable ones
+until the retries ran out), the rest fail at once (no hang)."""
+
+UNUSABLE_LIMIT = 10
+"""After this many probes in a row refused with a 4xx the client could not read (a gateway's
+HTML 401 page), the rest fail at once; fewer fail only their own probes, so an HTML answer
+to the auth probes does not stop the run."""
+
+
+@dataclass
+class _Evidence:
+    """What the provider did with the probes of one assumption, in this process."""
+
+    assumption: str
+    accepted: list[str] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
+
+    @property
+    def settled(self) -> bool:
+        """Nothing more to learn: the probes left would only cost creates. A stance on a
+        field is settled by one accept; a per-model assumption (``... when model=...``) by
+        two accepts, or an accept and a refusal (the provider disagreed with itself), so a
+        limit kept for one value and broken for another still shows."""
+        if not self.per_model:
+            return bool(self.accepted)
+        return len(self.accepted) >= 2 or bool(self.accepted and self.refused)
+
+    @property
+    def per_model(self) -> bool:
+        return " when " in self.assumption
 
 
 class LiveFailure(AssertionError):
@@ -79,18 +108,24 @@ class LiveSession:
     """Fail on a disproved assumption too (``--fox-strict``)."""
     baseline: Baseline | None = None
     max_free_probes: int = DEFAULT_MAX_FREE_PROBES
+    reserve: int | None = None
+    """Paid creates kept for accepted free probes (``--fox-reserve``; ``None``: the default)."""
 
     def __post_init__(self) -> None:
         self._plan: Plan | None = None
         self._follower: TaskFollower | None = None
         self._record_lock = threading.Lock()
         self._unanswered: list[str] = []
+        self._unusable: list[str] = []
         self._by_name = {c.name: c for c in self.contracts}
+        self._assumed: dict[str, _Evidence] = {}
 
     @property
     def plan(self) -> Plan:
         if self._plan is None:
-            self._plan = build_plan(self.contracts, self.ledger.budget, self.max_free_probes)
+            self._plan = build_plan(
+                self.contracts, self.ledger.budget, self.max_free_probes, self.reserve
+            )
         return self._plan
 
     def contract(self, name: str) -> Contract:
@@ -116,6 +151,20 @@ class LiveSession:
                 f"not sent: {self.ledger.describe()}; free probes stop too, since this "
                 "provider charges for requests the contract says it refuses"
             )
+        if probe.on_stance and c.paid and (state is None or state.exhausted):
+            why = "the budget ledger cannot be read" if state is None else self.ledger.describe()
+            raise LiveSkip(
+                f"not sent: it tests the contract's stance ({probe.rests_on}), which a "
+                f"provider may answer by accepting the body, and {why}; stances are probed "
+                "only with budget left after the paid creates"
+            )
+        evidence = self._assumed.get(probe.rests_on) if probe.rests_on else None
+        if evidence is not None and evidence.settled:
+            raise LiveSkip(
+                f"not sent: the assumption it tests ({probe.rests_on}) is settled already: "
+                f"the provider accepted {', '.join(evidence.accepted)}; another accept would "
+                "cost a create and show nothing new"
+            )
         answer = self._send(probe, c, probe.path, probe.body, paid=frozenset())
         problems: list[Problem | str] = []
         if c.paid and str(answer.status) in charged_statuses(c):
@@ -123,6 +172,8 @@ class LiveSession:
                 self.ledger.charge_unexpected()
             except LedgerError as exc:
                 problems.append(f"budget: this answer may have cost a create, not counted: {exc}")
+        if probe.rests_on is not None:
+            problems += self._consistency(probe, answer.status)
         if probe.kind in ("rule", "example") and c.has_body:
             verdict = judge(c, answer.status, answer.body, probe.body, answer.headers)
             if verdict.inconclusive:
@@ -138,6 +189,32 @@ class LiveSession:
             c, probe.name, probe.rule, expected, answer, problems, sent=_sent(probe),
             body=probe.body,
         )  # fmt: skip
+
+    def _consistency(self, probe: FreeProbe, status: int) -> list[Problem | str]:
+        """Keep the evidence on the assumption ``probe`` tests; a provider that refuses a
+        per-model limit for one value and accepts it for another (or one body and not the
+        next) disagrees with itself, whoever is right: that is drift, not news."""
+        assert probe.rests_on is not None
+        evidence = self._assumed.setdefault(probe.rests_on, _Evidence(probe.rests_on))
+        if not evidence.per_model:  # a stance on a field reads many cases: no self-check
+            if 200 <= status < 300:
+                evidence.accepted.append(probe.name)
+            return []
+        if 200 <= status < 300:
+            evidence.accepted.append(probe.name)
+            if evidence.refused:
+                return [
+                    f"consistency: the provider refused {evidence.refused[0]} on the same "
+                    f"assumption ({probe.rests_on}) but accepted this body"
+                ]
+        elif 400 <= status < 500:
+            evidence.refused.append(probe.name)
+            if evidence.accepted:
+                return [
+                    f"consistency: the provider accepted {evidence.accepted[0]} on the same "
+                    f"assumption ({probe.rests_on}) but refused this body"
+                ]
+        return []
 
     # --- paid creates ------------------------------------------------------------------
     def _paid(self, create: PaidCreate, *, follow: bool) -> None:
@@ -310,15 +387,19 @@ class LiveSession:
                 f"{c.name}::{probe.name}: not sent: the provider gave no answer to "
                 f"{len(self._unanswered)} probes in a row; the first: {self._unanswered[0]}"
             )
+        if len(self._unusable) >= UNUSABLE_LIMIT:
+            raise LiveFailure(
+                f"{c.name}::{probe.name}: not sent: the provider's answers to "
+                f"{len(self._unusable)} probes in a row could not be read; the first: "
+                f"{self._unusable[0]}"
+            )
         try:
             answer = self.client.send(
                 method or probe.method,
                 path,
                 json_body=body if raw is None else None,
                 content=raw,
-                content_type=probe.content_type
-                if isinstance(probe, FreeProbe)
-                else "application/json",
+                content_type=probe.content_type,
                 auth=probe.auth if isinstance(probe, FreeProbe) else "key",
                 paid=paid,
                 spender=self.ledger if paid else None,
@@ -326,7 +407,12 @@ class LiveSession:
         except BudgetExhausted:
             raise
         except LiveError as exc:
-            self._unanswered.append(f"{probe.name}: {exc}")
+            status = exc.status
+            if exc.final and status is not None and 400 <= status < 500:
+                self._unanswered.clear()  # a refusal, only one the client could not read
+                self._unusable.append(f"{probe.name}: {exc}")
+            else:  # none, only retryable ones, or an answer that never came whole
+                self._unanswered.append(f"{probe.name}: {exc}")
             raise LiveFailure(
                 f"{c.name}::{probe.name}: no answer from the provider\n  {exc}"
             ) from None
@@ -335,6 +421,7 @@ class LiveSession:
                 f"{c.name}::{probe.name}: {type(exc).__name__}: {self.client.scrub(str(exc))}"
             ) from None
         self._unanswered.clear()
+        self._unusable.clear()
         if method is None and self.recorder is not None:
             sent = body if raw is None or null_body else NO_BODY
             self.recorder(c.name, probe, path, sent, answer)
