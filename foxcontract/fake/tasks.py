@@ -190,7 +190,9 @@ class _Template:
 def _template(contract: Contract, id_path: str) -> _Template:
     """The documented 2xx answer of ``contract`` (else its schema's least instance)."""
     ok = sorted(s for s in contract.responses if s.startswith("2"))
-    schema = contract.responses[ok[0]].schema if ok else {}
+    found_schema = contract.responses[ok[0]].schema if ok else {}
+    # a boolean schema (``true``: any answer) has no properties to fill
+    schema = found_schema if isinstance(found_schema, Mapping) else {}
     for example in contract.examples:
         if 200 <= example.status < 300 and isinstance(example.response_body, dict):
             body = copy.deepcopy(example.response_body)
