@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import functools
 import json
-import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -25,7 +24,7 @@ from hypothesis.errors import InvalidArgument, Unsatisfiable
 
 from foxcontract import consistency, profiles
 from foxcontract._files import is_contract, yaml_files
-from foxcontract.contract import ContractError, load_contracts
+from foxcontract.contract import ContractError, fill_path, load_contracts
 from foxcontract.contract.errors import Problem
 from foxcontract.contract.model import Contract, ErrorKind, Example, Rule
 from foxcontract.contract.schemas import validator_of
@@ -405,7 +404,7 @@ def near_misses_of_every_rule(contract: Contract) -> list[Case]:
 
 def _path(contract: Contract, value: str = "x") -> str:
     """The contract's path with every ``{parameter}`` filled with ``value``."""
-    return re.sub(r"\{\w+\}", value, contract.url_path)
+    return fill_path(contract.url_path, value)
 
 
 class ConsistencyItem(_ContractItem):

@@ -16,6 +16,7 @@ from ruamel.yaml import YAML
 from foxcontract.cassette._store import folder_lock, write_unit
 from foxcontract.cassette.load import CassetteError, is_cassette, load_cassette
 from foxcontract.cassette.model import Cassette, Interaction
+from foxcontract.contract import fill_path
 from foxcontract.contract.model import Contract
 from foxcontract.redact import SecretLike, redact, redact_headers
 
@@ -97,10 +98,7 @@ def write_cassette(
 
 
 def _example_path(contract: Contract, params: dict[str, Any]) -> str:
-    path = contract.url_path
-    for name, value in params.items():
-        path = path.replace("{" + name + "}", str(value))
-    return path
+    return fill_path(contract.url_path, params)
 
 
 def from_examples(contract: Contract, path: Path, recorded_at: str | None = None) -> Cassette:

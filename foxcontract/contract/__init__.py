@@ -2,6 +2,7 @@
 
 from foxcontract.contract._paths import get_path, set_path
 from foxcontract.contract._provenance import schema_fact
+from foxcontract.contract._template import fill_path, match_path, path_params, strip_prefix
 from foxcontract.contract.errors import ContractError, Problem
 from foxcontract.contract.loader import (
     default_contract,
@@ -36,10 +37,14 @@ __all__ = [
     "Rule",
     "Settings",
     "default_contract",
+    "fill_path",
     "get_path",
     "load_contract",
     "load_contracts",
+    "match_path",
+    "path_params",
     "schema_fact",
     "set_path",
     "shipped_contracts_dir",
+    "strip_prefix",
 ]

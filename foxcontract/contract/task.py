@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from foxcontract.contract._paths import get_path
+from foxcontract.contract._template import fill_path, path_params
 from foxcontract.contract.errors import Problem, did_you_mean
 from foxcontract.contract.model import Contract, Lifecycle, Provenance
 from foxcontract.contract.source import Source
@@ -56,11 +57,7 @@ class TaskRole:
 
     def poll_path(self, url_path: str, task_id: str) -> str:
         """``url_path`` with the task's id in its parameter."""
-        return url_path.replace("{" + str(self.param) + "}", task_id)
-
-
-def _path_params(url_path: str) -> list[str]:
-    return re.findall(r"\{(\w+)\}", url_path)
+        return fill_path(url_path, {str(self.param): task_id})
 
 
 def default_task(data: Mapping[str, Any]) -> TaskRole | None:
@@ -69,7 +66,7 @@ def default_task(data: Mapping[str, Any]) -> TaskRole | None:
     request = data["request"]
     if request.get("body") is not None:
         return TaskRole("create")
-    params = _path_params(request["path"])
+    params = path_params(request["path"])
     if data.get("lifecycle") is not None and len(params) == 1:
         return TaskRole("poll", param=params[0])
     return None
@@ -87,7 +84,7 @@ def read_task(source: Source, reader: Any) -> tuple[TaskRole | None, list[Proble
         problems.append(Problem(source.path, source.line(["task", *at]), message))
 
     role = given["role"]
-    params = _path_params(data["request"]["path"])
+    params = path_params(data["request"]["path"])
     param = given.get("param")
     if role == "poll":
         if param is None:

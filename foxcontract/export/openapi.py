@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from foxcontract import __version__
+from foxcontract.contract import path_params
 from foxcontract.contract.errors import ContractError
 from foxcontract.contract.model import Contract, ErrorKind
 from foxcontract.contract.provider import DEFAULT_PROVIDER, Provider
@@ -60,10 +61,6 @@ def _merge(into: dict[str, Any], more: dict[str, Any]) -> None:
             _merge(known, schema)
 
 
-def _path_params(contract: Contract) -> list[str]:
-    return re.findall(r"{([^}]+)}", contract.url_path)
-
-
 def _parameters(contract: Contract) -> list[dict[str, Any]]:
     return [
         {
@@ -74,7 +71,7 @@ def _parameters(contract: Contract) -> list[dict[str, Any]]:
                 dict(contract.params.get(name, {"type": "string"})), ["request", "params", name]
             ),
         }
-        for name in _path_params(contract)
+        for name in path_params(contract.url_path)
     ]
 
 

@@ -8,7 +8,6 @@ key, content type and JSON, the rules oracle, quota, then the answer.
 from __future__ import annotations
 
 import random
-import re
 import threading
 import time
 from collections import deque
@@ -17,7 +16,7 @@ from dataclasses import replace
 from functools import cache
 from typing import Any
 
-from foxcontract.contract import get_path
+from foxcontract.contract import get_path, match_path
 from foxcontract.contract.errors import did_you_mean
 from foxcontract.contract.loader import load_contract, shipped_contracts_dir
 from foxcontract.contract.model import Contract, ErrorKind
@@ -56,12 +55,6 @@ def shipped_endpoints() -> tuple[Contract, Contract]:
     )
 
 
-def _route_pattern(url_path: str) -> re.Pattern[str]:
-    parts = re.split(r"\{(\w+)\}", url_path)
-    regex = "".join(re.escape(p) if i % 2 == 0 else f"(?P<{p}>[^/]+)" for i, p in enumerate(parts))
-    return re.compile(f"^{regex}/?$")
-
-
 class FakeAPI:
     """A stand-in for the contracts' provider that answers exactly as they say (unless told
     otherwise by ``config.mutations``): its routes, its key's header, its error bodies and
@@ -86,9 +79,9 @@ class FakeAPI:
         self._bodies = TaskBodies(create, poll)
         auth = self.provider.auth
         self.auth_message = f"{auth.header}: missing, or not '{auth.value('<the accepted key>')}'"
-        self._routes: list[tuple[str, re.Pattern[str], Contract, _Handler]] = [
-            (create.method, _route_pattern(create.url_path), create, self._create),
-            (poll.method, _route_pattern(poll.url_path), poll, self._poll),
+        self._routes: list[tuple[str, str, Contract, _Handler]] = [
+            (create.method, create.url_path, create, self._create),
+            (poll.method, poll.url_path, poll, self._poll),
         ]
         self._clock, self._monotonic = clock, monotonic
         self._lock = threading.RLock()
@@ -236,10 +229,10 @@ class FakeAPI:
         return self._judge_body(request, contract)[1]
 
     def _route(self, method: str, path: str) -> tuple[Contract, _Handler, dict[str, str]] | None:
-        for route_method, pattern, contract, handler in self._routes:
-            match = pattern.match(path)
-            if match and method == route_method:
-                return contract, handler, match.groupdict()
+        for route_method, template, contract, handler in self._routes:
+            params = match_path(template, path)
+            if params is not None and method == route_method:
+                return contract, handler, params
         return None
 
     def _authorised(self, request: FakeRequest, contract: Contract) -> bool:

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from foxcontract._settings import DEFAULT_MAX_FREE_PROBES
+from foxcontract.contract import fill_path
 from foxcontract.contract.model import MISSING, Contract, ErrorKind, Field, Provenance, Rule
 from foxcontract.live.covering import domain
 from foxcontract.oracle import check
@@ -331,10 +332,7 @@ def free_probes(
 
 
 def _fill(template: str, params: dict[str, Any] | Any) -> str:
-    out = template
-    for k, v in dict(params).items():
-        out = out.replace("{" + k + "}", str(v))
-    return out
+    return fill_path(template, dict(params))
 
 
 def _example_path(contract: Contract) -> str:

@@ -25,6 +25,7 @@ from typing import Any, Literal
 import httpx
 
 from foxcontract._settings import DEFAULT_WAIT
+from foxcontract.contract import fill_path
 from foxcontract.contract.model import Contract, ErrorKind, Provenance
 from foxcontract.live._baseline import Baseline
 from foxcontract.live.budget import Ledger, LedgerError, charged_statuses
@@ -529,9 +530,4 @@ def _poll_path(tc: Contract, task_id: str) -> str:
     """The poll contract's path for ``task_id`` (in its ``task.param``)."""
     if tc.task is not None and tc.task.param is not None:
         return tc.task.poll_path(tc.url_path, task_id)
-    return _fill_single(tc.url_path, task_id)
-
-
-def _fill_single(template: str, value: str) -> str:
-    start, end = template.find("{"), template.find("}")
-    return template if start < 0 else template[:start] + value + template[end + 1 :]
+    return fill_path(tc.url_path, task_id)

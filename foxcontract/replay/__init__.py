@@ -10,7 +10,6 @@ written as one unit); the names the rest of foxcontract uses are exported here.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -19,6 +18,7 @@ from typing import Any
 
 from foxcontract._files import is_contract, yaml_files
 from foxcontract.cassette import Cassette, CassetteError, Interaction, key_line
+from foxcontract.contract import match_path
 from foxcontract.contract.errors import ContractError, did_you_mean
 from foxcontract.contract.loader import load_contract, shipped_contracts_dir
 from foxcontract.contract.model import Contract
@@ -102,17 +102,11 @@ class Replayed:
     normalised: dict[str, Any]
 
 
-@cache
-def _route(url_path: str) -> re.Pattern[str]:
-    parts = re.split(r"\{\w+\}", url_path)
-    return re.compile("^" + "[^/]+".join(re.escape(p) for p in parts) + "/?$")
-
-
 def replay(interaction: Interaction, contract: Contract) -> Replayed:
     """Judge a recorded interaction against ``contract``."""
     problems: list[Problem] = []
     path = interaction.path.split("?", 1)[0]
-    if interaction.method != contract.method or not _route(contract.url_path).match(path):
+    if interaction.method != contract.method or match_path(contract.url_path, path) is None:
         problems.append(
             Problem(
                 "route",

@@ -16,14 +16,13 @@ recorded one.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 from foxcontract.cassette import Cassette, Interaction
+from foxcontract.contract import strip_prefix
 from foxcontract.contract.model import Contract
 from foxcontract.redact import redact
 
@@ -43,20 +42,11 @@ class Recorded:
         return f"{self.cassette.path}:{self.interaction.line}"
 
 
-@cache
-def _endpoint(url_path: str) -> re.Pattern[str]:
-    """A path template at the end of a path, after any prefix of whole segments."""
-    parts = re.split(r"\{\w+\}", url_path)
-    tail = "[^/]+".join(re.escape(p) for p in parts)
-    return re.compile(r"^(?P<prefix>(?:/[^/]+)*?)" + tail + "/?$")
-
-
 def relative_path(contract: Contract, path: str) -> str | None:
     """``path`` (query dropped) without its base-URL prefix when it is ``contract``'s
     endpoint, else ``None``."""
     path = path.split("?", 1)[0]
-    match = _endpoint(contract.url_path).match(path)
-    return None if match is None else path[len(match.group("prefix")) :]
+    return strip_prefix(contract.url_path, path)
 
 
 def endpoint_of(contracts: Iterable[Contract], method: str, path: str) -> Contract | None:
