@@ -35,9 +35,9 @@ from foxcontract.oracle import Violation, check
 
 __all__ = [
     "NO_BODY",
+    "Disagreement",
     "Expected",
     "Fact",
-    "Problem",
     "Verdict",
     "expect",
     "header_problems",
@@ -74,7 +74,7 @@ class Fact:
 
 
 @dataclass(frozen=True)
-class Problem:
+class Disagreement:
     """One way the answer differs from the contract. ``check``: ``status``, ``error`` (the
     error's type or code), ``schema``, ``header`` or ``lifecycle``. ``fact``: the fact it
     contradicts (``None``: no single fact, e.g. an allowed body refused)."""
@@ -110,7 +110,7 @@ class Expected:
 class Verdict:
     expected: Expected
     status: int
-    problems: tuple[Problem, ...]
+    problems: tuple[Disagreement, ...]
     inconclusive: str | None = None
 
     @property
@@ -179,7 +179,7 @@ def judge(
     headers: Mapping[str, str] | None = None,
 ) -> Verdict:
     """Compare an answer (``status``, JSON ``body``, and ``headers`` when known) with what
-    ``contract`` expects for ``request_body``; every difference is a :class:`Problem`."""
+    ``contract`` expects for ``request_body``; every difference is a :class:`Disagreement`."""
     expected = expect(contract, request_body)
     shape = contract.provider.error
     problems = response_problems(contract, status, body)
@@ -196,12 +196,14 @@ def judge(
         return Verdict(expected, status, tuple(problems), inconclusive)
     if expected.kind is None:
         if not 200 <= status < 300:
-            problems.insert(0, Problem("status", f"an allowed body was rejected with {status}"))
+            problems.insert(
+                0, Disagreement("status", f"an allowed body was rejected with {status}")
+            )
     elif 200 <= status < 300:
         rule = expected.violations[0]
         fact = Fact("rule", contract.rule(rule.rule).provenance, rule=rule.rule)
         message = f"a body breaking rule {rule.rule} was accepted with {status}"
-        problems.insert(0, Problem("status", message, fact))
+        problems.insert(0, Disagreement("status", message, fact))
     elif not any(_error_matches(k, status, body, shape) for k in expected.kinds):
         wanted = " or ".join(_describe_kind(k) for k in expected.kinds)
         parts = shape.parts(body)
@@ -209,7 +211,7 @@ def judge(
         check_name = "status" if all(k.status != status for k in expected.kinds) else "error"
         broken = expected.violations[0].rule
         fact = Fact("answer", contract.rule(broken).answer, rule=broken)
-        problems.insert(0, Problem(check_name, f"expected {wanted}, got {got}", fact))
+        problems.insert(0, Disagreement(check_name, f"expected {wanted}, got {got}", fact))
     return Verdict(expected, status, tuple(problems), None)
 
 
@@ -224,7 +226,7 @@ def _validator(contract: Contract, key: str, schema: Mapping[str, Any]) -> Draft
     return found
 
 
-def response_problems(contract: Contract, status: int, body: Any) -> list[Problem]:
+def response_problems(contract: Contract, status: int, body: Any) -> list[Disagreement]:
     """How a response breaks ``contract``'s response side (schema, listed statuses)."""
     spec = contract.responses.get(str(status))
     facts: Mapping[str, Provenance]
@@ -238,7 +240,7 @@ def response_problems(contract: Contract, status: int, body: Any) -> list[Proble
         of_status = [k for k in kinds if k.status == status]
         if not of_status:
             known = sorted({*map(int, contract.responses), *(k.status for k in kinds)})
-            return [Problem("status", f"{status} is not an answer the contract lists {known}")]
+            return [Disagreement("status", f"{status} is not an answer the contract lists {known}")]
         validator = _validator(contract, "error", contract.error_schema)
         where = "the errors contract's schema"
         typed = [k.type for k in of_status if k.type is not None]
@@ -247,7 +249,7 @@ def response_problems(contract: Contract, status: int, body: Any) -> list[Proble
             kind = of_status[0]
             return [
                 *_schema_problems(validator, body, where, facts, str(status)),
-                Problem(
+                Disagreement(
                     "error",
                     f"error type {error.type!r} for {status}, expected "
                     + " or ".join(repr(t) for t in typed),
@@ -263,13 +265,13 @@ def _schema_problems(
     where: str,
     facts: Mapping[str, Provenance],
     status: str,
-) -> list[Problem]:
+) -> list[Disagreement]:
     out = []
     for error in sorted(validator.iter_errors(body), key=lambda e: list(map(str, e.path))):
         path = ".".join(str(p) for p in error.absolute_path) or "(the body)"
         key = schema_fact(facts, error.absolute_schema_path)
         fact = Fact("response", facts.get(key, UNSTATED), key=key, status=status)
-        out.append(Problem("schema", f"{path}: {error.message} (against {where})", fact))
+        out.append(Disagreement("schema", f"{path}: {error.message} (against {where})", fact))
     return out
 
 
@@ -278,13 +280,15 @@ def media_type(value: str) -> str:
     return value.split(";", 1)[0].strip().lower()
 
 
-def header_problems(contract: Contract, status: int, headers: Mapping[str, str]) -> list[Problem]:
+def header_problems(
+    contract: Contract, status: int, headers: Mapping[str, str]
+) -> list[Disagreement]:
     """How an answer's headers break what ``contract`` declares for ``status``: the
     Content-Type (``responses.<status>.content_type``, or the errors file's for an error
     status) and each required header of ``responses.<status>.headers``."""
     got = {k.lower(): v for k, v in headers.items()}
     spec = contract.responses.get(str(status))
-    out: list[Problem] = []
+    out: list[Disagreement] = []
     if spec is not None:
         wanted, where = spec.content_type, f"responses.{status}.content_type"
         provenance = spec.provenance_of("content_type")
@@ -297,16 +301,16 @@ def header_problems(contract: Contract, status: int, headers: Mapping[str, str])
             shown = "no Content-Type header" if value is None else repr(value)
             fact = Fact("header", provenance, key="content-type", status=str(status))
             message = f"Content-Type: expected {wanted} ({where}), got {shown}"
-            out.append(Problem("header", message, fact))
+            out.append(Disagreement("header", message, fact))
     for name, schema in (spec.headers if spec is not None else {}).items():
         fact = Fact("header", spec.provenance_of("headers") if spec else UNSTATED, key=name)
         value = got.get(name)
         if value is None:
             message = f"{name}: required by responses.{status}.headers, missing"
-            out.append(Problem("header", message, fact))
+            out.append(Disagreement("header", message, fact))
             continue
         validator = _validator(contract, f"header {status} {name}", schema)
         for error in validator.iter_errors(value):
             message = f"{name}: {value!r}: {error.message} (responses.{status}.headers)"
-            out.append(Problem("header", message, fact))
+            out.append(Disagreement("header", message, fact))
     return out

@@ -30,7 +30,7 @@ from foxcontract.contract.model import Contract
 from foxcontract.live._adopt import adoption
 from foxcontract.live._baseline import Baseline
 from foxcontract.live.probes import null_stance
-from foxcontract.verdict import Fact, Problem
+from foxcontract.verdict import Disagreement, Fact
 
 __all__ = [
     "Disproved",
@@ -75,7 +75,7 @@ def settle(
     contract: Contract,
     probe: str,
     rule: str | None,
-    problems: Sequence[Problem | str],
+    problems: Sequence[Disagreement | str],
     *,
     status: int,
     body: Any,
@@ -84,7 +84,7 @@ def settle(
     baseline: Baseline | None = None,
 ) -> Settled:
     """Sort one probe's ``problems`` into drift, disproved assumptions and known drift."""
-    found = [p if isinstance(p, Problem) else _plain(p) for p in problems]
+    found = [p if isinstance(p, Disagreement) else _plain(p) for p in problems]
     if not found:
         return Settled()
     entry = baseline.match(contract.name, probe, rule) if baseline is not None else None
@@ -135,9 +135,9 @@ def contract_file(contract: Contract, part: str) -> str:
     return contract.path.name
 
 
-def _plain(text: str) -> Problem:
+def _plain(text: str) -> Disagreement:
     check, _, message = text.partition(": ")
-    return Problem(check, message) if message else Problem("problem", text)
+    return Disagreement(check, message) if message else Disagreement("problem", text)
 
 
 @dataclass(frozen=True)

@@ -37,8 +37,8 @@ from foxcontract.live.polling import PollSchedule, TaskFollower, task_key
 from foxcontract.live.probes import DEFAULT_MAX_FREE_PROBES, FreeProbe
 from foxcontract.verdict import (
     NO_BODY,
+    Disagreement,
     Fact,
-    Problem,
     header_problems,
     judge,
     response_problems,
@@ -167,7 +167,7 @@ class LiveSession:
                 "cost a create and show nothing new"
             )
         answer = self._send(probe, c, probe.path, probe.body, paid=frozenset())
-        problems: list[Problem | str] = []
+        problems: list[Disagreement | str] = []
         if c.paid and str(answer.status) in charged_statuses(c):
             try:
                 self.ledger.charge_unexpected()
@@ -191,7 +191,7 @@ class LiveSession:
             body=probe.body,
         )  # fmt: skip
 
-    def _consistency(self, probe: FreeProbe, status: int) -> list[Problem | str]:
+    def _consistency(self, probe: FreeProbe, status: int) -> list[Disagreement | str]:
         """Keep the evidence on the assumption ``probe`` tests; a provider that refuses a
         per-model limit for one value and accepts it for another (or one body and not the
         next) disagrees with itself, whoever is right: that is drift, not news."""
@@ -233,7 +233,7 @@ class LiveSession:
                     f"{c.name}::{create.name}: stopped by the budget ledger: {exc}"
                 ) from None
             verdict = judge(c, answer.status, answer.body, create.body, answer.headers)
-            problems: list[Problem | str] = (
+            problems: list[Disagreement | str] = (
                 [f"status: {verdict.inconclusive}"] if verdict.inconclusive else []
             )
             problems += verdict.problems
@@ -435,7 +435,7 @@ class LiveSession:
         rule: str | None,
         expected: str,
         answer: Answer,
-        problems: Sequence[Problem | str],
+        problems: Sequence[Disagreement | str],
         *,
         sent: str,
         extra: str = "",
@@ -494,20 +494,20 @@ def _probe_fact(c: Contract, probe: FreeProbe) -> Fact:
     return Fact("error", probe.expect.provenance, key=probe.expect.name)
 
 
-def _kind_problems(kind: ErrorKind, answer: Answer, fact: Fact) -> list[Problem]:
+def _kind_problems(kind: ErrorKind, answer: Answer, fact: Fact) -> list[Disagreement]:
     if answer.status != kind.status:
         message = f"expected {kind.status} {kind.name}, got {answer.summary()}"
-        return [Problem("status", message, fact)]
+        return [Disagreement("status", message, fact)]
     err = answer.error()
     if err is None:
-        return [Problem("error", f"a {kind.status} without an error object", fact)]
+        return [Disagreement("error", f"a {kind.status} without an error object", fact)]
     out = []
     if kind.type is not None and err.type != kind.type:
         message = f"expected type {kind.type!r}, got {err.type!r}"
-        out.append(Problem("error", message, fact))
+        out.append(Disagreement("error", message, fact))
     if kind.code is not None and err.code != kind.code:
         message = f"expected code {kind.code!r}, got {err.code!r}"
-        out.append(Problem("error", message, fact))
+        out.append(Disagreement("error", message, fact))
     return out
 
 

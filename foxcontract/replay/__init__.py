@@ -22,7 +22,7 @@ from foxcontract.contract import match_path
 from foxcontract.contract.errors import ContractError, did_you_mean
 from foxcontract.contract.loader import load_contract, shipped_contracts_dir
 from foxcontract.contract.model import Contract
-from foxcontract.verdict import NO_BODY, Problem, Verdict, judge
+from foxcontract.verdict import NO_BODY, Disagreement, Verdict, judge
 
 __all__ = [
     "Recorded",
@@ -98,17 +98,17 @@ class Replayed:
 
     interaction: Interaction
     verdict: Verdict
-    problems: tuple[Problem, ...]
+    problems: tuple[Disagreement, ...]
     normalised: dict[str, Any]
 
 
 def replay(interaction: Interaction, contract: Contract) -> Replayed:
     """Judge a recorded interaction against ``contract``."""
-    problems: list[Problem] = []
+    problems: list[Disagreement] = []
     path = interaction.path.split("?", 1)[0]
     if interaction.method != contract.method or match_path(contract.url_path, path) is None:
         problems.append(
-            Problem(
+            Disagreement(
                 "route",
                 f"{interaction.method} {path} is not {contract.method} {contract.url_path}, "
                 f"the endpoint of contract {contract.name}",
@@ -116,7 +116,7 @@ def replay(interaction: Interaction, contract: Contract) -> Replayed:
         )
     body = interaction.request_body if contract.has_body and interaction.has_body else NO_BODY
     if contract.has_body and not interaction.has_body:
-        problems.append(Problem("request", "the recorded request has no body"))
+        problems.append(Disagreement("request", "the recorded request has no body"))
     # headers are judged when the cassette recorded any (a hand-written one may not)
     headers = interaction.response_headers or None
     verdict = judge(contract, interaction.status, interaction.response_body, body, headers)
