@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from helpers.agreement import assert_agree, validator_for
-from helpers.oracle_reference import reference
+from helpers.oracle_family import family_reference
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -36,7 +36,7 @@ def run_cases(contract: Contract, cases: st.SearchStrategy[Case], examples: int)
     def judge(case: Case) -> None:
         seen[assert_agree(validator, contract, case.body)] += 1
         seen[case.rule_id] += 1
-        seen["reference: " + ", ".join(reference(case.body))] += 1
+        seen["reference: " + ", ".join(family_reference(case.body))] += 1
 
     judge()
     return seen
@@ -47,10 +47,12 @@ def test_the_deterministic_coverage_cases() -> None:
     validator = validator_for(contract)
     cases = coverage_cases(contract)
     verdicts = Counter(assert_agree(validator, contract, c.body) for c in cases)
-    # valid exactly where unlabelled, every rule labelled, each label what API.md says
+    # valid exactly where unlabelled, every rule labelled, each label what FAMILY.md and API.md say
     assert verdicts == Counter(c.rule_id is None for c in cases)
     assert {c.rule_id for c in cases} == {None, *contract.rule_ids}
-    assert [c for c in cases if reference(c.body) != ([c.rule_id] if c.rule_id else [])] == []
+    assert [
+        c for c in cases if family_reference(c.body) != ([c.rule_id] if c.rule_id else [])
+    ] == []
 
 
 @pytest.mark.slow
@@ -75,6 +77,6 @@ def test_cases_of_each_cross_rule(rule: str) -> None:
     assert valid[True] == PER_RULE_EXAMPLES, valid
     assert invalid[False] == PER_RULE_EXAMPLES, invalid
     assert invalid[rule] == PER_RULE_EXAMPLES, invalid
-    # the label is the strategy's own: API.md (the reference) must break that rule alone
+    # the label is the strategy's own: FAMILY.md (the family reference) must break that rule alone
     assert invalid[f"reference: {rule}"] == PER_RULE_EXAMPLES, invalid
     assert valid["reference: "] == PER_RULE_EXAMPLES, valid

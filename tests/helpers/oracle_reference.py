@@ -199,8 +199,41 @@ def sweep(dimensions: dict[str, tuple[Any, ...]], **fixed: Any) -> Iterator[dict
 
 
 VALID = {**BASE, "model": STANDARD}
+_FRAMES = {
+    "model": "veo-3.1-first-last-frame-to-video",
+    "prompt": BASE["prompt"],
+    "first_image_url": "https://example.com/first.jpg",
+    "last_image_url": "https://example.com/last.jpg",
+}
+_REFERENCE = {
+    "model": "veo-3.1-reference-to-video",
+    "prompt": BASE["prompt"],
+    "reference_image_urls": ["https://example.com/ref1.jpg"],
+}
+_EXTEND = {
+    "model": "veo-3.1-extend",
+    "prompt": BASE["prompt"],
+    "video_url": "https://example.com/clip.mp4",
+}
+# The valid body each field is changed on: a Standard image-to-video body, except for the
+# fields of the other modes of FAMILY.md, changed on a body of their own mode.
+FIELD_BASE: dict[str, dict[str, Any]] = {
+    "first_image_url": _FRAMES,
+    "last_image_url": _FRAMES,
+    "reference_image_urls": _REFERENCE,
+    "reference_type": _REFERENCE,
+    "video_url": _EXTEND,
+}
 
-# Each field, one change at a time, on a valid Standard body. Written out by hand.
+
+def perturbed(field: str, value: Any) -> dict[str, Any]:
+    """The valid body of ``field`` (:data:`FIELD_BASE`) with ``field`` set to ``value``
+    (left out for :data:`OMIT`)."""
+    body = {**FIELD_BASE.get(field, VALID), field: value}
+    return {k: v for k, v in body.items() if v is not OMIT}
+
+
+# Each field, one change at a time, on the valid body of its mode. Written out by hand.
 FIELD_CASES: dict[str, list[tuple[Any, list[str]]]] = {
     "model": [
         (OMIT, ["model.required"]),
@@ -248,6 +281,56 @@ FIELD_CASES: dict[str, list[tuple[Any, list[str]]]] = {
         ("http://example.com/x.jpg", []),
         ("https://example.com", []),
         ("https://example.com:8443/a/b.png?size=large#top", []),
+    ],
+    "first_image_url": [
+        (OMIT, ["first_image_url.required"]),
+        (None, ["first_image_url.type"]),
+        (5, ["first_image_url.type"]),
+        (["https://example.com/first.jpg"], ["first_image_url.type"]),
+        ("", ["first_image_url.pattern"]),
+        ("example.com/first.jpg", ["first_image_url.pattern"]),
+        ("https://", ["first_image_url.pattern"]),
+        ("https://example.com/first.jpg ", ["first_image_url.pattern"]),
+        ("HTTPS://example.com/first.jpg", []),
+        ("https://example.com/last.jpg", []),  # the same frame twice is still two URLs
+    ],
+    "last_image_url": [
+        (OMIT, ["last_image_url.required"]),
+        (None, ["last_image_url.type"]),
+        (True, ["last_image_url.type"]),
+        ({"url": "https://example.com/last.jpg"}, ["last_image_url.type"]),
+        (" ", ["last_image_url.pattern"]),
+        ("ftp://example.com/last.jpg", ["last_image_url.pattern"]),
+        ("https:///last.jpg", ["last_image_url.pattern"]),
+        ("http://example.com/last.jpg", []),
+    ],
+    "reference_image_urls": [
+        (OMIT, ["reference_image_urls.required"]),
+        (None, ["reference_image_urls.type"]),
+        ("https://example.com/ref1.jpg", ["reference_image_urls.type"]),
+        ({"url": "https://example.com/ref1.jpg"}, ["reference_image_urls.type"]),
+        ([], ["reference_image_urls.minItems"]),
+        (["https://example.com/ref1.jpg"] * 4, ["reference_image_urls.maxItems"]),
+        (["x"], ["reference_image_urls.items"]),
+        ([None], ["reference_image_urls.items"]),
+        ([["https://example.com/ref1.jpg"]], ["reference_image_urls.items"]),
+        (
+            ["https://example.com/ref1.jpg", "ftp://example.com/ref2.jpg"],
+            ["reference_image_urls.items"],
+        ),
+        (["https://example.com/ref1.jpg", "https://example.com/ref2.jpg"], []),
+        (["https://example.com/ref1.jpg"] * 3, []),
+    ],
+    "video_url": [
+        (OMIT, ["video_url.required"]),
+        (None, ["video_url.type"]),
+        (1, ["video_url.type"]),
+        (["https://example.com/clip.mp4"], ["video_url.type"]),
+        ("", ["video_url.pattern"]),
+        ("rtmp://example.com/live", ["video_url.pattern"]),
+        ("https://example.com/clip.mp4 ", ["video_url.pattern"]),
+        ("https://exa mple.com/clip.mp4", ["video_url.pattern"]),
+        ("http://example.com/clip.mp4", []),
     ],
     "aspect_ratio": [
         (OMIT, []),
@@ -334,6 +417,18 @@ FIELD_CASES: dict[str, list[tuple[Any, list[str]]]] = {
         (True, ["person_generation.type"]),
         ("dont_allow", []),
     ],
+    "reference_type": [
+        (OMIT, []),
+        (None, []),
+        ("ASSET", []),
+        ("STYLE", []),
+        ("style", ["reference_type.enum"]),
+        ("dont_allow", ["reference_type.enum"]),
+        ("", ["reference_type.enum"]),
+        (" ", ["reference_type.enum"]),
+        (1, ["reference_type.type"]),
+        (True, ["reference_type.type"]),
+    ],
     "negative_prompt": [
         (OMIT, []),
         (None, []),
@@ -355,10 +450,38 @@ FIELD_CASES: dict[str, list[tuple[Any, list[str]]]] = {
     ],
 }
 
+# A field of another mode on a valid Standard image-to-video body: refused by its own rule
+# while its value is good, by the field's own rule when it is not; null means absent.
+FOREIGN_CASES: list[tuple[dict[str, Any], list[str]]] = [
+    (
+        {**VALID, "first_image_url": "https://example.com/first.jpg"},
+        ["image-to-video.no-first_image_url"],
+    ),
+    ({**VALID, "last_image_url": "ftp://example.com/last.jpg"}, ["last_image_url.pattern"]),
+    (
+        {**VALID, "reference_image_urls": ["https://example.com/ref1.jpg"]},
+        ["image-to-video.no-reference_image_urls"],
+    ),
+    ({**VALID, "reference_image_urls": []}, ["reference_image_urls.minItems"]),
+    ({**VALID, "video_url": "https://example.com/clip.mp4"}, ["image-to-video.no-video_url"]),
+    ({**VALID, "reference_type": "STYLE"}, ["image-to-video.no-reference_type"]),
+    ({**VALID, "reference_type": None}, []),
+    (
+        {**_REFERENCE, "model": "veo-3.1-fast-reference-to-video", "reference_type": "ASSET"},
+        ["reference-type-standard-only"],
+    ),
+    ({**_REFERENCE, "seed": 42}, ["reference-to-video.no-seed"]),
+    ({**_EXTEND, "duration": 8}, ["extend.no-duration"]),
+    ({**_EXTEND, "image_url": "https://example.com/x.jpg"}, ["extend.no-image_url"]),
+]
+
 PERTURBATIONS: list[tuple[Any, list[str]]] = [
-    ({k: v for k, v in {**VALID, field: value}.items() if v is not OMIT}, expected)
-    for field, cases in FIELD_CASES.items()
-    for value, expected in cases
+    *(
+        (perturbed(field, value), expected)
+        for field, cases in FIELD_CASES.items()
+        for value, expected in cases
+    ),
+    *FOREIGN_CASES,
 ]
 
 NON_OBJECTS = [None, [], [VALID], "x", "", 3, 3.5, True, [[{}]], [{"model": [{"x": None}]}]]
