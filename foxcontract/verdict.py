@@ -29,7 +29,6 @@ from jsonschema import Draft202012Validator
 
 from foxcontract.contract import schema_fact
 from foxcontract.contract.model import UNSTATED, Contract, ErrorKind, Provenance
-from foxcontract.contract.provider import ErrorParts, ErrorShape
 from foxcontract.contract.schemas import validator_of
 from foxcontract.oracle import Violation, check
 
@@ -103,7 +102,7 @@ class Expected:
         if self.kind is None:
             return "2xx: the body breaks no rule"
         rule = self.violations[0]
-        return f"{_describe_kind(self.kind)} for rule {rule.rule} ({rule.field})"
+        return f"{self.kind.describe()} for rule {rule.rule} ({rule.field})"
 
 
 @dataclass(frozen=True)
@@ -133,15 +132,6 @@ class Verdict:
         return "\n".join(lines)
 
 
-def _describe_kind(kind: ErrorKind) -> str:
-    parts = [str(kind.status), kind.name]
-    if kind.type:
-        parts.append(f"type {kind.type}")
-    if kind.code:
-        parts.append(f"code {kind.code}")
-    return " ".join(parts)
-
-
 def expect(contract: Contract, body: Any = NO_BODY) -> Expected:
     """The contract's expectation for a request ``body`` (the oracle, run on it now)."""
     if body is NO_BODY or not contract.has_body:
@@ -162,15 +152,6 @@ def _body_kinds(contract: Contract) -> set[str]:
     return names
 
 
-def _error_matches(kind: ErrorKind, status: int, body: Any, shape: ErrorShape) -> bool:
-    if status != kind.status:
-        return False
-    parts = shape.parts(body) or ErrorParts()
-    if kind.type is not None and parts.type != kind.type:
-        return False
-    return kind.code is None or parts.code == kind.code
-
-
 def judge(
     contract: Contract,
     status: int,
@@ -189,7 +170,7 @@ def judge(
     listed = {contract.error_kinds[n].status: n for n in contract.errors}
     if expected.judged and not 200 <= status < 300:
         name = listed.get(status)
-        matching = [k for k in expected.kinds if _error_matches(k, status, body, shape)]
+        matching = [k for k in expected.kinds if k.matches(status, shape.parts(body))]
         if name is not None and name not in _body_kinds(contract) and not matching:
             inconclusive = f"{status} {name}: the provider answered without judging the body"
     if not expected.judged or inconclusive:
@@ -204,8 +185,8 @@ def judge(
         fact = Fact("rule", contract.rule(rule.rule).provenance, rule=rule.rule)
         message = f"a body breaking rule {rule.rule} was accepted with {status}"
         problems.insert(0, Disagreement("status", message, fact))
-    elif not any(_error_matches(k, status, body, shape) for k in expected.kinds):
-        wanted = " or ".join(_describe_kind(k) for k in expected.kinds)
+    elif not any(k.matches(status, shape.parts(body)) for k in expected.kinds):
+        wanted = " or ".join(k.describe() for k in expected.kinds)
         parts = shape.parts(body)
         got = f"{status} type {parts.type} code {parts.code}" if parts is not None else str(status)
         check_name = "status" if all(k.status != status for k in expected.kinds) else "error"

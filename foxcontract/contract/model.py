@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
-    from foxcontract.contract.provider import Provider
+    from foxcontract.contract.provider import ErrorParts, Provider
     from foxcontract.contract.task import Outcome, TaskRole
 
 __all__ = [
@@ -145,6 +145,24 @@ class ErrorKind:
     retryable: bool = False
     cause: str = ""
     provenance: Provenance = dc_field(default=UNSTATED, compare=False)
+
+    def describe(self) -> str:
+        """``422 validation type invalid_request_error``: status, name, type and code."""
+        bits = [str(self.status), self.name]
+        bits += [f"{k} {v}" for k, v in (("type", self.type), ("code", self.code)) if v]
+        return " ".join(bits)
+
+    def matches(self, status: int, parts: ErrorParts | None) -> bool:
+        """Whether an answer of ``status`` whose error says ``parts`` (``None``: no error
+        object) is this kind: the same status, and the type and code where this kind
+        names them."""
+        if status != self.status:
+            return False
+        error_type = parts.type if parts is not None else None
+        code = parts.code if parts is not None else None
+        return (self.type is None or error_type == self.type) and (
+            self.code is None or code == self.code
+        )
 
 
 Op = Literal["eq", "in", "not_in", "absent", "present"]

@@ -36,14 +36,8 @@ def _error(contract: Contract, body: JSON) -> Mapping[str, Any]:
 def kind_of_answer(contract: Contract, status: int, body: JSON) -> ErrorKind | None:
     """The error kind of the errors file that an answer is: same status, and the same type
     and code where the kind names them (the most specific one first)."""
-    error = _error(contract, body)
-    found = [
-        k
-        for k in contract.error_kinds.values()
-        if k.status == status
-        and (k.type is None or k.type == error.get("type"))
-        and (k.code is None or k.code == error.get("code"))
-    ]
+    parts = contract.provider.error.parts(body)
+    found = [k for k in contract.error_kinds.values() if k.matches(status, parts)]
     found.sort(key=lambda k: (k.code is None, k.type is None))
     return found[0] if found else None
 

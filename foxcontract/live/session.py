@@ -185,7 +185,7 @@ class LiveSession:
             problems += _kind_problems(probe.expect, answer, fact)
             problems += response_problems(c, answer.status, answer.body)
             problems += header_problems(c, answer.status, answer.headers or {})
-        expected = _kind_text(probe.expect)
+        expected = probe.expect.describe()
         self._finish(
             c, probe.name, probe.rule, expected, answer, problems, sent=_sent(probe),
             body=probe.body,
@@ -477,12 +477,6 @@ class LiveSession:
             lines.append("  assumption disproved (failing under --fox-strict):")
             lines += [f"    {line}" for line in d.lines()]
         raise LiveFailure(self.client.scrub("\n".join(lines)))
-
-
-def _kind_text(kind: ErrorKind) -> str:
-    bits = [str(kind.status), kind.name]
-    bits += [f"{k} {v}" for k, v in (("type", kind.type), ("code", kind.code)) if v]
-    return " ".join(bits)
 
 
 def _probe_fact(c: Contract, probe: FreeProbe) -> Fact:
