@@ -24,7 +24,7 @@ from hypothesis.errors import InvalidArgument, Unsatisfiable
 
 from foxcontract import consistency, profiles
 from foxcontract._files import is_contract, yaml_files
-from foxcontract.contract import ContractError, fill_path, load_contracts
+from foxcontract.contract import ContractError, fill_path, get_path, load_contracts
 from foxcontract.contract.errors import Problem
 from foxcontract.contract.model import Contract, ErrorKind, Example, Rule
 from foxcontract.contract.schemas import validator_of
@@ -324,11 +324,12 @@ class ResponseItem(_ContractItem):
         for script in (fake.config.task, TaskScript.failing()):
             fake.script_task(script)
             created = self._send(fake, create.method, _path(create), body)
-            task = created.body.get("id") if isinstance(created.body, dict) else None
+            id_path = create.task.id if create.task is not None else "id"
+            task = get_path(created.body, id_path)
             if not isinstance(task, str):
                 raise ContractFailure(
                     f"{self.name} ({c.path.name}:{self.line}): the fake created no task to "
-                    f"poll: {created.status} {_show(created.body)}"
+                    f"poll (no id at {id_path}): {created.status} {_show(created.body)}"
                 )
             path = _path(c, task)
             for _ in range(len(script.statuses) + 1):
