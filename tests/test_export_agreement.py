@@ -125,6 +125,8 @@ def test_the_judges_agree_around_each_rule(tmp_path: Path, null_means_absent: bo
     contract = variant(tmp_path, null_means_absent=null_means_absent, extra_rules=True)
     for rule in contract.cross_rules:
         seen = agreement_run(contract, 100, rule)
+        if seen[rule.id] < 5:  # a rule few bodies break (x-not-in): more bodies, same floor
+            seen += agreement_run(contract, 400, rule)
         assert seen[rule.id] >= 5, (rule.id, seen)
         assert seen[True] >= 5, (rule.id, seen)
 
