@@ -224,13 +224,14 @@ def test_plan_prints_the_live_plan_and_sends_nothing(
         expected[0]
         == "foxcontract live plan against https://api.foxapi.cc: budget 3 paid create(s)"
     )
-    assert expected[2] == "  free probe cap: 400 a run (--fox-max-free-probes); 302 left out"
+    # 2,821 candidates of the four modes' 81 rules (and the other probes), 400 kept
+    assert expected[2] == "  free probe cap: 400 a run (--fox-max-free-probes); 2421 left out"
     assert expected[3] == (
-        "  free probe order: 322 on documented facts, then 49 on per-model assumptions; 29 on "
+        "  free probe order: 200 on documented facts, then 155 on per-model assumptions; 45 on "
         "the contract's stances on fields go last, only while the budget has room (an accept "
         "is charged)"
     )
-    assert expected[4].startswith("  paid creates: 3 of ")
+    assert expected[4] == "  paid creates: 3 of 72 planned, each then polled on tasks-get (free)"
     assert expected[5] == (
         "  reserve: 1 of the budget for free probes the provider may accept (--fox-reserve); "
         "2 create(s) first, paid-03 after the free probes with what is left"

@@ -28,6 +28,7 @@ from foxcontract.verdict import judge
 
 KEY = "sk-live-reserve-key-31"
 FAST = "veo-3.1-fast-image-to-video"
+STANDARD = "veo-3.1-image-to-video"
 DOCSFAKE = Path(__file__).resolve().parent.parent / "benchmarks"
 
 
@@ -59,9 +60,21 @@ def test_the_plan_sends_the_reserve_creates_after_the_free_probes(
     assert runs == ["paid", "free0", "free1", "paid", "free2"]
     assert kinds.count("paid") == 12
     assert len(plan.order) == 12 + len(plan.free)
+    # 72 creates wanted, 12 kept: every mode is sent before the free probes, so accepts
+    # that use the reserve up leave each mode sent; only the extend-fast model waits
+    videos = _videos(contracts)
+    modes = [videos.variant_of(c.body) for c in plan.first]
+    assert [m.name for m in modes if m is not None][:5] == [
+        "first-last-frame", "reference-to-video", "image-to-video", "reference-to-video",
+        "extend",
+    ]  # fmt: skip
+    assert [c.body["model"] for c in plan.last] == ["veo-3.1-extend-fast", STANDARD]
     lines = format_plan(plan, "http://127.0.0.1:9")
+    # the cap of 400 shared by turns: 48 probes and rules of documented facts (200), the 31
+    # assumed rules of a mode or model (each variant's foreign fields, the standard-only
+    # options) at 5 each (155), and 45 probes of the stances on single fields
     assert lines[3] == (
-        "  free probe order: 322 on documented facts, then 49 on per-model assumptions; 29 on "
+        "  free probe order: 200 on documented facts, then 155 on per-model assumptions; 45 on "
         "the contract's stances on fields go last, only while the budget has room (an accept "
         "is charged)"
     )
@@ -72,12 +85,18 @@ def test_the_plan_sends_the_reserve_creates_after_the_free_probes(
 
 
 def test_a_budget_with_room_holds_no_create_back(contracts: list[Contract]) -> None:
-    plan = build_plan(contracts, 60)
-    assert (plan.reserve, len(plan.first), plan.last) == (10, 25, ())
+    # 72 creates planned; a budget of 90 keeps 15 in reserve and still has room for all
+    plan = build_plan(contracts, 90)
+    assert (plan.reserve, len(plan.first), plan.last) == (15, 72, ())
     assert format_plan(plan)[5] == (
-        "  reserve: 10 of the budget for free probes the provider may accept (--fox-reserve); "
-        "25 create(s) first"
+        "  reserve: 15 of the budget for free probes the provider may accept (--fox-reserve); "
+        "72 create(s) first"
     )
+    # at 84 the reserve of 14 leaves 70 before the free probes: the last 2 wait for it
+    tight = build_plan(contracts, 84)
+    assert (tight.reserve, len(tight.first), [c.name for c in tight.last]) == (
+        14, 70, ["paid-71", "paid-72"],
+    )  # fmt: skip
 
 
 def test_the_second_create_carries_a_charset_parameter(contracts: list[Contract]) -> None:

@@ -179,6 +179,13 @@ def test_advanced_fields_are_probed_on_every_model_they_do_not_apply_to() -> Non
     for rule in ("enhance-prompt-standard-only", "person-generation-standard-only"):
         assert f"rule-{rule}[{FAST}]" in names
         assert f"rule-{rule}[{LITE}]" in names
+        # under the cap of 400 the rule keeps 5 probes, taken by turns: both models twice
+        # (two answers settle a per-model assumption), before either a third time
+        kept = [p.name for p in planned(0).free if p.rule == rule]
+        assert kept == [
+            f"rule-{rule}[{FAST}]", f"rule-{rule}[{LITE}]", f"rule-{rule}[{FAST}-2]",
+            f"rule-{rule}[{LITE}-2]", f"rule-{rule}[{FAST}-3]",
+        ]  # fmt: skip
 
 
 def test_auth_and_malformed_probes() -> None:

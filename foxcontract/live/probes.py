@@ -104,7 +104,9 @@ def _cross_rule_bodies(
 ) -> Iterator[tuple[str, JSON]]:
     """(label of the ``when`` values, body) per combination of the rule's ``when`` values:
     every forbidden value on the first base that takes it, then on up to
-    :data:`CONTEXTS_PER_VALUE` bodies in all that vary one other enumerated field."""
+    :data:`CONTEXTS_PER_VALUE` bodies in all that vary one other enumerated field. The
+    combinations take turns (each one's first body, then each one's second, ...), so a cap
+    on a rule's probes still reaches every model the rule is about."""
     assert rule.then is not None
     choices: list[list[tuple[str, JSON]]] = []
     for name, cond in rule.when.items():
@@ -125,14 +127,17 @@ def _cross_rule_bodies(
         for g in contract.fields
         if g.enum is not None and not g.nullable and g.name not in rule.fields
     ]
+    per_combo: list[list[tuple[str, JSON]]] = []
     for combo in itertools.product(*choices):
+        mine: list[tuple[str, JSON]] = []
+        per_combo.append(mine)
         label = "-".join(str(v) for n, v in combo if v is not None and len(rule.when[n].values) > 1)
         when = {n: v for n, v in combo if v is not None}
         if rule.then.op == "present":
             for base in bases:
                 body = {k: v for k, v in {**base, **when}.items() if k != rule.field}
                 if _only(contract, body, rule):
-                    yield label, body
+                    mine.append((label, body))
                     break
             continue
         per_value: list[list[dict[str, JSON]]] = []
@@ -164,7 +169,11 @@ def _cross_rule_bodies(
         for depth in range(CONTEXTS_PER_VALUE):
             for found in per_value:
                 if depth < len(found):
-                    yield label, found[depth]
+                    mine.append((label, found[depth]))
+    for turn in range(max(map(len, per_combo), default=0)):
+        for mine in per_combo:
+            if turn < len(mine):
+                yield mine[turn]
 
 
 def _context(body: dict[str, JSON], context: Sequence[Field]) -> tuple[JSON, ...]:
