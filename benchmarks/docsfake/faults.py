@@ -18,9 +18,35 @@ if TYPE_CHECKING:  # the server imports this module; the types only are needed h
     from server import DocsFake, Problem, Reply, Request, Task
 
 try:
-    from .docs import FAST, LITE, STANDARD, effective
+    from .docs import (
+        EXTENDING,
+        FAST,
+        FIRST_LAST,
+        FL_FAST,
+        FL_LITE,
+        LITE,
+        REF_FAST,
+        REFERENCE,
+        STANDARD,
+        Mode,
+        effective,
+        mode_of,
+    )
 except ImportError:
-    from docs import FAST, LITE, STANDARD, effective  # type: ignore[no-redef]
+    from docs import (  # type: ignore[no-redef]
+        EXTENDING,
+        FAST,
+        FIRST_LAST,
+        FL_FAST,
+        FL_LITE,
+        LITE,
+        REF_FAST,
+        REFERENCE,
+        STANDARD,
+        Mode,
+        effective,
+        mode_of,
+    )
 
 __all__ = ["CATEGORIES", "FAULTS", "Fault"]
 
@@ -50,7 +76,7 @@ class Fault:
     category: str
     doc: str
     extra: dict[str, tuple[JSON, ...]] = field(default_factory=dict)
-    """More values accepted per field."""
+    """More values accepted per field (``reference_count``: more numbers of reference images)."""
     substitutes: tuple[str, ...] = ()
     """Fields of other modes accepted in place of ``image_url``."""
     check: Check | None = None
@@ -128,6 +154,18 @@ def accept_then_fail(checks: Callable[[str], bool], code: str) -> tuple[Check, P
     return check, poll
 
 
+def _swap(mode: Mode, field: str, replaces: str | None) -> Check:
+    """In ``mode``, accept the unknown ``field`` (and let it stand for the required
+    ``replaces``, when given)."""
+
+    def hook(body: Body, problems: list[Problem], req: Request) -> list[Problem]:
+        if mode_of(body) is not mode or body.get(field) is None:
+            return problems
+        return [p for p in problems if p.field not in (field, replaces)]
+
+    return hook
+
+
 def _text(body: Body) -> str:
     return "".join(str(body.get(k) or "") for k in ("prompt", "negative_prompt"))
 
@@ -188,14 +226,40 @@ def _completed(view: dict[str, JSON], **changes: JSON) -> dict[str, JSON]:
 
 FAULTS: tuple[Fault, ...] = (
     # --- family: values and fields valid elsewhere in the same API ---------------------------
-    Fault("family-model-first-last", "family",
-          "accepts veo-3.1-first-last-frame-to-video (another mode's model) with image_url",
-          extra={"model": ("veo-3.1-first-last-frame-to-video",)}),
-    Fault("family-model-reference", "family",
-          "accepts veo-3.1-reference-to-video (another mode's model)",
-          extra={"model": ("veo-3.1-reference-to-video", "veo-3.1-fast-reference-to-video")}),
-    Fault("family-model-extend", "family", "accepts veo-3.1-extend (the extend mode's model)",
-          extra={"model": ("veo-3.1-extend", "veo-3.1-extend-fast")}),
+    Fault("family-fl-image-url", "family",
+          "a first-last-frame body may carry image_url in place of first_image_url",
+          check=_swap(FIRST_LAST, "image_url", "first_image_url")),
+    Fault("family-fl-last-optional", "family",
+          "a first-last-frame body without last_image_url is accepted (charged)",
+          check=waive("last_image_url-required")),
+    Fault("family-fl-lite-4k", "family",
+          f"{FL_LITE} accepts 4k (the image-to-video Lite still refuses it)",
+          check=waive("lite-no-4k", _is(model=FL_LITE))),
+    Fault("family-fl-fast-enhance", "family",
+          f"{FL_FAST} accepts enhance_prompt (Standard only)",
+          check=waive("enhance_prompt-models", _is(model=FL_FAST))),
+    Fault("family-reference-4-images", "family",
+          "reference_image_urls accepts 4 images (5 still refused)",
+          extra={"reference_count": (4,)}),
+    Fault("family-reference-duration", "family",
+          "a reference body accepts duration 4 and 6 (the page fixes it at 8)",
+          check=waive("duration-value", lambda b: mode_of(b) is REFERENCE
+                      and b.get("duration") in (4, 6))),
+    Fault("family-reference-fast-type", "family",
+          f"{REF_FAST} accepts reference_type (Standard only)",
+          check=waive("reference_type-models", _is(model=REF_FAST))),
+    Fault("family-reference-image-url", "family",
+          "a reference body may carry image_url in place of reference_image_urls",
+          check=_swap(REFERENCE, "image_url", "reference_image_urls")),
+    Fault("family-extend-duration", "family",
+          "an extend body accepts duration (the continuation is always 7 s)",
+          check=_swap(EXTENDING, "duration", None)),
+    Fault("family-extend-resolution", "family",
+          "an extend body accepts resolution (not a field of the mode)",
+          check=_swap(EXTENDING, "resolution", None)),
+    Fault("family-extend-video", "family",
+          "an extend body may name its input video (the older page) in place of video_url",
+          check=_swap(EXTENDING, "video", "video_url")),
     Fault("family-model-unified", "family",
           "accepts the older unified entry's models veo-3.1 and veo-3.1-fast",
           extra={"model": ("veo-3.1", "veo-3.1-fast")}),

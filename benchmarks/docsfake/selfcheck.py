@@ -16,12 +16,30 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from docsfake.docs import FAST, LITE, STANDARD
+from docsfake.docs import (
+    EXTEND,
+    EXTEND_FAST,
+    FAST,
+    FL_FAST,
+    FL_LITE,
+    FL_STANDARD,
+    LITE,
+    REF_FAST,
+    REF_STANDARD,
+    STANDARD,
+)
 from docsfake.faults import FAULTS, Fault
 from docsfake.server import DocsFake, Request
 
 KEY = "sk-selfcheck-key"
-BASE = {"model": STANDARD, "prompt": "The flowers sway", "image_url": "https://example.com/a.jpg"}
+IMG = "https://example.com/a.jpg"
+BASE = {"model": STANDARD, "prompt": "The flowers sway", "image_url": IMG}
+FIRST_LAST = {"model": FL_STANDARD, "prompt": "Dawn to dusk", "first_image_url": IMG,
+              "last_image_url": "https://example.com/b.jpg"}  # fmt: skip
+REFERENCE = {"model": REF_STANDARD, "prompt": "A woman walking through a garden",
+             "reference_image_urls": [IMG]}  # fmt: skip
+EXTENDING = {"model": EXTEND, "prompt": "The camera keeps going",
+             "video_url": "https://example.com/v.mp4"}  # fmt: skip
 
 
 def _bodies() -> list[dict[str, Any]]:
@@ -38,8 +56,8 @@ def _bodies() -> list[dict[str, Any]]:
         {"prompt": "two\nlines"}, {"prompt": "x" * 1500}, {"negative_prompt": "模糊, 水印"},
         {"image_url": "https://example.com/a%20b.jpg"}, {"image_url": "https://example.com/a.jpg?v=1"},
         {"generate_audio": False}, {"generate_audio": True}, {"seed": None}, {"auto_fix": None},
-        {"model": "veo-3.1-first-last-frame-to-video"}, {"model": "veo-3.1-reference-to-video"},
-        {"model": "veo-3.1-extend"}, {"model": "veo-3.1"}, {"model": "veo3.1-pro"},
+        {"model": FL_STANDARD}, {"model": REF_STANDARD},
+        {"model": EXTEND}, {"model": "veo-3.1"}, {"model": "veo3.1-pro"},
         {"resolution": "2160p"}, {"duration": 5}, {"duration": 7}, {"duration": "8"},
         {"aspect_ratio": "1:1"}, {"safety_tolerance": 7}, {"safety_tolerance": 0},
         {"model": LITE, "safety_tolerance": 6}, {"model": LITE, "safety_tolerance": 3},
@@ -53,7 +71,31 @@ def _bodies() -> list[dict[str, Any]]:
         b = {k: v for k, v in BASE.items() if k != "image_url"}
         out.append({**b, name: ["https://example.com/a.jpg"]})
     out.append({k: v for k, v in BASE.items() if k != "image_url"})
-    return out
+    for model in (FL_STANDARD, FL_FAST, FL_LITE):
+        for res in ("720p", "1080p", "4k", None):
+            for dur in (4, 8, None):
+                b = {**FIRST_LAST, "model": model, "resolution": res, "duration": dur}
+                out.append({k: v for k, v in b.items() if v is not None})
+        out.append({**FIRST_LAST, "model": model, "enhance_prompt": True})
+    family: list[dict[str, Any]] = [
+        {**_without(FIRST_LAST, "first_image_url"), "image_url": IMG},
+        _without(FIRST_LAST, "last_image_url"), {**FIRST_LAST, "image_url": IMG},
+        {**REFERENCE, "reference_image_urls": [IMG] * 3},
+        {**REFERENCE, "reference_image_urls": [IMG] * 4},
+        {**REFERENCE, "reference_image_urls": [IMG] * 5}, {**REFERENCE, "reference_image_urls": []},
+        {**REFERENCE, "duration": 4}, {**REFERENCE, "duration": 6}, {**REFERENCE, "duration": 8},
+        {**REFERENCE, "reference_type": "STYLE"},
+        {**REFERENCE, "model": REF_FAST, "reference_type": "ASSET"},
+        {**_without(REFERENCE, "reference_image_urls"), "image_url": IMG},
+        {**EXTENDING, "duration": 8}, {**EXTENDING, "resolution": "720p"},
+        {**_without(EXTENDING, "video_url"), "video": "https://example.com/v.mp4"},
+        {**EXTENDING, "model": EXTEND_FAST, "generate_audio": True}, {**EXTENDING, "seed": 7},
+    ]  # fmt: skip
+    return out + family
+
+
+def _without(body: dict[str, Any], name: str) -> dict[str, Any]:
+    return {k: v for k, v in body.items() if k != name}
 
 
 def _post(body: Any, auth: str | None = KEY, ctype: str = "application/json",
@@ -124,6 +166,33 @@ def faithful_problems() -> list[str]:
         (_post(BASE, ctype="text/plain"), 400),
         (_post(None, raw=b"{"), 400),
         (_get("task-unified-1-unknown0"), 404),
+        (_post(FIRST_LAST), 200),
+        (_post({**FIRST_LAST, "model": FL_LITE, "resolution": "4k"}), 422),
+        (_post({**FIRST_LAST, "model": FL_LITE, "duration": 6}), 422),
+        (_post({**FIRST_LAST, "model": FL_LITE, "duration": 6, "resolution": "720p"}), 200),
+        (_post({**FIRST_LAST, "model": FL_FAST, "safety_tolerance": 3}), 200),
+        (_post({**FIRST_LAST, "model": FL_LITE, "safety_tolerance": 3}), 422),
+        (_post({**FIRST_LAST, "model": FL_FAST, "enhance_prompt": True}), 422),
+        (_post({**FIRST_LAST, "image_url": IMG}), 422),
+        (_post(_without(FIRST_LAST, "last_image_url")), 422),
+        (_post(REFERENCE), 200),
+        (
+            _post({**REFERENCE, "duration": 8, "resolution": "1080p", "reference_type": "STYLE"}),
+            200,
+        ),
+        (_post({**REFERENCE, "reference_image_urls": [IMG] * 3, "model": REF_FAST}), 200),
+        (_post({**REFERENCE, "reference_image_urls": [IMG] * 4}), 422),
+        (_post({**REFERENCE, "reference_image_urls": IMG}), 422),
+        (_post({**REFERENCE, "duration": 6}), 422),
+        (_post({**REFERENCE, "model": REF_FAST, "enhance_prompt": True}), 422),
+        (_post({**REFERENCE, "model": REF_FAST, "safety_tolerance": 2}), 200),
+        (_post(EXTENDING), 200),
+        (_post({**EXTENDING, "model": EXTEND_FAST, "generate_audio": False, "seed": 3}), 200),
+        (_post({**EXTENDING, "duration": 8}), 422),
+        (_post({**EXTENDING, "resolution": "1080p"}), 422),
+        (_post({**EXTENDING, "video_url": "ftp://example.com/v.mp4"}), 422),
+        (_post(_without(EXTENDING, "video_url")), 422),
+        (_post({**BASE, "first_image_url": IMG}), 422),
     ]
     for req, status in expect:
         got = fake.handle(req)

@@ -1,7 +1,8 @@
-"""A stand-in for FoxAPI written from the documentation alone (``shared/foxapi/seed-page.txt``
-and ``API.md``), sharing no code and no files with the ``foxcontract`` package.
+"""A stand-in for FoxAPI written from the documentation alone (``shared/foxapi/seed-page.txt``,
+``API.md`` and ``FAMILY.md``), sharing no code and no files with the ``foxcontract`` package.
 
-It serves ``POST /v1/videos/generations`` (the Veo 3.1 image-to-video models) and
+It serves ``POST /v1/videos/generations`` (the four Veo 3.1 modes: image-to-video, first and
+last frame, reference images, extend; ``FAMILY.md``; the body's ``model`` decides) and
 ``GET /v1/tasks/{task_id}`` on 127.0.0.1 only, with one optional injected fault
 (``--fault NAME``, see ``faults.py``). Where the docs are silent it takes its own stance,
 listed in ``STANCES`` below; several differ on purpose from the stances of the project's
@@ -32,30 +33,32 @@ from urllib.parse import urlsplit
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from docs import (
-        ADVANCED_MODELS,
         CREATE_PATH,
-        ENUMS,
-        FIELDS,
-        LITE,
+        EXTENDING,
         MAX_BODY,
+        MODELS,
         POLLS_TO_COMPLETE,
+        REFERENCE_IMAGES,
         SIZES,
         TASK_PREFIX,
+        Mode,
         effective,
+        mode_of,
     )  # fmt: skip
     from faults import FAULTS, Fault
 else:
     from .docs import (
-        ADVANCED_MODELS,
         CREATE_PATH,
-        ENUMS,
-        FIELDS,
-        LITE,
+        EXTENDING,
         MAX_BODY,
+        MODELS,
         POLLS_TO_COMPLETE,
+        REFERENCE_IMAGES,
         SIZES,
         TASK_PREFIX,
+        Mode,
         effective,
+        mode_of,
     )  # fmt: skip
     from .faults import FAULTS, Fault
 
@@ -76,6 +79,20 @@ STANCES = (
     "seed: an integer from 0 to 4294967295",
     "an advanced option sent as null counts as not sent",
     "a task is pending when created, processing at polls 1-2, completed from poll 3 on",
+    "the model decides the mode; a missing or unknown model is judged by image-to-video's fields",
+    "a field another mode takes (image_url on first-last-frame, duration on extend) is unknown",
+    "first-last-frame: person_generation [gap] is for the Standard model only, as on the "
+    "image-to-video and reference pages",
+    "first-last-frame: negative_prompt and seed [gap] are taken by every model, as on "
+    "image-to-video and extend",
+    "first_image_url, last_image_url, video_url: checked like image_url (http(s) with a host)",
+    "reference_image_urls: a JSON array of 1 to 3 such URLs; repeats are accepted",
+    "reference: duration may be left out or 8 (fixed at 8); any other integer is refused",
+    "reference: safety_tolerance is taken by both models (no per-model note on the page)",
+    "reference: generate_audio defaults to false like every mode but extend (no default given)",
+    "reference: negative_prompt and seed are not listed on the page: unknown fields",
+    "extend: enhance_prompt and person_generation are not listed on the page: unknown fields",
+    "extend: a completed result carries no width/height (the input video decides the size)",
 )
 
 
@@ -88,6 +105,7 @@ class Problem:
     status: int = 422
     type: str = "invalid_request_error"
     code: str | None = None
+    field: str | None = None
 
 
 @dataclass
@@ -198,34 +216,43 @@ class DocsFake:
             return error(p.status, p.type, p.message, p.code)
         return self.start(body)
 
-    def allowed(self, name: str) -> tuple[JSON, ...]:
+    def allowed(self, mode: Mode, name: str) -> tuple[JSON, ...]:
         extra = self.fault.extra.get(name, ()) if self.fault else ()
-        return (*ENUMS[name], *extra)
+        values = MODELS if name == "model" else mode.enums[name]
+        return (*values, *extra)
 
     def validate(self, body: dict[str, JSON]) -> list[Problem]:
         out: list[Problem] = []
+        mode = mode_of(body)
         substitutes = self.fault.substitutes if self.fault else ()
+        if mode.name != "image-to-video":
+            substitutes = ()
         for name in body:
-            if name not in FIELDS and name not in substitutes:
-                out.append(Problem("known-fields", f"unknown field {name!r}"))
-        for name in ("prompt", "image_url"):
+            if name not in mode.fields and name not in substitutes:
+                out.append(Problem("known-fields", f"unknown field {name!r}", field=name))
+        for name in mode.required:
             if body.get(name) is None and not (
                 name == "image_url" and any(body.get(s) for s in substitutes)
             ):
-                out.append(Problem(f"{name}-required", f"{name} is required"))
+                out.append(Problem(f"{name}-required", f"{name} is required", field=name))
         prompt = body.get("prompt")
         if prompt is not None and (not isinstance(prompt, str) or prompt == ""):
             out.append(Problem("prompt-text", "prompt must be a non-empty string"))
-        url = body.get("image_url")
-        if url is not None and not _image_url_ok(url):
-            out.append(Problem("image-url", "image_url must be a public http(s) URL"))
-        for name in ENUMS:
+        for name in mode.urls:
+            url = body.get(name)
+            if url is not None and not _image_url_ok(url):
+                check = "image-url" if name == "image_url" else f"{name}-url"
+                out.append(Problem(check, f"{name} must be a public http(s) URL", field=name))
+        refs = body.get("reference_image_urls")
+        if "reference_image_urls" in mode.fields and refs is not None:
+            out += self.reference_problems(refs)
+        for name in ("model", *mode.enums):
             value = body.get(name)
-            if value is None:
+            if value is None or name not in mode.fields:
                 continue
             if name == "duration" and not _is_int(value):
                 out.append(Problem("duration-type", "duration must be an integer"))
-            elif not self.is_allowed(name, value):
+            elif not self.is_allowed(mode, name, value):
                 out.append(Problem(f"{name}-value", f"{name} {value!r} is not supported"))
         for name in ("generate_audio", "auto_fix", "enhance_prompt"):
             if body.get(name) is not None and not isinstance(body[name], bool):
@@ -241,33 +268,55 @@ class DocsFake:
             out.append(Problem("seed-range", "seed must be an integer from 0 to 4294967295"))
         if out:
             return out
-        return self.model_rules(body)
+        return self.model_rules(mode, body)
 
-    def is_allowed(self, name: str, value: JSON) -> bool:
+    def reference_problems(self, refs: JSON) -> list[Problem]:
+        low, high = REFERENCE_IMAGES
+        counts = (
+            *range(low, high + 1),
+            *(self.fault.extra.get("reference_count", ()) if self.fault else ()),
+        )
+        if not isinstance(refs, list):
+            return [Problem("reference-urls-type", "reference_image_urls must be an array")]
+        if len(refs) not in counts:
+            return [
+                Problem(
+                    "reference-urls-count", f"reference_image_urls takes {low} to {high} images"
+                )
+            ]
+        if not all(_image_url_ok(u) for u in refs):
+            return [
+                Problem("reference-urls-url", "each reference image must be a public http(s) URL")
+            ]
+        return []
+
+    def is_allowed(self, mode: Mode, name: str, value: JSON) -> bool:
         if name == "duration" and _is_int(value):
             value = int(value)
-        return any(type(value) is type(a) and value == a for a in self.allowed(name))
+        return any(type(value) is type(a) and value == a for a in self.allowed(mode, name))
 
     def tolerance_ok(self, value: int) -> bool:
         extra = self.fault.extra.get("safety_tolerance", ()) if self.fault else ()
         return 1 <= value <= 6 or value in extra
 
-    def model_rules(self, body: dict[str, JSON]) -> list[Problem]:
+    def model_rules(self, mode: Mode, body: dict[str, JSON]) -> list[Problem]:
         model = effective(body, "model")
         resolution = effective(body, "resolution")
         duration = effective(body, "duration")
         out: list[Problem] = []
-        if model == LITE and resolution == "4k":
-            out.append(Problem("lite-no-4k", f"{LITE} supports only 720p and 1080p"))
-        if model == LITE and resolution == "1080p" and duration != 8:
-            out.append(Problem("lite-1080p-8s", f"{LITE} at 1080p supports only 8 seconds"))
-        for name, models in ADVANCED_MODELS.items():
+        lite = mode.lite
+        if lite is not None and model == lite and resolution == "4k":
+            out.append(Problem("lite-no-4k", f"{lite} supports only 720p and 1080p"))
+        if lite is not None and model == lite and resolution == "1080p" and duration != 8:
+            out.append(Problem("lite-1080p-8s", f"{lite} at 1080p supports only 8 seconds"))
+        for name, models in mode.advanced.items():
             if body.get(name) is not None and model not in models:
                 out.append(
                     Problem(
                         f"{name}-models",
                         f"{name} is not applicable for {model}",
                         code="unsupported_advanced_options",
+                        field=name,
                     )
                 )
         return out
@@ -334,7 +383,10 @@ class DocsFake:
             "error": None,
             "usage": {"credits_reserved": 5, "user_group": "default"},
         }
-        if done:
+        if done and mode_of(task.body) is EXTENDING:
+            url = f"https://storage.docsfake.invalid/videos/{task.id}.mp4"
+            view["results"] = [{"url": url}]
+        elif done:
             res = effective(task.body, "resolution")
             w, h = SIZES.get(res, SIZES["1080p"])
             if effective(task.body, "aspect_ratio") == "9:16":
