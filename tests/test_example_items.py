@@ -29,7 +29,9 @@ def test_an_example_and_its_cassette_are_judged_alike(pytester: pytest.Pytester)
     folder = pytester.path / "cassettes"
     folder.mkdir()
     write_cassette(from_examples(contract, folder / "tasks-get.yaml"), merge=False)
-    result = pytester.runpytest("-k", "documented-completed-task")
+    result = pytester.runpytest(
+        "-rN", "-k", "documented-completed-task"
+    )  # no summary: CI prints it whole
     result.assert_outcomes(failed=2)
     lines = result.stdout.lines
     example = [line[len("problem:   ") :] for line in lines if line.startswith("problem:   ")]
@@ -65,6 +67,6 @@ def test_an_example_parameter_that_breaks_its_schema(pytester: pytest.Pytester) 
         "      params: {task_id: task-unified-1757165031-uyujaw3d}\n",
         '      params: {task_id: ""}\n',
     )
-    result = pytester.runpytest("-k", "example and documented-completed-task")
+    result = pytester.runpytest("-rN", "-k", "example and documented-completed-task")
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["problem:   parameter: task_id='' breaks its schema"])

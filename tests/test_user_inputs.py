@@ -143,7 +143,8 @@ def test_a_typo_in_the_projects_contract_fails_a_fox_api_test_once_at_its_line(
     create.write_text("".join(lines), encoding="utf-8")
     pytester.makeini("[pytest]\nfox_contracts = contracts\n")
     pytester.makepyfile(test_app="def test_app(fox_api):\n    pass\n")
-    result = pytester.runpytest("-p", "no:cacheprovider", "test_app.py")
+    # -rN: no short summary, which repeats the message in full when CI is set
+    result = pytester.runpytest("-rN", "-p", "no:cacheprovider", "test_app.py")
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(
         [
