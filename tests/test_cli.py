@@ -231,7 +231,7 @@ def test_plan_prints_the_live_plan_and_sends_nothing(
         "the contract's stances on fields go last, only while the budget has room (an accept "
         "is charged)"
     )
-    assert expected[4] == "  paid creates: 3 of 72 planned, each then polled on tasks-get (free)"
+    assert expected[4] == "  paid creates: 3 of 70 planned, each then polled on tasks-get (free)"
     assert expected[5] == (
         "  reserve: 1 of the budget for free probes the provider may accept (--fox-reserve); "
         "2 create(s) first, paid-03 after the free probes with what is left"

@@ -340,6 +340,13 @@ def _takes(contract: Contract, scope: list[JSON] | None, name: str) -> bool:
     )
 
 
+def _taken(contract: Contract, assigned: Mapping[str, JSON], name: str) -> bool:
+    """Whether the mode ``assigned`` has chosen so far takes field ``name`` (a body of one
+    mode carries none of another's fields, though the contract reads a null as absent)."""
+    variant = contract.variant_of(_body(assigned))
+    return variant is None or name in variant.fields
+
+
 def _implied(
     contract: Contract, names: tuple[str, ...], assigned: Mapping[str, JSON]
 ) -> tuple[tuple[str, JSON], ...]:
@@ -400,6 +407,9 @@ def _complete(
                 naming[n].append((t, names))
     for name in order:
         if name in assigned:
+            continue
+        if not _taken(contract, assigned, name):
+            assigned[name] = ABSENT  # another mode's field: not even as null
             continue
         options = list(doms[name]) if name in required else [ABSENT, *doms[name]]
         best: tuple[int, int] | None = None
