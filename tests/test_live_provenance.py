@@ -277,7 +277,7 @@ def test_free_probes_send_family_values_first_within_the_cap(
         [
             "foxcontract live plan against *: budget 60 paid create(s)",
             "  free probes: 60 (3 tasks-get, 57 videos-generations); refused requests cost nothing",
-            "  free probe cap: 60 a run (--fox-max-free-probes); 2761 left out",
+            "  free probe cap: 60 a run (--fox-max-free-probes); 2781 left out",
             "videos-generations::rule-model.enum[[]1]: the provider disagrees with the contract",
             '  sent:     POST /v1/videos/generations {"model": "veo-3.1", *',
             "  status: a body breaking rule model.enum was accepted with 200",
@@ -319,12 +319,12 @@ def test_a_provider_differing_only_on_assumptions_passes_a_default_run(
     result = live(users, provider, "-rs")
     outcomes = result.parseoutcomes()
     assert outcomes.get("failed", 0) == 0
-    assert outcomes.get("skipped", 0) == 45  # the stances on fields: budget 0 has no room
-    # 400 - 45 sent; 72 of the 81 rules (the other 9 are probed by stances only); disproved:
+    assert outcomes.get("skipped", 0) == 44  # the stances on fields: budget 0 has no room
+    # 400 - 44 sent; 72 of the 81 rules (the other 9 are probed by stances only); disproved:
     # body.type 6 and the three standard-only rules at 5 probes each under the cap
     result.stdout.fnmatch_lines(
         [
-            "355 probe(s) sent, 0 disagree with the contract; 72 rule(s) probed, 0 with drift",
+            "356 probe(s) sent, 0 disagree with the contract; 72 rule(s) probed, 0 with drift",
             "assumptions disproved: 21 probe(s) (not failing; --fox-strict fails them); "
             "known drift (baseline): 0 probe(s)",
             "  videos-generations rule body.type * 400x6 DISPROVED",

@@ -74,7 +74,7 @@ def test_the_plan_sends_the_reserve_creates_after_the_free_probes(
     # assumed rules of a mode or model (each variant's foreign fields, the standard-only
     # options) at 5 each (155), and 45 probes of the stances on single fields
     assert lines[3] == (
-        "  free probe order: 200 on documented facts, then 155 on per-model assumptions; 45 on "
+        "  free probe order: 201 on documented facts, then 155 on per-model assumptions; 44 on "
         "the contract's stances on fields go last, only while the budget has room (an accept "
         "is charged)"
     )
@@ -274,3 +274,41 @@ def test_a_run_against_the_docs_only_fake_passes_and_reports_the_assumptions(
             "ASSUMPTION DISPROVED videos-generations::rule-body.type[[]1[]]",
         ]
     )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("fault", "probe"),
+    [
+        ("family-image-urls", "rule-image_url.required[[]as-image_urls[]]"),
+        ("family-first-image-url", "rule-image_url.required[[]as-first_image_url[]]"),
+        ("family-fl-image-url", "rule-first_image_url.required[[]as-image_url[]]"),
+        ("family-reference-image-url", "rule-reference_image_urls.required[[]as-image_url[]]"),
+        ("family-extend-video", "rule-video_url.required[[]as-video[]]"),
+    ],
+)
+def test_a_provider_taking_a_required_field_under_its_family_name_fails_the_run(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, fault: str, probe: str
+) -> None:
+    """The docs-only fake with one fault: it takes the field under a name the API family
+    gives it elsewhere (FAMILY.md), which the mode's page does not list, in place of the
+    field the page requires. The documented rule that the field is required fails."""
+    sys.path.insert(0, str(DOCSFAKE))
+    try:
+        from docsfake.server import serve
+    finally:
+        sys.path.remove(str(DOCSFAKE))
+    project = live_project(pytester, monkeypatch, KEY)
+    with serve(KEY, fault) as running:
+        result = project.runpytest(
+            "contracts", "--fox-mode", "live", "--fox-base-url", running.base_url,
+            "--fox-budget", "3", "-p", "no:cacheprovider", "-m", "fox_live", "-k", "required",
+        )  # fmt: skip
+    rule = probe.split("[[]")[0].removeprefix("rule-")
+    result.stdout.fnmatch_lines(
+        [
+            f"videos-generations::{probe}: the provider disagrees with the contract",
+            f"  status: a body breaking rule {rule} was accepted with 200",
+        ]
+    )
+    assert result.ret == pytest.ExitCode.TESTS_FAILED

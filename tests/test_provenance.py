@@ -10,7 +10,7 @@ import pytest
 from helpers.shipped import CONTRACTS, SHIPPED, edited, error_of, line_of, write
 
 from foxcontract import load_contract
-from foxcontract.contract import default_contract
+from foxcontract.contract import MISSING, default_contract
 
 # API.md section 4: the stances the contract takes where the docs are silent
 ASSUMED_RULES = {
@@ -204,6 +204,28 @@ def test_family_values_must_be_refused_and_carry_provenance(tmp_path: Path) -> N
     )
     families = default_contract().field("resolution").family_values
     assert [v.value for v in families] == ["2160p"]
+
+
+def test_family_names_carry_provenance_and_are_not_the_field_itself(tmp_path: Path) -> None:
+    old = (
+        '          - {name: video, documented: family, quote: "an older extend page names the '
+        'input `video` instead of `video_url`"}'
+    )
+    path = write(tmp_path, edited(old, "          - {name: video}"))
+    assert error_of(path) == (
+        f"{path}:{line_of(path, 'name: video}')}: family name 'video' of 'video_url' needs its "
+        "provenance: documented: <source id> with quote: <the page's words>, or assumed: <why>"
+    )
+    path = write(tmp_path, edited(old, '          - {name: video_url, assumed: "x"}'))
+    assert error_of(path) == (
+        f"{path}:{line_of(path, 'name: video_url,')}: family name 'video_url' of 'video_url' "
+        "is the field's own name; a family name is what the field is called elsewhere in the "
+        "API family"
+    )
+    path = write(tmp_path, edited(old, '          - {nam: video, assumed: "x"}'))
+    assert error_of(path).startswith(f"{path}:{line_of(path, 'nam: video')}: ")
+    names = default_contract().field("video_url").family_names
+    assert [(n.name, n.value, n.provenance.documented) for n in names] == [("video", MISSING, True)]
 
 
 def test_settings_answers_name_a_field_rule_and_an_error_kind(tmp_path: Path) -> None:

@@ -17,7 +17,9 @@ from typing import Any
 from foxcontract.contract.errors import Problem, did_you_mean
 from foxcontract.contract.meaning import VARIANT_FACTS, variant_fields
 from foxcontract.contract.model import (
+    MISSING,
     DocSource,
+    FamilyName,
     FamilyValue,
     Provenance,
     Settings,
@@ -40,6 +42,7 @@ class Provenances:
     sources: dict[str, DocSource] = field(default_factory=dict)
     fields: dict[str, dict[str, Provenance]] = field(default_factory=dict)
     family: dict[str, tuple[FamilyValue, ...]] = field(default_factory=dict)
+    names: dict[str, tuple[FamilyName, ...]] = field(default_factory=dict)
     body: dict[str, Provenance] = field(default_factory=dict)
     rules: dict[int, Provenance] = field(default_factory=dict)
     settings: dict[str, Provenance] = field(default_factory=dict)
@@ -170,6 +173,33 @@ def _family(
     return tuple(out)
 
 
+def _family_names(
+    reader: _Reader, name: str, schema: Mapping[str, Any], at: JSONPath
+) -> tuple[FamilyName, ...]:
+    out: list[FamilyName] = []
+    for i, item in enumerate(schema.get("family_names") or []):
+        where = [*at, "family_names", i]
+        other = item.get("name")
+        documented, assumed = "documented" in item, "assumed" in item
+        if documented == assumed or (documented and "quote" not in item):
+            reader.problem(
+                where,
+                f"family name {other!r} of {name!r} needs its provenance: "
+                "documented: <source id> with quote: <the page's words>, or assumed: <why>",
+            )
+            continue
+        if other == name:
+            reader.problem(
+                where,
+                f"family name {other!r} of {name!r} is the field's own name; a family name is "
+                "what the field is called elsewhere in the API family",
+            )
+            continue
+        spec = {k: v for k, v in item.items() if k not in ("name", "value")}
+        out.append(FamilyName(other, item.get("value", MISSING), reader.entry(spec, where)))
+    return tuple(out)
+
+
 def _variant_facts(body: Mapping[str, Any], spec: Mapping[str, Any]) -> list[str]:
     """The facts of one variant: its values, each field it does not take (``fields`` for
     them all, ``fields.<name>`` for one), each field it requires, each default it sets."""
@@ -213,6 +243,7 @@ def read_provenances(
                 (*keywords, "default", "required"),
             )
             out.family[name] = _family(reader, name, schema, fat)
+            out.names[name] = _family_names(reader, name, schema, fat)
         for i, spec in enumerate(body.get("variants") or []):
             vat: JSONPath = [*at, "variants", i, "provenance"]
             out.variants[i] = reader.mapping(

@@ -136,7 +136,7 @@ def _condition(spec: Any) -> Condition:
 
 
 # keys of a field or of the body that are not JSON Schema: read by the loader, then dropped
-_NOT_SCHEMA = ("provenance", "family_values", "discriminator", "variants")
+_NOT_SCHEMA = ("provenance", "family_values", "family_names", "discriminator", "variants")
 
 
 def _schema_only(schema: Any) -> Any:
@@ -306,6 +306,7 @@ def _build(source: Source, errors_source: Source, prov: Provenances) -> Contract
                 source.line(["request", "body", "properties", name]),
                 provenance=prov.fields.get(name, {}),
                 family_values=prov.family.get(name, ()),
+                family_names=prov.names.get(name, ()),
             )
             for name, schema in body["properties"].items()
         )

@@ -362,7 +362,7 @@ def _variant_problems(src: Source, body: dict[str, Any], kinds: dict[str, Any]) 
             schema = {
                 k: v
                 for k, v in props[field].items()
-                if k not in ("default", "provenance", "family_values")
+                if k not in ("default", "provenance", "family_values", "family_names")
             }
             errors = list(validator_of(schema, formats=True).iter_errors(value))
             if errors:

@@ -21,6 +21,7 @@ __all__ = [
     "DocSource",
     "ErrorKind",
     "Example",
+    "FamilyName",
     "FamilyValue",
     "Field",
     "Lifecycle",
@@ -130,6 +131,17 @@ class FamilyValue:
     """A value valid elsewhere in the API family (another mode's model, an older version of
     the docs) but not for this field: a near miss to probe first."""
 
+    value: JSON
+    provenance: Provenance
+
+
+@dataclass(frozen=True)
+class FamilyName:
+    """A name the field goes by elsewhere in the API family (an older page's ``image_urls``
+    or ``video``): a body that sends the field under it, and not under its own name, lacks
+    the field. ``value`` is what is sent under it (:data:`MISSING`: the field's own value)."""
+
+    name: str
     value: JSON
     provenance: Provenance
 
@@ -247,6 +259,7 @@ class Field:
     provenance: Mapping[str, Provenance] = dc_field(default_factory=dict)
     """Per keyword (``type``, ``enum``, ..., ``default``, ``required``): where it comes from."""
     family_values: tuple[FamilyValue, ...] = ()
+    family_names: tuple[FamilyName, ...] = ()
 
     def provenance_of(self, keyword: str) -> Provenance:
         return self.provenance.get(keyword, UNSTATED)

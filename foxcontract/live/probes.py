@@ -4,7 +4,8 @@ For every rule, every body that breaks that rule and only it: for a per-model ru
 forbidden value for each value of its ``when``, each on bodies that differ in the other
 fields the rules tie together (a limit kept at 16:9 may be broken at 9:16); then the near
 misses (values valid elsewhere in the API family first, then wrong case, neighbours,
-lenient-parser traps); then a missing key, a wrong key, malformed JSON, another
+lenient-parser traps), and a required field sent under a name it goes by elsewhere in the
+family (``image_urls`` for ``image_url``); then a missing key, a wrong key, malformed JSON, another
 Content-Type, and every documented example of a refusal. Each carries the contract's answer.
 :func:`cap_free_probes` keeps a run within ``--fox-max-free-probes``, taking each rule's
 probes in turn so that every rule gets its first ones.
@@ -29,7 +30,7 @@ from foxcontract.contract import fill_path
 from foxcontract.contract.model import MISSING, Contract, ErrorKind, Field, Provenance, Rule
 from foxcontract.live.covering import domain
 from foxcontract.oracle import check
-from foxcontract.strategies import near_misses
+from foxcontract.strategies import near_misses, renamed_misses
 
 __all__ = [
     "CONTEXTS_PER_VALUE",
@@ -176,6 +177,37 @@ def _cross_rule_bodies(
                 yield mine[turn]
 
 
+def _renamed(
+    contract: Contract, rule: Rule, bases: Sequence[dict[str, JSON]]
+) -> list[tuple[str, JSON]]:
+    """For a rule that a field is required: a valid body with the field sent under another
+    name it goes by in the API family instead (:func:`renamed_misses`). It breaks the rule,
+    and maybe the stance on a field this mode does not take, which asks for the same
+    refusal; nothing else."""
+    present = rule.then is not None and rule.then.op == "present"
+    if not present and rule.keyword != "required":
+        return []
+    base = next(
+        (
+            b
+            for b in bases
+            if rule.field in b
+            and _only(contract, {k: v for k, v in b.items() if k != rule.field}, rule)
+        ),
+        None,
+    )
+    if base is None:
+        return []
+    out = []
+    for name, body in renamed_misses(contract, rule.field, base):
+        found = check(body, contract)
+        if rule.id in {v.rule for v in found} and all(
+            v.rule == rule.id or v.field == name for v in found
+        ):
+            out.append((f"as-{name}", body))
+    return out
+
+
 def _context(body: dict[str, JSON], context: Sequence[Field]) -> tuple[JSON, ...]:
     """The values (defaults applied) ``body`` gives the fields of ``context``."""
     return tuple(
@@ -251,6 +283,8 @@ def free_probes(
         bodies: list[tuple[str, JSON]] = []
         if rule.is_cross:
             bodies += _cross_rule_bodies(contract, rule, bases)
+        # a field sent under another name goes before the same probe on the other models
+        bodies[1:1] = _renamed(contract, rule, bases)
         limit = None if per_rule is None else len(bodies) + per_rule
         for case in near_misses(contract, rule.id):
             if limit is not None and len(bodies) >= limit:

@@ -9,6 +9,8 @@ Requests (each drawn as a :class:`Case` ``(body, rule_id, expect)``):
   it and with the error kind expected; with ``rule``, only that rule. Near misses first.
 - ``near_misses(contract, rule)``, ``valid_cases(contract)``, ``coverage_cases(contract)``:
   the deterministic coverage phase, as tuples of cases.
+- ``renamed_misses(contract, field, body)``: the body with a field sent under a name it goes
+  by elsewhere in the API family (and not under its own).
 
 Responses: ``responses(contract, status="200")`` (bodies valid under the response schema),
 ``error_responses(contract, kind=None)`` (``(ErrorKind, body)`` pairs), ``from_schema``.
@@ -32,6 +34,7 @@ from foxcontract.strategies._combos import (
     valid_combos,
     when_holds,
 )
+from foxcontract.strategies._negatives import renamed_misses
 from foxcontract.strategies._requests import (
     coverage_cases,
     invalid_requests,
@@ -55,6 +58,7 @@ __all__ = [
     "from_schema",
     "invalid_requests",
     "near_misses",
+    "renamed_misses",
     "responses",
     "rules_judged",
     "valid_cases",

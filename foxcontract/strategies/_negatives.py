@@ -13,7 +13,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from foxcontract.contract.model import Contract, Field
+from foxcontract.contract.model import MISSING, Contract, Field
 from foxcontract.strategies._values import (
     _bounds,
     _unique,
@@ -23,7 +23,7 @@ from foxcontract.strategies._values import (
     sample_value,
 )
 
-__all__ = ["near_miss_values", "random_invalid_values"]
+__all__ = ["near_miss_values", "random_invalid_values", "renamed_misses"]
 
 
 def _string_misses(v: str) -> list[Any]:
@@ -93,6 +93,32 @@ def near_miss_values(contract: Contract, name: str) -> tuple[Any, ...]:
             out += [v for v in field_values(contract, other.name) if v is not None]
     out += [[], {}, [valid[0]], 2**31, 2**63, -(2**31) - 1]
     return tuple(v for v in _unique(out) if not _integral_float(v, integral))
+
+
+def renamed_misses(contract: Contract, name: str, body: dict[str, Any]) -> list[tuple[str, Any]]:
+    """``body`` with field ``name`` sent under another name it goes by in the API family,
+    and not under its own, as ``(the name used, body)``: first the field's
+    ``family_names`` (an older page's ``image_urls``), then, when the body's mode requires
+    the field, what the other modes require in its place (a first-last-frame body with
+    ``image_url`` for ``first_image_url``). A provider that takes such a body reads a field
+    the page does not give this mode, and goes without the one it requires."""
+    if name not in body:
+        return []
+    rest = {k: v for k, v in body.items() if k != name}
+    out: list[tuple[str, Any]] = []
+    for alias in contract.field(name).family_names:
+        out.append(
+            (
+                alias.name,
+                {**rest, alias.name: body[name] if alias.value is MISSING else alias.value},
+            )
+        )
+    mine = contract.variant_of(body)
+    if mine is not None and name in mine.required:
+        for other in (n for v in contract.variants for n in v.required):
+            if other not in mine.fields and other not in rest:
+                out.append((other, {**rest, other: sample_value(contract, other)}))
+    return list({n: (n, b) for n, b in reversed(out)}.values())[::-1]
 
 
 def _array_misses(f: Field, items: list[Any]) -> list[Any]:
