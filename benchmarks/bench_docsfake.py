@@ -9,7 +9,9 @@ Per category it prints: faults caught / total, paid creates per run (the generat
 fake started, accepted refusals included), the median number of items skipped per run (paid
 creates not sent once the budget was used up), the median seconds per run, and the faults
 missed. A fault is caught when its run fails a probe that passes against
-the faithful fake, or fails one the faithful fake also fails with another message. Before
+the faithful fake, or fails one the faithful fake also fails with another message; it is
+reported when it fails nothing but a probe is reported as an assumption disproved that the
+faithful run kept (a fault on a point the docs leave open, which fails under --fox-strict). Before
 that it prints the false alarms: the probes that fail against the faithful fake (each is a
 point where the contract's stance differs from a reading of the docs, or a bug).
 
@@ -50,6 +52,7 @@ RUN_TIMEOUT = 600.0
 # Plugins of this environment live mode does not use: their import time is not live mode's.
 UNUSED_PLUGINS = ("-p", "no:schemathesis", "-p", "no:anyio", "-p", "no:randomly")
 _VOLATILE = re.compile(r"task-unified-\d+-[a-z0-9]{8}|\b\d{9,}\b|\d+\.\d+s\b|:\d{4,5}\b")
+_DISPROVED = re.compile(r"^ASSUMPTION DISPROVED (\S+)", re.MULTILINE)
 
 
 @dataclass
@@ -64,7 +67,9 @@ class Run:
     requests: int = 0
     seconds: float = 0.0
     leaked: bool = False
+    disproved: list[str] = field(default_factory=list)
     caught: bool = False
+    reported: bool = False
     evidence: list[str] = field(default_factory=list)
     note: str = ""
 
@@ -114,6 +119,7 @@ def run_one(
         r.paid = running.fake.creates
         r.requests = running.server.requests
     r.failures, r.skipped = _outcomes(junit)
+    r.disproved = sorted(set(_DISPROVED.findall(output)))
     texts = [output, junit.read_text() if junit.exists() else ""]
     r.leaked = any(KEY in t for t in texts)
     if r.exit_code not in (0, 1):
@@ -127,13 +133,20 @@ def _norm(text: str) -> str:
 
 
 def judge(run: Run, faithful: Run) -> None:
-    """Caught: a probe fails that passed faithfully, or fails with another message."""
+    """Caught: a probe fails that passed faithfully, or fails with another message.
+    Reported: not caught, but a probe the faithful run kept to the contract's assumption
+    is reported as disproving it (the fault is on a point the docs leave open: a default
+    run reports it and does not fail; ``--fox-strict`` fails it)."""
     for name, text in sorted(run.failures.items()):
         if name not in faithful.failures:
             run.evidence.append(f"new failure {name}: {_first_line(text)}")
         elif _norm(text) != _norm(faithful.failures[name]):
             run.evidence.append(f"changed failure {name}: {_first_line(text)}")
     run.caught = bool(run.evidence)
+    if not run.caught:
+        new = [n for n in run.disproved if n not in faithful.disproved]
+        run.evidence += [f"assumption disproved (reported, not failed) {n}" for n in new]
+        run.reported = bool(new)
 
 
 def _first_line(text: str) -> str:
@@ -251,7 +264,8 @@ def _report(runs: list[Run], faithful: dict[int, Run], total: float) -> None:
             print(f"  skipped (not sent) on the faithful fake: {len(r.skipped)}: "
                   f"{', '.join(n.rsplit('::', 1)[-1] for n in r.skipped)}")  # fmt: skip
     print()
-    print(f"{'category':14} {'caught':>8} {'paid/run':>9} {'skipped':>8} {'median s':>9}  missed")
+    print(f"{'category':14} {'caught':>8} {'reported':>8} {'paid/run':>9} {'skipped':>8} "
+          f"{'median s':>9}  missed")  # fmt: skip
     fault_runs = [r for r in runs if r.fault is not None]
     for cat in CATEGORIES:
         rs = [r for r in fault_runs if r.category == cat]
@@ -261,13 +275,17 @@ def _report(runs: list[Run], faithful: dict[int, Run], total: float) -> None:
         paid = f"{min(r.paid for r in rs)}-{max(r.paid for r in rs)}"
         median = statistics.median(r.seconds for r in rs)
         skipped = statistics.median(len(r.skipped) for r in rs)
-        missed = ", ".join(r.fault or "" for r in rs if not r.caught) or "-"
-        print(f"{cat:14} {caught:>4}/{len(rs):<3} {paid:>9} {skipped:8g} {median:9.1f}  {missed}")
+        reported = sum(r.reported for r in rs)
+        missed = ", ".join(r.fault or "" for r in rs if not r.evidence) or "-"
+        print(f"{cat:14} {caught:>4}/{len(rs):<3} {reported:>8} {paid:>9} {skipped:8g} "
+              f"{median:9.1f}  {missed}")  # fmt: skip
     if fault_runs:
         caught = sum(r.caught for r in fault_runs)
-        print(f"{'all':14} {caught:>4}/{len(fault_runs):<3} "
+        reported = sum(r.reported for r in fault_runs)
+        print(f"{'all':14} {caught:>4}/{len(fault_runs):<3} {reported:>8} "
               f"{'':>9} {'':>8} {statistics.median(r.seconds for r in fault_runs):9.1f}  "
-              f"({caught / len(fault_runs):.0%} caught; wall time {total:.0f}s)")  # fmt: skip
+              f"({caught / len(fault_runs):.0%} caught, {reported} more reported as "
+              f"assumptions disproved; wall time {total:.0f}s)")  # fmt: skip
     print("\nwhat caught each fault (first evidence):")
     for r in fault_runs:
         first = r.evidence[0] if r.evidence else "MISSED"
