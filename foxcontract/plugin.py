@@ -88,10 +88,11 @@ def pytest_make_collect_report(
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    from foxcontract import report
+    from foxcontract import _idle_cost, report
 
     collect.finish(session)
     report.finish(session)
+    _idle_cost.spare_idle_plugins(session.config)
 
 
 def pytest_terminal_summary(

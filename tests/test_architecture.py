@@ -62,6 +62,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "foxcontract.profiles",
             "foxcontract.fixtures",
             "foxcontract._registered",
+            "foxcontract._idle_cost",
             "foxcontract._results",
             "foxcontract.report",
             "foxcontract._consumer_coverage",

@@ -83,8 +83,8 @@ def test_misspelt_field_keyword_suggests_the_right_one(tmp_path: Path) -> None:
         f"{path}:{line_of(path, 'minimun: 1')}: unknown key 'minimun' in "
         "request.body.properties.safety_tolerance (did you mean 'minimum'?); allowed keys: "
         "const, default, description, enum, examples, exclusiveMaximum, exclusiveMinimum, "
-        "family_names, family_values, format, items, maxItems, maxLength, maximum, minItems, minLength, "
-        "minimum, pattern, provenance, title, type"
+        "family_names, family_values, format, items, maxItems, maxLength, maximum, minItems, "
+        "minLength, minimum, pattern, provenance, title, type"
     )
 
 

@@ -157,3 +157,44 @@ def test_loading_the_plugin_imports_nothing_heavy(tmp_path: Path) -> None:
     assert isinstance(without["loaded"], list)
     assert isinstance(with_plugin["loaded"], list)
     assert [m for m in with_plugin["loaded"] if m not in without["loaded"]] == []
+
+
+UNCONFIGURE = """
+import json, sys
+
+
+def pytest_unconfigure(config):
+    with open("imported.json", "w") as out:
+        json.dump("hypothesis" in sys.modules, out)
+"""
+
+
+def _hypothesis_imported(project: Path, *args: str) -> bool:
+    subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *args],
+        cwd=project,
+        check=True,
+        capture_output=True,
+        stdin=subprocess.DEVNULL,
+    )
+    imported: bool = json.loads((project / "imported.json").read_text())
+    return imported
+
+
+def test_a_run_that_uses_no_hypothesis_does_not_import_it_for_the_summary(tmp_path: Path) -> None:
+    """Hypothesis's plugin imports all of Hypothesis for its terminal summary, even in a run
+    that never used it (most of the CPU of a one-test run): foxcontract sets it aside then."""
+    (tmp_path / "conftest.py").write_text(UNCONFIGURE, encoding="utf-8")
+    (tmp_path / "test_one.py").write_text("def test_one():\n    pass\n", encoding="utf-8")
+    assert _hypothesis_imported(tmp_path, "-p", "no:foxcontract") is True  # the cost
+    assert _hypothesis_imported(tmp_path) is False
+
+
+def test_a_run_that_uses_hypothesis_keeps_its_plugin(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        "from hypothesis import given, strategies as st\n\n\n"
+        "@given(st.integers())\ndef test_ints(x):\n    assert isinstance(x, int)\n"
+    )
+    result = pytester.runpytest_subprocess("--hypothesis-show-statistics", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(["*Hypothesis Statistics*", "*test_ints:*"])
