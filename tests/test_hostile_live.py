@@ -242,3 +242,29 @@ def test_a_task_stuck_in_processing_ends_in_bounded_time(project: pytest.Pyteste
         ]
     )
     assert server.fake.paid == 1
+
+
+def test_a_base_url_where_nothing_listens_stops_the_run_after_two_probes(
+    project: pytest.Pytester,
+) -> None:
+    import socket
+
+    with socket.socket() as s:  # a loopback port that was free a moment ago: nothing listens
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    result, _ = hostile_run(project, f"http://127.0.0.1:{port}", "--fox-budget", "2")
+    result.stdout.fnmatch_lines(
+        [
+            "*::*: no answer from the provider",
+            "  * no answer after * attempt(s) in *s (retry limits: 6 attempts, 3.5s); last: "
+            "connection failed (*",
+            "*: not sent: the provider gave no answer to 2 probes in a row; the first: *",
+            "paid creates: 0 of budget 2 spent",
+            "no live probe got an answer from the provider",
+            f"! foxcontract: live run stopped: the provider gave no answer to 2 probes in a row "
+            f"(http://127.0.0.1:{port}); nothing more was sent !",
+        ]
+    )
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    assert result.parseoutcomes()["failed"] == 3  # two unanswered, the third stops the run
+    request_seconds(result)

@@ -249,7 +249,7 @@ def format_drift(
     provider disproved (with the YAML change that adopts each), known drift and stale
     baseline entries, and (verbose) every agreement."""
     if not outcomes:
-        return ["no live probe was sent"]
+        return ["no live probe got an answer from the provider"]
     t = _Tally()
     for o in outcomes:
         if o.problems or (o.strict and o.disproved):

@@ -34,7 +34,7 @@ import pytest
 from foxcontract.live.plan import PaidCreate
 from foxcontract.live.probes import FreeProbe
 from foxcontract.live.run import LIVE
-from foxcontract.live.session import LiveFailure, LiveSkip
+from foxcontract.live.session import LiveFailure, LiveSkip, ProviderGone
 
 __all__ = ["LiveItem", "add_live_items", "live_items"]
 
@@ -71,6 +71,9 @@ class LiveItem(pytest.Item):
                 session.run(self.probe, follow=self._selected(lifecycle=True))
         except LiveSkip as exc:
             pytest.skip(str(exc))
+        except ProviderGone as exc:
+            self.session.shouldfail = exc.stop  # the rest would only repeat it
+            raise
 
     def _selected(self, *, lifecycle: bool) -> bool:
         """Whether the other half of this paid create is selected: its lifecycle item (only

@@ -91,6 +91,15 @@ class LiveFailure(AssertionError):
     """The provider disagreed with the contract; the message says where and how."""
 
 
+class ProviderGone(LiveFailure):
+    """The provider stopped answering (or its answers stopped being readable) for several
+    probes in a row: this probe was not sent, and the run stops here (``stop`` says why)."""
+
+    def __init__(self, message: str, stop: str) -> None:
+        super().__init__(message)
+        self.stop = stop
+
+
 class LiveSkip(Exception):
     """The probe was not sent (the budget is spent); the message says why."""
 
@@ -384,15 +393,20 @@ class LiveSession:
         if null_body:
             raw = b"null"  # a JSON null body, not an empty one
         if len(self._unanswered) >= UNANSWERED_LIMIT:
-            raise LiveFailure(
-                f"{c.name}::{probe.name}: not sent: the provider gave no answer to "
-                f"{len(self._unanswered)} probes in a row; the first: {self._unanswered[0]}"
+            why = f"the provider gave no answer to {len(self._unanswered)} probes in a row"
+            raise ProviderGone(
+                f"{c.name}::{probe.name}: not sent: {why}; the first: {self._unanswered[0]}",
+                f"foxcontract: live run stopped: {why} ({self.client.base_url}); nothing "
+                "more was sent",
             )
         if len(self._unusable) >= UNUSABLE_LIMIT:
-            raise LiveFailure(
-                f"{c.name}::{probe.name}: not sent: the provider's answers to "
-                f"{len(self._unusable)} probes in a row could not be read; the first: "
-                f"{self._unusable[0]}"
+            why = (
+                f"the provider's answers to {len(self._unusable)} probes in a row could not be read"
+            )
+            raise ProviderGone(
+                f"{c.name}::{probe.name}: not sent: {why}; the first: {self._unusable[0]}",
+                f"foxcontract: live run stopped: {why} ({self.client.base_url}); nothing "
+                "more was sent",
             )
         try:
             answer = self.client.send(
