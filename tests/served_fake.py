@@ -6,6 +6,7 @@ import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
+from typing import Any
 
 import pytest
 
@@ -41,6 +42,19 @@ def served_fake(key: str) -> Iterator[FakeAPI]:
         yield api
 
 
+def served_fake_fixture(key: str) -> Any:
+    """A fixture (name it by assigning it in a test module: ``fake = served_fake_fixture(KEY)``)
+    yielding :func:`served_fake` of ``key`` for one test."""
+
+    @pytest.fixture
+    def fixture() -> Iterator[FakeAPI]:
+        """The faithful fake, served on 127.0.0.1 until the test ends."""
+        with served_fake(key) as api:
+            yield api
+
+    return fixture
+
+
 # Tiny delays: the retry policy is injected the way a user's conftest can.
 FAST_RETRIES = """
 from foxcontract.live import RetryPolicy
@@ -64,6 +78,18 @@ def live_project(
     monkeypatch.setenv("FOXAPI_API_KEY", key)
     monkeypatch.delenv("FOXAPI_BASE_URL", raising=False)
     return pytester
+
+
+def live_project_fixture(key: str) -> Any:
+    """A fixture (name it by assigning it in a test module:
+    ``project = live_project_fixture(KEY)``) returning :func:`live_project` of ``key``."""
+
+    @pytest.fixture
+    def fixture(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> pytest.Pytester:
+        """A user's project for live runs (``live_project``)."""
+        return live_project(pytester, monkeypatch, key)
+
+    return fixture
 
 
 def live(project: pytest.Pytester, fake: FakeAPI, *args: str) -> pytest.RunResult:

@@ -12,17 +12,11 @@ import threading
 from pathlib import Path
 
 import pytest
+from helpers.ledger import STOP, counts
 
 from foxcontract.contract import load_contract, shipped_contracts_dir
 from foxcontract.live import Ledger
 from foxcontract.live.budget import LedgerError, LedgerState, charged_statuses
-
-STOP = "paid creates stop, since the money already spent cannot be known; free probes go on"
-
-
-def counts(ledger: Ledger) -> tuple[int, int, int, int]:
-    s = ledger.state()
-    return (s.spent, s.reserved, s.unexpected, s.refused)
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="flock is POSIX")
@@ -144,15 +138,6 @@ def test_the_charged_range_ends() -> None:
     assert {"100", "999"} <= charged
     assert not {"99", "1000"} & charged
     assert len(charged) == 900 - 5
-
-
-def test_a_charge_settles_its_reservation_once(tmp_path: Path) -> None:
-    ledger = Ledger(tmp_path, budget=3)
-    assert ledger.reserve()
-    ledger.charge()
-    with pytest.raises(LedgerError, match=r"charge\(\) without a reservation held"):
-        ledger.charge()
-    assert counts(ledger) == (1, 0, 0, 0)
 
 
 @pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="counts /proc/self/fd")

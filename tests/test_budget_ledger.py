@@ -11,17 +11,11 @@ from pathlib import Path
 
 import httpx
 import pytest
+from helpers.ledger import STOP, counts
 
 from foxcontract.contract import load_contract, shipped_contracts_dir
 from foxcontract.live import ApiKey, Ledger, LiveClient, RetryPolicy
 from foxcontract.live.budget import LedgerError, charged_statuses, refusal_statuses
-
-STOP = "paid creates stop, since the money already spent cannot be known; free probes go on"
-
-
-def counts(ledger: Ledger) -> tuple[int, int, int, int]:
-    s = ledger.state()
-    return (s.spent, s.reserved, s.unexpected, s.refused)
 
 
 # --- step by step ---------------------------------------------------------------------------
@@ -70,13 +64,22 @@ def test_a_double_release_is_an_error_and_changes_nothing(tmp_path: Path) -> Non
     assert counts(ledger) == (0, 0, 0, 0)
 
 
-def test_a_charge_after_a_release_is_an_error(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("settled_by", "after"),
+    [("release", (0, 0, 0, 0)), ("charge", (1, 0, 0, 0))],
+    ids=["after-release", "after-charge"],
+)
+def test_a_charge_after_the_reservation_is_settled_is_an_error(
+    tmp_path: Path, settled_by: str, after: tuple[int, int, int, int]
+) -> None:
+    """A reservation is settled once: a charge() after its release(), or after its own
+    charge(), is an error and moves no count."""
     ledger = Ledger(tmp_path, budget=3)
     assert ledger.reserve()
-    ledger.release()
+    getattr(ledger, settled_by)()
     with pytest.raises(LedgerError, match=r"charge\(\) without a reservation held"):
         ledger.charge()
-    assert counts(ledger) == (0, 0, 0, 0)
+    assert counts(ledger) == after
 
 
 def test_a_release_of_another_process_s_reservation_is_an_error(tmp_path: Path) -> None:

@@ -10,10 +10,9 @@ import os
 import shlex
 import subprocess
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
 
 import pytest
-from served_fake import live_project, served_fake
+from served_fake import live_project, served_fake_fixture
 
 from foxcontract import cli
 from foxcontract._run_report import schema_problems
@@ -32,10 +31,7 @@ BUDGET = 40
 charged, as an accepted refusal costs a create)."""
 
 
-@pytest.fixture
-def fake() -> Iterator[FakeAPI]:
-    with served_fake(KEY) as api:
-        yield api
+fake = served_fake_fixture(KEY)
 
 
 @pytest.fixture

@@ -3,40 +3,29 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import httpx
 import pytest
-import respx
+from helpers.mounted import AUTH, BASE, mounted_fake_fixture
 
 from foxcontract.fake import (
-    TEST_KEY,
     FakeAPI,
     FakeConfig,
     FakeConfigError,
     Fault,
     Mutations,
     TaskScript,
-    mount,
 )
 from foxcontract.verdict import judge
 
-BASE = "https://api.foxapi.cc"
 GOOD = {
     "model": "veo-3.1-image-to-video",
     "prompt": "The flowers sway gently in the wind",
     "image_url": "https://example.com/photo.jpg",
 }
-AUTH = {"Authorization": f"Bearer {TEST_KEY}"}
 
 
-@pytest.fixture
-def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeAPI]:
-    monkeypatch.delenv("FOXAPI_API_KEY", raising=False)
-    api = FakeAPI(FakeConfig(seed=1))
-    with respx.mock(assert_all_called=False) as router:
-        mount(api, router, BASE)
-        yield api
+fake = mounted_fake_fixture()
 
 
 def create(body: object = GOOD, **kwargs: object) -> httpx.Response:

@@ -3,18 +3,15 @@ documented body and refuses each mode's documented limits with the contract's er
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
-import respx
+from helpers.mounted import AUTH, BASE, mounted_fake_fixture
 
-from foxcontract.fake import TEST_KEY, FakeAPI, FakeConfig, mount
+from foxcontract.fake import FakeAPI
 from foxcontract.verdict import judge
 
-BASE = "https://api.foxapi.cc"
-AUTH = {"Authorization": f"Bearer {TEST_KEY}"}
 URL = "https://example.com/frame.jpg"
 PROMPT = "The flower opens from bud to bloom"
 FLF = {"prompt": PROMPT, "first_image_url": URL, "last_image_url": "https://example.com/b.jpg"}
@@ -83,13 +80,7 @@ REFUSED: list[tuple[dict[str, Any], str, tuple[str, str | None]]] = [
 ]  # fmt: skip
 
 
-@pytest.fixture
-def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeAPI]:
-    monkeypatch.delenv("FOXAPI_API_KEY", raising=False)
-    api = FakeAPI(FakeConfig(seed=1))
-    with respx.mock(assert_all_called=False) as router:
-        mount(api, router, BASE)
-        yield api
+fake = mounted_fake_fixture()
 
 
 def create(body: dict[str, Any]) -> httpx.Response:

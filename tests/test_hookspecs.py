@@ -8,37 +8,29 @@ from served_fake import live_project
 pytest_plugins = ["pytester"]
 
 
-def test_a_retry_policy_hook_that_returns_the_wrong_type_is_a_usage_error(
-    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    project = live_project(pytester, monkeypatch, "sk-test-hook")
-    project.makeconftest(
-        "def pytest_foxcontract_retry_policy(config):\n    return {'attempts': 2}\n"
-    )
-    result = project.runpytest_subprocess(
-        "contracts", "--fox-mode", "live", "--fox-base-url", "http://127.0.0.1:9"
-    )
-    result.stderr.fnmatch_lines(
-        [
+@pytest.mark.parametrize(
+    ("conftest", "error"),
+    [
+        (
+            "def pytest_foxcontract_retry_policy(config):\n    return {'attempts': 2}\n",
             "ERROR: pytest_foxcontract_retry_policy returned dict, not a RetryPolicy "
-            "(from foxcontract.live import RetryPolicy) or None"
-        ]
-    )
-    assert result.ret == pytest.ExitCode.USAGE_ERROR
-
-
-def test_a_poll_schedule_hook_that_returns_the_wrong_type_is_a_usage_error(
-    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+            "(from foxcontract.live import RetryPolicy) or None",
+        ),
+        (
+            "def pytest_foxcontract_poll_schedule(config):\n    return 0.5\n",
+            "ERROR: pytest_foxcontract_poll_schedule returned float, not a PollSchedule "
+            "(from foxcontract.live import PollSchedule) or None",
+        ),
+    ],
+    ids=["retry-policy", "poll-schedule"],
+)
+def test_a_hook_that_returns_the_wrong_type_is_a_usage_error(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, conftest: str, error: str
 ) -> None:
     project = live_project(pytester, monkeypatch, "sk-test-hook")
-    project.makeconftest("def pytest_foxcontract_poll_schedule(config):\n    return 0.5\n")
+    project.makeconftest(conftest)
     result = project.runpytest_subprocess(
         "contracts", "--fox-mode", "live", "--fox-base-url", "http://127.0.0.1:9"
     )
-    result.stderr.fnmatch_lines(
-        [
-            "ERROR: pytest_foxcontract_poll_schedule returned float, not a PollSchedule "
-            "(from foxcontract.live import PollSchedule) or None"
-        ]
-    )
+    result.stderr.fnmatch_lines([error])
     assert result.ret == pytest.ExitCode.USAGE_ERROR

@@ -64,9 +64,11 @@ def validate(capsys: pytest.CaptureFixture[str], *paths: Path) -> tuple[int, str
     return code, out
 
 
-def errors_file(folder: Path, body: str, name: str = "errors.yaml") -> Path:
+def errors_file(folder: Path, body: str, name: str = "errors.yaml", after: str = "") -> Path:
+    """``folder/name``: an errors file with ``body`` between its head and its one error kind,
+    and ``after`` at its end."""
     path = folder / name
-    path.write_text(ERRORS_HEAD + body + ERRORS_TAIL, encoding="utf-8")
+    path.write_text(ERRORS_HEAD + body + ERRORS_TAIL + after, encoding="utf-8")
     return path
 
 
@@ -107,8 +109,7 @@ ALIAS_BOMB = (
 def test_an_alias_bomb_is_refused_at_once_at_its_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], timed: None, levels: int
 ) -> None:
-    path = tmp_path / "bomb.yaml"
-    path.write_text(ERRORS_HEAD + "schema: {}\n" + ERRORS_TAIL + laughs(levels))
+    path = errors_file(tmp_path, "schema: {}\n", "bomb.yaml", after=laughs(levels))
     code, out = validate(capsys, path)
     # a0 is 11 values, a1 adds 110, a2 1,110, a3 11,110: the bound is passed on a3's line
     assert out == f"{path}:{line_of(path, 'a3:')}: {ALIAS_BOMB}\n"
@@ -132,8 +133,7 @@ def test_a_few_aliases_are_fine(tmp_path: Path) -> None:
     ids=["once", "again"],
 )
 def test_an_alias_inside_the_node_it_names_is_refused(tmp_path: Path, schema: str) -> None:
-    path = tmp_path / "loop.yaml"
-    path.write_text(ERRORS_HEAD + schema + ERRORS_TAIL)
+    path = errors_file(tmp_path, schema, "loop.yaml")
     with pytest.raises(ContractError) as info:
         load_contract(path)
     assert str(info.value) == (
@@ -151,8 +151,7 @@ def test_an_alias_inside_the_node_it_names_is_refused(tmp_path: Path, schema: st
 def test_deep_nesting_is_an_error_not_a_recursion_error(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], timed: None, nest: str
 ) -> None:
-    path = tmp_path / "deep.yaml"
-    path.write_text(ERRORS_HEAD + "schema: " + nest + "\n" + ERRORS_TAIL)
+    path = errors_file(tmp_path, "schema: " + nest + "\n", "deep.yaml")
     assert path.stat().st_size < 700
     code, out = validate(capsys, path)
     assert out == (
@@ -187,8 +186,7 @@ def test_a_hex_integer_past_the_digit_limit_is_an_error(tmp_path: Path) -> None:
 
 
 def test_a_duplicate_key_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    path = tmp_path / "errors.yaml"
-    path.write_text(ERRORS_HEAD + "schema: {}\nschema: {type: object}\n" + ERRORS_TAIL)
+    path = errors_file(tmp_path, "schema: {}\nschema: {type: object}\n")
     code, out = validate(capsys, path)
     assert out == (
         f"{path}:6: not valid YAML: while constructing a mapping found duplicate key "
@@ -224,8 +222,7 @@ def test_a_file_that_is_not_utf8_names_the_line_of_the_byte(
 
 
 def test_a_control_character_is_named_with_its_line(tmp_path: Path) -> None:
-    path = tmp_path / "errors.yaml"
-    path.write_text(ERRORS_HEAD + "docs: a\x00b\n" + ERRORS_TAIL)
+    path = errors_file(tmp_path, "docs: a\x00b\n")
     with pytest.raises(ContractError) as info:
         load_contract(path)
     assert str(info.value) == f"{path}:5: not valid YAML: character #x0000 is not allowed"
@@ -251,12 +248,9 @@ def test_a_huge_contract_is_refused_before_it_is_parsed(
 def test_validate_reports_every_file_whatever_the_others_hold(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], timed: None
 ) -> None:
-    bomb = tmp_path / "a.yaml"
-    bomb.write_text(ERRORS_HEAD + "schema: {}\n" + ERRORS_TAIL + laughs(9))
-    deep = tmp_path / "b.yaml"
-    deep.write_text(ERRORS_HEAD + "schema: " + "[" * 250 + "]" * 250 + "\n" + ERRORS_TAIL)
-    big = tmp_path / "c.yaml"
-    big.write_text(ERRORS_HEAD + "schema: {maximum: " + "1" * 4301 + "}\n" + ERRORS_TAIL)
+    bomb = errors_file(tmp_path, "schema: {}\n", "a.yaml", after=laughs(9))
+    deep = errors_file(tmp_path, "schema: " + "[" * 250 + "]" * 250 + "\n", "b.yaml")
+    big = errors_file(tmp_path, "schema: {maximum: " + "1" * 4301 + "}\n", "c.yaml")
     good = errors_file(tmp_path, "schema: {type: object}\n", "d.yaml")
     code, out = validate(capsys, bomb, deep, big, good)
     assert out.splitlines() == [
@@ -272,10 +266,8 @@ def test_validate_reports_every_file_whatever_the_others_hold(
 def test_collection_reports_the_bad_file_and_collects_the_others(pytester: pytest.Pytester) -> None:
     for name in ("videos-generations.yaml", "errors.yaml"):
         shutil.copy(CONTRACTS / name, pytester.path / name)
-    bomb = pytester.path / "bomb.yaml"
-    bomb.write_text(ERRORS_HEAD + "schema: {}\n" + ERRORS_TAIL + laughs(9))
-    deep = pytester.path / "deep.yaml"
-    deep.write_text(ERRORS_HEAD + "schema: " + "[" * 250 + "]" * 250 + "\n" + ERRORS_TAIL)
+    bomb = errors_file(pytester.path, "schema: {}\n", "bomb.yaml", after=laughs(9))
+    errors_file(pytester.path, "schema: " + "[" * 250 + "]" * 250 + "\n", "deep.yaml")
     result = pytester.runpytest("--co", "-q", ".")
     result.stdout.fnmatch_lines(
         [

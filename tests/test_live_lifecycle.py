@@ -5,12 +5,18 @@ once, to its end or the run's deadline."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from served_fake import FAST_RETRIES, Created201, live_project, served, served_fake
+from served_fake import (
+    FAST_RETRIES,
+    Created201,
+    live_project_fixture,
+    served,
+    served_fake_fixture,
+)
+from served_fake import live as live_run
 
 from foxcontract.contract import Contract, load_contract, shipped_contracts_dir
 from foxcontract.fake import FakeAPI, FakeConfig, Fault, Mutations, TaskScript
@@ -131,25 +137,14 @@ def test_a_task_without_answers_is_followed_until_the_deadline(tmp_path: Path) -
 KEY = "sk-lifecycle-test-key-31"
 
 
-@pytest.fixture
-def fake() -> Iterator[FakeAPI]:
-    with served_fake(KEY) as api:
-        yield api
-
-
-@pytest.fixture
-def project(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> pytest.Pytester:
-    return live_project(pytester, monkeypatch, KEY)
+fake = served_fake_fixture(KEY)
+project = live_project_fixture(KEY)
 
 
 def live(project: pytest.Pytester, fake: FakeAPI, *args: str) -> pytest.RunResult:
     """The paid creates and their lifecycles only (``-k paid``): the free probes are the
     business of other tests."""
-    url = fake.base_url  # type: ignore[attr-defined]
-    return project.runpytest(
-        "contracts", "--fox-mode", "live", "--fox-base-url", url, "-p", "no:cacheprovider",
-        "-m", "fox_live", "-k", "paid", *args,
-    )  # fmt: skip
+    return live_run(project, fake, "-k", "paid", *args)
 
 
 def polls(fake: FakeAPI) -> list[str]:

@@ -3,10 +3,8 @@ served on loopback over real HTTP, faithful, faulty and mutated."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from served_fake import live, live_project, served_fake
+from served_fake import live, live_project_fixture, served_fake_fixture
 
 from foxcontract.fake import FakeAPI, Fault, Mutations, TaskScript
 
@@ -16,15 +14,8 @@ pytestmark = pytest.mark.slow
 KEY = "sk-live-mode-test-key-42"
 
 
-@pytest.fixture
-def fake() -> Iterator[FakeAPI]:
-    with served_fake(KEY) as api:
-        yield api
-
-
-@pytest.fixture
-def project(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> pytest.Pytester:
-    return live_project(pytester, monkeypatch, KEY)
+fake = served_fake_fixture(KEY)
+project = live_project_fixture(KEY)
 
 
 def test_a_faithful_provider_passes_within_the_budget(

@@ -13,10 +13,10 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from served_fake import live, live_project, served_fake
+from served_fake import live, live_project_fixture, served, served_fake_fixture
 
 from foxcontract.contract import shipped_contracts_dir
-from foxcontract.fake import FakeAPI, FakeConfig, FakeServer, Mutations
+from foxcontract.fake import FakeAPI, FakeConfig, Mutations
 from foxcontract.fake.wire import FakeRequest, FakeResponse
 
 # live runs against the served fake
@@ -26,17 +26,10 @@ KEY = "sk-live-provenance-key-77"
 BODY_TYPE_AS_400 = Mutations(answer_rules={"body.type": "malformed_request"})
 
 
-@pytest.fixture
-def provider() -> Iterator[FakeAPI]:
-    """The fake, served on loopback; each test's mutations make it disagree."""
-    with served_fake(KEY) as api:
-        yield api
-
-
-@pytest.fixture
-def users(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> pytest.Pytester:
-    """A project with a copy of the shipped contracts, as a user runs live mode."""
-    return live_project(pytester, monkeypatch, KEY)
+provider = served_fake_fixture(KEY)
+"""The fake, served on loopback; each test's mutations make it disagree."""
+users = live_project_fixture(KEY)
+"""A project with a copy of the shipped contracts, as a user runs live mode."""
 
 
 def _line(path: Path, needle: str) -> int:
@@ -241,9 +234,7 @@ class _PlainTextErrors(FakeAPI):
 
 @pytest.fixture
 def plain_text_errors() -> Iterator[FakeAPI]:
-    api = _PlainTextErrors(FakeConfig(key=KEY))
-    with FakeServer(api) as server:
-        api.base_url = server.base_url  # type: ignore[attr-defined]
+    with served(_PlainTextErrors(FakeConfig(key=KEY))) as api:
         yield api
 
 

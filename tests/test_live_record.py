@@ -4,10 +4,9 @@ then reads offline."""
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
 
 import pytest
-from served_fake import served_fake
+from served_fake import served_fake_fixture
 
 from foxcontract.cassette import load_cassette
 from foxcontract.contract import shipped_contracts_dir
@@ -19,10 +18,7 @@ pytestmark = pytest.mark.slow
 KEY = "sk-record-mode-test-key-7"
 
 
-@pytest.fixture
-def fake() -> Iterator[FakeAPI]:
-    with served_fake(KEY) as api:
-        yield api
+fake = served_fake_fixture(KEY)
 
 
 @pytest.fixture

@@ -7,9 +7,10 @@ import shutil
 from collections.abc import Iterator
 
 import pytest
+from served_fake import served
 
 from foxcontract.contract import shipped_contracts_dir
-from foxcontract.fake import FakeAPI, FakeConfig, FakeServer, Fault, Mutations
+from foxcontract.fake import FakeAPI, FakeConfig, Fault, Mutations
 from foxcontract.fake.wire import FakeRequest, FakeResponse
 
 # a record run in a pytester subprocess
@@ -40,9 +41,8 @@ def fake() -> Iterator[FakeAPI]:
             faults=(Fault(kind="rate_limit", times=2, retry_after=0),),
         )
     )
-    with FakeServer(api) as server:
-        api.base_url = server.base_url  # type: ignore[attr-defined]
-        yield api
+    with served(api) as served_api:
+        yield served_api
 
 
 def test_a_record_run_writes_the_key_nowhere(

@@ -5,14 +5,10 @@ reviewed equivalent mutant is still a mutant of today's sources (the full run:
 from __future__ import annotations
 
 import ast
-import importlib.util
-import sys
-from pathlib import Path
 from types import ModuleType
 
 import pytest
-
-BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
+from helpers.scripts import BENCHMARKS, load_script
 
 SOURCE = '''"""A docstring."""
 from __future__ import annotations
@@ -38,13 +34,7 @@ Kind = Literal["a", "b"]
 
 @pytest.fixture(scope="module")
 def mutation() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("mutation", BENCHMARKS / "mutation.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["mutation"] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_script("mutation")
 
 
 def test_the_operators(mutation: ModuleType) -> None:

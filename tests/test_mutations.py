@@ -3,26 +3,17 @@ runs it (the full benchmark: ``python benchmarks/bench_mutations.py``)."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections import Counter
 from pathlib import Path
 from types import ModuleType
 
 import pytest
-
-BENCH = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_mutations.py"
+from helpers.scripts import load_script
 
 
 @pytest.fixture(scope="module")
 def bench() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_mutations", BENCH)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["bench_mutations"] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_script("bench_mutations")
 
 
 def test_at_least_25_faults_in_every_category(bench: ModuleType) -> None:

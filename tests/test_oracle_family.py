@@ -1,11 +1,6 @@
-"""An independent reference for the whole Veo 3.1 family on ``POST /v1/videos/generations``:
-FAMILY.md's four modes written in plain Python, without reading the contract file, and the
-oracle held to it on a sweep of every mode.
-
-A mode is chosen by ``model``; it takes its own fields (a field of another mode breaks
-``<mode>.no-<field>``), requires its own (``<field>.required``) and has its own defaults
-(extend: ``generate_audio`` and ``auto_fix`` default to true; it has no duration or
-resolution). Where FAMILY.md says [gap], the stance is the contract's (see its provenance).
+"""The oracle held to the independent reference for the whole Veo 3.1 family
+(``helpers/oracle_family.py``: FAMILY.md's four modes in plain Python, without reading the
+contract file) on a sweep of every mode, and the reference held to verdicts written by hand.
 """
 
 from __future__ import annotations

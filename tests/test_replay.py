@@ -61,32 +61,38 @@ def test_a_contract_change_the_recording_no_longer_satisfies_fails(
     )
 
 
-def test_a_recorded_answer_the_oracle_disagrees_with_fails(project: pytest.Pytester) -> None:
-    cassette = project.path / "contracts/cassettes/videos-generations.yaml"
-    edit(cassette, "resolution: 4k", "resolution: 720p")
+@pytest.mark.parametrize(
+    ("old", "new", "lines"),
+    [
+        (  # the recorded body no longer breaks a rule, but its answer is still a refusal
+            "resolution: 4k",
+            "resolution: 720p",
+            [
+                "*videos-generations.yaml:41: interaction 'lite-4k-rejected' no longer satisfies*",
+                "expected: 2xx: the body breaks no rule",
+                "problem:  status: an allowed body was rejected with 422",
+            ],
+        ),
+        (  # the recorded refusal is of another error kind than the rule's
+            "type: invalid_request_error",
+            "type: rate_limit_error",
+            [
+                "expected: 422 validation type invalid_request_error for rule lite-no-4k "
+                "(resolution)",
+                "problem:  error: expected 422 validation type invalid_request_error, "
+                "got 422 type rate_limit_error code None",
+            ],
+        ),
+    ],
+    ids=["the-oracle-disagrees", "a-wrong-error-kind"],
+)
+def test_a_recorded_answer_the_verdict_disagrees_with_fails(
+    project: pytest.Pytester, old: str, new: str, lines: list[str]
+) -> None:
+    edit(project.path / "contracts/cassettes/videos-generations.yaml", old, new)
     result = project.runpytest("contracts/cassettes", "-p", "no:cacheprovider")
     result.assert_outcomes(passed=6, failed=1)
-    result.stdout.fnmatch_lines(
-        [
-            "*videos-generations.yaml:41: interaction 'lite-4k-rejected' no longer satisfies*",
-            "expected: 2xx: the body breaks no rule",
-            "problem:  status: an allowed body was rejected with 422",
-        ]
-    )
-
-
-def test_a_wrong_error_kind_fails(project: pytest.Pytester) -> None:
-    cassette = project.path / "contracts/cassettes/videos-generations.yaml"
-    edit(cassette, "type: invalid_request_error", "type: rate_limit_error")
-    result = project.runpytest("contracts/cassettes", "-p", "no:cacheprovider")
-    result.assert_outcomes(passed=6, failed=1)
-    result.stdout.fnmatch_lines(
-        [
-            "expected: 422 validation type invalid_request_error for rule lite-no-4k (resolution)",
-            "problem:  error: expected 422 validation type invalid_request_error, "
-            "got 422 type rate_limit_error code None",
-        ]
-    )
+    result.stdout.fnmatch_lines(lines)
 
 
 def test_volatile_paths_are_ignored_and_other_changes_need_a_snapshot_update(

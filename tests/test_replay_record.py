@@ -8,11 +8,10 @@ import hashlib
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from served_fake import Created201, served, served_fake
+from served_fake import Created201, served, served_fake_fixture
 
 from foxcontract.cassette import load_cassette
 from foxcontract.fake import FakeAPI, FakeConfig
@@ -57,10 +56,7 @@ def test_%(name)s(fox_replay):
 NO_CACHE = ("-p", "no:cacheprovider")
 
 
-@pytest.fixture
-def fake() -> Iterator[FakeAPI]:
-    with served_fake(KEY) as api:
-        yield api
+fake = served_fake_fixture(KEY)
 
 
 @pytest.fixture

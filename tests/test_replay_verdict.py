@@ -6,42 +6,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers.shipped import contract_with
+from helpers.verdicts import GOOD, LITE_4K, TASK, err
 
-from foxcontract.contract import load_contract
 from foxcontract.contract.model import Contract
 from foxcontract.verdict import judge, response_problems
 
-CONTRACTS = Path(__file__).parents[1] / "contracts"
-GOOD = {"model": "veo-3.1-image-to-video", "prompt": "a fox", "image_url": "https://e.com/a.jpg"}
-LITE_4K = {**GOOD, "model": "veo-3.1-lite-image-to-video", "resolution": "4k"}
 LITE_ENHANCE = {**GOOD, "model": "veo-3.1-lite-image-to-video", "enhance_prompt": True}
-TASK = {
-    "created": 1,
-    "id": "t",
-    "model": "m",
-    "object": "video.generation.task",
-    "progress": 0,
-    "status": "pending",
-    "task_info": {"can_cancel": True, "estimated_time": 4},
-    "type": "video",
-}
-
-
-def err(kind: str, code: str | None = None) -> dict[str, Any]:
-    body: dict[str, Any] = {"message": "m", "type": kind}
-    if code:
-        body["code"] = code
-    return {"error": body}
-
-
-@pytest.fixture(scope="module")
-def create() -> Contract:
-    return load_contract(CONTRACTS / "videos-generations.yaml")
-
-
-@pytest.fixture(scope="module")
-def poll() -> Contract:
-    return load_contract(CONTRACTS / "tasks-get.yaml")
 
 
 @pytest.mark.parametrize(
@@ -187,19 +158,14 @@ def test_the_content_type_of_an_answer_is_judged(create: Contract) -> None:
 
 
 def test_a_required_header_is_judged_by_its_schema(tmp_path: Path) -> None:
-    import shutil
-
-    for name in ("videos-generations.yaml", "errors.yaml"):
-        shutil.copy(CONTRACTS / name, tmp_path / name)
-    path = tmp_path / "videos-generations.yaml"
-    text = path.read_text().replace(
-        "    content_type: application/json\n",
-        "    content_type: application/json\n"
-        "    headers: {x-request-id: {type: string, pattern: '^req-'}}\n",
-        1,
+    contract = contract_with(
+        tmp_path,
+        (
+            "    content_type: application/json\n",
+            "    content_type: application/json\n"
+            "    headers: {x-request-id: {type: string, pattern: '^req-'}}\n",
+        ),
     )
-    path.write_text(text)
-    contract = load_contract(path)
     json_ct = {"content-type": "application/json"}
     missing = judge(contract, 200, TASK, GOOD, json_ct)
     assert [str(p) for p in missing.problems] == [

@@ -23,6 +23,8 @@ GOOD = {
     "duration": 4,
 }
 AUTH = {"Authorization": f"Bearer {TEST_KEY}"}
+SERVE = (sys.executable, "-m", "foxcontract", "serve", "--port", "0")
+"""``foxcontract serve`` on a free port, as a user starts it."""
 
 
 @pytest.fixture
@@ -76,18 +78,7 @@ def test_only_loopback_addresses_are_served() -> None:
 def test_the_serve_command_prints_its_port_and_answers(tmp_path: object) -> None:
     config = json.dumps({"faults": [{"status": 503, "times": 1}]})
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "foxcontract",
-            "serve",
-            "--port",
-            "0",
-            "--key",
-            "sk-served-key-1",
-            "--max-seconds",
-            "20",
-        ],
+        [*SERVE, "--key", "sk-served-key-1", "--max-seconds", "20"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -115,16 +106,7 @@ def test_the_serve_command_prints_its_port_and_answers(tmp_path: object) -> None
 
 def test_the_serve_command_reports_a_bad_config(tmp_path: object) -> None:
     result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "foxcontract",
-            "serve",
-            "--port",
-            "0",
-            "--config",
-            "/nonexistent.json",
-        ],
+        [*SERVE, "--config", "/nonexistent.json"],
         capture_output=True,
         text=True,
         timeout=30,

@@ -5,47 +5,18 @@ JSON objects, and the fact (with its key and status) each problem names."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
+from helpers.shipped import CONTRACTS
+from helpers.verdicts import GOOD, LITE_4K, TASK, err
 
 from foxcontract.contract import load_contract
 from foxcontract.contract.model import UNSTATED, Contract
 from foxcontract.verdict import NO_BODY, Expected, Verdict, expect, judge, media_type
 
-CONTRACTS = Path(__file__).parents[1] / "contracts"
-GOOD = {"model": "veo-3.1-image-to-video", "prompt": "a fox", "image_url": "https://e.com/a.jpg"}
-LITE_4K = {**GOOD, "model": "veo-3.1-lite-image-to-video", "resolution": "4k"}
-TASK = {
-    "created": 1,
-    "id": "t",
-    "model": "m",
-    "object": "video.generation.task",
-    "progress": 0,
-    "status": "pending",
-    "task_info": {"can_cancel": True, "estimated_time": 4},
-    "type": "video",
-}
 LISTED = "[200, 400, 401, 402, 422, 429, 500, 503]"
 VALIDATION = "422 validation type invalid_request_error"
 ADVANCED = "422 unsupported_advanced_options code unsupported_advanced_options"
-
-
-def err(kind: Any, code: str | None = None) -> dict[str, Any]:
-    body: dict[str, Any] = {"message": "m", "type": kind}
-    if code:
-        body["code"] = code
-    return {"error": body}
-
-
-@pytest.fixture(scope="module")
-def create() -> Contract:
-    return load_contract(CONTRACTS / "videos-generations.yaml")
-
-
-@pytest.fixture(scope="module")
-def poll() -> Contract:
-    return load_contract(CONTRACTS / "tasks-get.yaml")
 
 
 @pytest.mark.parametrize(

@@ -14,39 +14,23 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:  # the server imports this module; the types only are needed here
-    from server import DocsFake, Problem, Reply, Request, Task
+from docsfake.docs import (
+    EXTENDING,
+    FAST,
+    FIRST_LAST,
+    FL_FAST,
+    FL_LITE,
+    LITE,
+    REF_FAST,
+    REFERENCE,
+    STANDARD,
+    Mode,
+    effective,
+    mode_of,
+)
 
-try:
-    from .docs import (
-        EXTENDING,
-        FAST,
-        FIRST_LAST,
-        FL_FAST,
-        FL_LITE,
-        LITE,
-        REF_FAST,
-        REFERENCE,
-        STANDARD,
-        Mode,
-        effective,
-        mode_of,
-    )
-except ImportError:
-    from docs import (  # type: ignore[no-redef]
-        EXTENDING,
-        FAST,
-        FIRST_LAST,
-        FL_FAST,
-        FL_LITE,
-        LITE,
-        REF_FAST,
-        REFERENCE,
-        STANDARD,
-        Mode,
-        effective,
-        mode_of,
-    )
+if TYPE_CHECKING:  # the server imports this module; the types only are needed here
+    from docsfake.server import DocsFake, Problem, Reply, Request, Task
 
 __all__ = ["CATEGORIES", "FAULTS", "Fault"]
 
@@ -96,10 +80,8 @@ class Fault:
 # --- hook builders ---------------------------------------------------------------------------
 def _problem(check: str, message: str, status: int = 422, type_: str = "invalid_request_error",
              code: str | None = None) -> Problem:  # fmt: skip
-    try:
-        from .server import Problem
-    except ImportError:
-        from server import Problem  # type: ignore[no-redef]
+    from docsfake.server import Problem
+
     return Problem(check, message, status, type_, code)
 
 

@@ -30,37 +30,22 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-if __package__ in (None, ""):
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from docs import (
-        CREATE_PATH,
-        EXTENDING,
-        MAX_BODY,
-        MODELS,
-        POLLS_TO_COMPLETE,
-        REFERENCE_IMAGES,
-        SIZES,
-        TASK_PREFIX,
-        Mode,
-        effective,
-        mode_of,
-    )  # fmt: skip
-    from faults import FAULTS, Fault
-else:
-    from .docs import (
-        CREATE_PATH,
-        EXTENDING,
-        MAX_BODY,
-        MODELS,
-        POLLS_TO_COMPLETE,
-        REFERENCE_IMAGES,
-        SIZES,
-        TASK_PREFIX,
-        Mode,
-        effective,
-        mode_of,
-    )  # fmt: skip
-    from .faults import FAULTS, Fault
+if __package__ in (None, ""):  # run as a script: make the ``docsfake`` package importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from docsfake.docs import (
+    CREATE_PATH,
+    EXTENDING,
+    MAX_BODY,
+    MODELS,
+    POLLS_TO_COMPLETE,
+    REFERENCE_IMAGES,
+    SIZES,
+    TASK_PREFIX,
+    Mode,
+    effective,
+    mode_of,
+)
+from docsfake.faults import FAULTS, Fault
 
 __all__ = ["STANCES", "DocsFake", "Problem", "Reply", "main", "serve"]
 

@@ -13,7 +13,19 @@ import itertools
 from collections.abc import Iterator
 from typing import Any
 
-from helpers.oracle_reference import FAST, LITE, OMIT, STANDARD, _field, _is_http_url
+from helpers.oracle_reference import (
+    DEFAULTS,
+    FAST,
+    LITE,
+    OMIT,
+    STANDARD,
+    Limits,
+    _field,
+    _is_http_url,
+    field_violations,
+    limits_broken,
+    tier_limits,
+)
 
 FLF = "veo-3.1-first-last-frame-to-video"
 FLF_FAST = "veo-3.1-fast-first-last-frame-to-video"
@@ -77,7 +89,6 @@ MODES: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
     ),
 }
 MODELS = tuple(m for models, _, _ in MODES.values() for m in models)
-_DEFAULTS = {"aspect_ratio": "16:9", "duration": 8, "resolution": "1080p", "generate_audio": False}
 MODE_DEFAULTS = {"extend": {"aspect_ratio": "16:9", "generate_audio": True, "auto_fix": True}}
 URL_FIELDS = ("first_image_url", "last_image_url", "video_url")
 
@@ -112,46 +123,11 @@ def _family_field(name: str, v: Any) -> str | None:
 
 
 # the rules of the rules: section, in file order: (id, mode's models it reads, the check)
-def _limits(body: dict[str, Any], value: Any, sent: Any) -> dict[str, tuple[tuple[str, ...], bool]]:
+def _limits(body: dict[str, Any], value: Any, sent: Any) -> Limits:
     model = body.get("model")
     return {
-        "lite-no-4k": (("model", "resolution"), model == LITE and value("resolution") == "4k"),
-        "lite-1080p-8s-only": (
-            ("model", "resolution", "duration"),
-            model == LITE and value("resolution") == "1080p" and value("duration") != 8,
-        ),
-        "safety-tolerance-standard-fast-only": (
-            ("model", "safety_tolerance"),
-            model == LITE and sent("safety_tolerance"),
-        ),
-        "enhance-prompt-standard-only": (
-            ("model", "enhance_prompt"),
-            model in (FAST, LITE) and sent("enhance_prompt"),
-        ),
-        "person-generation-standard-only": (
-            ("model", "person_generation"),
-            model in (FAST, LITE) and sent("person_generation"),
-        ),
-        "flf-lite-no-4k": (
-            ("model", "resolution"),
-            model == FLF_LITE and value("resolution") == "4k",
-        ),
-        "flf-lite-1080p-8s-only": (
-            ("model", "resolution", "duration"),
-            model == FLF_LITE and value("resolution") == "1080p" and value("duration") != 8,
-        ),
-        "flf-safety-tolerance-standard-fast-only": (
-            ("model", "safety_tolerance"),
-            model == FLF_LITE and sent("safety_tolerance"),
-        ),
-        "flf-enhance-prompt-standard-only": (
-            ("model", "enhance_prompt"),
-            model in (FLF_FAST, FLF_LITE) and sent("enhance_prompt"),
-        ),
-        "flf-person-generation-standard-only": (
-            ("model", "person_generation"),
-            model in (FLF_FAST, FLF_LITE) and sent("person_generation"),
-        ),
+        **tier_limits("", FAST, LITE, model, value, sent),
+        **tier_limits("flf-", FLF_FAST, FLF_LITE, model, value, sent),
         "reference-duration-8-only": (
             ("model", "duration"),
             model in (REF, REF_FAST) and value("duration") != 8,
@@ -175,18 +151,7 @@ def family_reference(body: Any) -> list[str]:
     """The rule ids FAMILY.md (and API.md) say ``body`` breaks, in the oracle's order."""
     if not isinstance(body, dict):
         return ["body.type"]
-    out: list[str] = []
-    broken: set[str] = set()
-    for name in FIELD_ORDER:
-        if name not in body:
-            if name in ("model", "prompt"):
-                out.append(f"{name}.required")
-                broken.add(name)
-            continue
-        keyword = _family_field(name, body[name])
-        if keyword is not None:
-            out.append(f"{name}.{keyword}")
-            broken.add(name)
+    out, broken = field_violations(body, FIELD_ORDER, ("model", "prompt"), _family_field)
     mode = mode_of(body.get("model"))
 
     def sent(name: str) -> bool:  # stance 8: null means absent
@@ -196,10 +161,10 @@ def family_reference(body: Any) -> list[str]:
         if sent(name):
             return body[name]
         if mode is None:
-            return _DEFAULTS.get(name)
+            return DEFAULTS.get(name)
         if name not in MODES[mode][2]:
             return None
-        return MODE_DEFAULTS.get(mode, _DEFAULTS).get(name)
+        return MODE_DEFAULTS.get(mode, DEFAULTS).get(name)
 
     model_ok = "model" not in broken
     for name in FIELD_ORDER:  # each mode's required fields, once, in body order
@@ -212,10 +177,7 @@ def family_reference(body: Any) -> list[str]:
                 continue
             if model_ok and name not in broken and body.get("model") in models and sent(name):
                 out.append(f"{m}.no-{name}")
-    for rule_id, (names, broken_rule) in _limits(body, value, sent).items():
-        if broken_rule and broken.isdisjoint(names):
-            out.append(rule_id)
-    return out
+    return out + limits_broken(_limits(body, value, sent), broken)
 
 
 PROMPT = "The flowers sway gently in the wind"

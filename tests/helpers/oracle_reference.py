@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 STANDARD = "veo-3.1-image-to-video"
@@ -31,6 +31,15 @@ OMIT: Any = _Omit()
 
 BASE = {"prompt": "The flowers sway gently in the wind", "image_url": "https://example.com/x.jpg"}
 
+# API.md section 1, "Body": the fields that take null ("or null"), in table order.
+NULLABLE = (
+    "auto_fix",
+    "safety_tolerance",
+    "enhance_prompt",
+    "person_generation",
+    "negative_prompt",
+    "seed",
+)
 # API.md section 1, "Body", in table order (the order violations are reported in).
 FIELD_ORDER = (
     "model",
@@ -40,22 +49,10 @@ FIELD_ORDER = (
     "duration",
     "resolution",
     "generate_audio",
-    "auto_fix",
-    "safety_tolerance",
-    "enhance_prompt",
-    "person_generation",
-    "negative_prompt",
-    "seed",
+    *NULLABLE,
 )
 REQUIRED = ("model", "prompt", "image_url")
 DEFAULTS = {"aspect_ratio": "16:9", "duration": 8, "resolution": "1080p", "generate_audio": False}
-CROSS_ORDER = (
-    "lite-no-4k",
-    "lite-1080p-8s-only",
-    "safety-tolerance-standard-fast-only",
-    "enhance-prompt-standard-only",
-    "person-generation-standard-only",
-)
 
 
 def _is_int(v: Any) -> bool:
@@ -78,16 +75,8 @@ def _is_http_url(v: str) -> bool:
 
 def _field(name: str, v: Any) -> str | None:
     """The keyword that ``v`` breaks as the value of field ``name``, or None if it is fine."""
-    nullable = name in (
-        "auto_fix",
-        "safety_tolerance",
-        "enhance_prompt",
-        "person_generation",
-        "negative_prompt",
-        "seed",
-    )
     if v is None:
-        return None if nullable else "type"
+        return None if name in NULLABLE else "type"
     strings = ("model", "prompt", "image_url", "aspect_ratio", "resolution", "negative_prompt")
     if name in strings and not isinstance(v, str):
         return "type"
@@ -115,22 +104,79 @@ def _field(name: str, v: Any) -> str | None:
     return None
 
 
+def field_violations(
+    body: dict[str, Any],
+    order: tuple[str, ...],
+    required: tuple[str, ...],
+    keyword_of: Callable[[str, Any], str | None],
+) -> tuple[list[str], set[str]]:
+    """Each field of ``order`` on its own: ``<field>.required`` for a ``required`` one left
+    out, ``<field>.<keyword>`` for a value ``keyword_of`` finds wrong; and the fields broken."""
+    out: list[str] = []
+    broken: set[str] = set()
+    for name in order:
+        if name not in body:
+            if name in required:
+                out.append(f"{name}.required")
+                broken.add(name)
+            continue
+        keyword = keyword_of(name, body[name])
+        if keyword is not None:
+            out.append(f"{name}.{keyword}")
+            broken.add(name)
+    return out, broken
+
+
+Limits = dict[str, tuple[tuple[str, ...], bool]]
+"""rule id -> (the fields it reads, whether the body breaks it)."""
+
+
+def tier_limits(
+    prefix: str,
+    fast: str,
+    lite: str,
+    model: Any,
+    value: Callable[[str], Any],
+    sent: Callable[[str], bool],
+) -> Limits:
+    """The five rules that keep a mode's Fast and Lite models to less than its Standard one
+    (API.md section 1 for image-to-video; FAMILY.md gives first-last-frame the same, its ids
+    prefixed ``flf-``), in file order."""
+    return {
+        f"{prefix}lite-no-4k": (
+            ("model", "resolution"),
+            model == lite and value("resolution") == "4k",
+        ),
+        f"{prefix}lite-1080p-8s-only": (
+            ("model", "resolution", "duration"),
+            model == lite and value("resolution") == "1080p" and value("duration") != 8,
+        ),
+        f"{prefix}safety-tolerance-standard-fast-only": (
+            ("model", "safety_tolerance"),
+            model == lite and sent("safety_tolerance"),
+        ),
+        f"{prefix}enhance-prompt-standard-only": (
+            ("model", "enhance_prompt"),
+            model in (fast, lite) and sent("enhance_prompt"),
+        ),
+        f"{prefix}person-generation-standard-only": (
+            ("model", "person_generation"),
+            model in (fast, lite) and sent("person_generation"),
+        ),
+    }
+
+
+def limits_broken(limits: Limits, broken: set[str]) -> list[str]:
+    """The rules of ``limits`` the body breaks, in order, leaving out those that read a field
+    already broken on its own (a wrong value is reported once, by its field)."""
+    return [rule_id for rule_id, (names, hit) in limits.items() if hit and broken.isdisjoint(names)]
+
+
 def reference(body: Any) -> list[str]:
     """The rule ids API.md says ``body`` breaks, in the order the oracle reports them."""
     if not isinstance(body, dict):
         return ["body.type"]
-    out: list[str] = []
-    broken: set[str] = set()
-    for name in FIELD_ORDER:
-        if name not in body:
-            if name in REQUIRED:
-                out.append(f"{name}.required")
-                broken.add(name)
-            continue
-        keyword = _field(name, body[name])
-        if keyword is not None:
-            out.append(f"{name}.{keyword}")
-            broken.add(name)
+    out, broken = field_violations(body, FIELD_ORDER, REQUIRED, _field)
 
     def sent(name: str) -> bool:  # stance 8: null means absent for nullable fields
         return body.get(name) is not None
@@ -138,31 +184,7 @@ def reference(body: Any) -> list[str]:
     def value(name: str) -> Any:
         return body[name] if sent(name) else DEFAULTS.get(name)
 
-    model = body.get("model")
-    cross = {
-        "lite-no-4k": (("model", "resolution"), model == LITE and value("resolution") == "4k"),
-        "lite-1080p-8s-only": (
-            ("model", "resolution", "duration"),
-            model == LITE and value("resolution") == "1080p" and value("duration") != 8,
-        ),
-        "safety-tolerance-standard-fast-only": (
-            ("model", "safety_tolerance"),
-            model == LITE and sent("safety_tolerance"),
-        ),
-        "enhance-prompt-standard-only": (
-            ("model", "enhance_prompt"),
-            model in (FAST, LITE) and sent("enhance_prompt"),
-        ),
-        "person-generation-standard-only": (
-            ("model", "person_generation"),
-            model in (FAST, LITE) and sent("person_generation"),
-        ),
-    }
-    for rule_id in CROSS_ORDER:
-        names, broken_rule = cross[rule_id]
-        if broken_rule and broken.isdisjoint(names):
-            out.append(rule_id)
-    return out
+    return out + limits_broken(tier_limits("", FAST, LITE, body.get("model"), value, sent), broken)
 
 
 # The values each dimension of the combination sweep takes: every allowed value, omitted,
