@@ -36,7 +36,7 @@ from foxcontract._project import cassette_folder, project_contracts
 from foxcontract.cassette import Cassette, Interaction, load_cassette, recover
 from foxcontract.cassette.write import now
 from foxcontract.contract.model import Contract
-from foxcontract.offline import HOW_TO_RECORD, Unchained, blocked_network
+from foxcontract.offline import HOW_TO_RECORD, Standalone, Unchained, blocked_network
 from foxcontract.options import SETTINGS, Mode, RecordMode, RunSettings
 from foxcontract.redact import SecretLike, redact
 from foxcontract.replay import (
@@ -54,6 +54,8 @@ from foxcontract.replay import (
 __all__ = [
     "OFFLINE_KEY",
     "BudgetRefusedError",
+    "ConnectionNotOpenedError",
+    "ConnectionNotOpenedTimeout",
     "FoxReplay",
     "MissingInteractionError",
     "WrongBaseURLError",
@@ -141,17 +143,51 @@ class FoxReplay:
         )
 
 
+class ConnectionNotOpenedError(Standalone, httpx.ConnectError):
+    """The connection could not be opened (refused, unknown host, TLS handshake): the
+    ``httpx.ConnectError`` the client would get without respx, nothing of the request sent."""
+
+
+class ConnectionNotOpenedTimeout(Standalone, httpx.ConnectTimeout):
+    """The connection was not opened in time: httpx's ``ConnectTimeout``, nothing sent."""
+
+
+class _AfterSending(Standalone, httpx.RemoteProtocolError):
+    """The connection dropped (or the answer was not HTTP) after the request went out."""
+
+
+class _ReadTimeout(Standalone, httpx.ReadTimeout):
+    """No answer in time after the request went out."""
+
+
 def forward(request: httpx.Request) -> httpx.Response:
     """Send ``request`` over the real network with ``http.client`` (respx patches httpx's
-    own transport), so the answer can be both returned and recorded."""
+    own transport), so the answer can be both returned and recorded. A connection that
+    could not be opened is httpx's ``ConnectError`` (``ConnectTimeout``), as without respx:
+    nothing was sent (:func:`foxcontract.live.client.never_opened`); a failure after that is
+    a ``ReadTimeout`` or ``RemoteProtocolError``."""
     url = request.url
     timeouts: Any = request.extensions.get("timeout") or {}
+    connect_timeout = float(timeouts.get("connect") or 30.0)
     timeout = float(timeouts.get("read") or 30.0)
     connection_class = (
         http.client.HTTPSConnection if url.scheme == "https" else http.client.HTTPConnection
     )
-    connection = connection_class(url.host, url.port, timeout=timeout)
+    connection = connection_class(url.host, url.port, timeout=connect_timeout)
     try:
+        try:
+            connection.connect()
+        except TimeoutError:
+            raise ConnectionNotOpenedTimeout(
+                f"no connection to {url.host}:{url.port} within {connect_timeout:g}s",
+                request=request,
+            ) from None
+        except OSError as exc:  # refused, a name that does not resolve, TLS: nothing sent
+            raise ConnectionNotOpenedError(
+                str(exc) or type(exc).__name__, request=request
+            ) from None
+        if connection.sock is not None:
+            connection.sock.settimeout(timeout)
         connection.request(
             request.method,
             url.raw_path.decode(),
@@ -161,9 +197,9 @@ def forward(request: httpx.Request) -> httpx.Response:
         answer = connection.getresponse()
         content = answer.read()
     except TimeoutError:
-        raise httpx.ReadTimeout("the API answered too slowly", request=request) from None
-    except (http.client.HTTPException, ConnectionError) as exc:
-        raise httpx.RemoteProtocolError(str(exc) or type(exc).__name__, request=request) from None
+        raise _ReadTimeout("the API answered too slowly", request=request) from None
+    except (http.client.HTTPException, OSError) as exc:
+        raise _AfterSending(str(exc) or type(exc).__name__, request=request) from None
     finally:
         connection.close()
     headers = [(k, v) for k, v in answer.getheaders() if k.lower() != "transfer-encoding"]
@@ -237,9 +273,14 @@ class _Recorder:
             )
         try:
             response = forward(request)
-        except BaseException:
+        except BaseException as exc:
             if paid:
-                self.ledger.charge()  # it may have been accepted: count it as spent
+                from foxcontract.live.client import never_opened
+
+                if never_opened(exc):
+                    self.ledger.release()  # nothing was sent: it cost nothing
+                else:
+                    self.ledger.charge()  # it may have been accepted: count it as spent
             raise
         if paid:
             from foxcontract.live.budget import charged_statuses
