@@ -21,7 +21,7 @@ from pathlib import Path
 
 from foxcontract.cassette.load import CassetteError, load_cassette
 from foxcontract.cassette.write import dump_cassette, from_examples, write_cassette
-from foxcontract.cli._common import UsageError
+from foxcontract.cli._common import PROJECT_CONTRACTS, UsageError
 from foxcontract.contract import ContractError, load_contract, shipped_contracts_dir
 from foxcontract.contract.source import read_source
 
@@ -87,8 +87,8 @@ def _inside_package(path: Path) -> bool:
 def run(args: argparse.Namespace) -> int:
     if args.folder:
         folder = Path(args.folder)
-    elif Path("contracts").is_dir():
-        folder = Path("contracts")
+    elif PROJECT_CONTRACTS.is_dir():
+        folder = PROJECT_CONTRACTS
     else:
         raise UsageError(
             "name the contracts folder to write cassettes for (foxcontract cassette "
