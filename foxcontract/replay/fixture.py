@@ -23,17 +23,17 @@ from __future__ import annotations
 import http.client
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 import pytest
 import respx
 
 from foxcontract._project import cassette_folder, project_contracts
-from foxcontract.cassette import Cassette, Interaction, load_cassette, recover
+from foxcontract.cassette import Cassette, CassetteError, Interaction, load_cassette, recover
 from foxcontract.cassette.write import now
 from foxcontract.contract.model import Contract
 from foxcontract.offline import HOW_TO_RECORD, Standalone, Unchained, blocked_network
@@ -62,6 +62,7 @@ __all__ = [
     "forward",
     "fox_replay_session",
 ]
+_T = TypeVar("_T")
 OFFLINE_KEY = "sk-foxcontract-replay-offline"
 """The provider's key variable (``FOXAPI_API_KEY``) during a replayed test when it is unset:
 replay needs no key."""
@@ -346,13 +347,28 @@ def _paths(request: pytest.FixtureRequest) -> list[Path]:
     return [cassette_folder(request.config, request.node)]  # the project's, else shipped
 
 
+def _cleanly(paths: list[Path], action: Callable[[], _T]) -> _T:
+    """``action()``, reading or writing the cassettes of ``paths``: a broken cassette (or
+    the contract it names) fails the test with its ``file:line`` problems alone, as a broken
+    contract does (:func:`foxcontract._project.project_contracts`)."""
+    from foxcontract.contract.errors import ContractError
+
+    problem: CassetteError | ContractError | None = None
+    try:
+        return action()
+    except (CassetteError, ContractError) as exc:
+        problem = exc
+    where = ", ".join(str(p) for p in paths)  # failed outside the except: the message once
+    pytest.fail(f"the cassettes of fox_replay ({where}):\n{problem}", pytrace=False)
+
+
 def fox_replay_session(request: pytest.FixtureRequest) -> Iterator[FoxReplay]:
     """The ``fox_replay`` fixture's work (registered in :mod:`foxcontract._registered`)."""
     paths = _paths(request)
     test = request.node.name
     settings = request.config.stash[SETTINGS]
     if settings.mode is Mode.REPLAY:
-        replay = FoxReplay(paths, test)
+        replay = _cleanly(paths, lambda: FoxReplay(paths, test))
         key_env = project_contracts(request.config, request.node).create.provider.auth.key_env
         with pytest.MonkeyPatch.context() as patch, respx.mock(assert_all_called=False) as router:
             if not os.environ.get(key_env):
@@ -373,12 +389,12 @@ def fox_replay_session(request: pytest.FixtureRequest) -> Iterator[FoxReplay]:
             pytrace=False,
         )
     folder = paths[0] if paths[0].is_dir() or not paths[0].suffix else paths[0].parent
-    contracts = endpoint_contracts(folder)
+    contracts = _cleanly([folder], lambda: endpoint_contracts(folder))
     new = settings.record_mode is RecordMode.NEW
-    replay = FoxReplay(paths if new else [], test)
+    replay = _cleanly(paths, lambda: FoxReplay(paths if new else [], test))
     recorder = _Recorder(settings, run.ledger, contracts, replay, replay_first=new)
     with respx.mock(assert_all_called=False) as router:
         router.route().mock(side_effect=recorder)
         yield replay
     if recording and recorder.sent:
-        recorder.write(folder, test, [run.key])
+        _cleanly([folder], lambda: recorder.write(folder, test, [run.key]))
