@@ -125,7 +125,7 @@ def test_a_connection_dropped_after_sending_stays_charged(pytester: pytest.Pytes
     result.assert_outcomes(passed=1, failed=1)
     result.stdout.fnmatch_lines(
         [
-            "E*foxcontract.replay.fixture._AfterSending: Remote end closed connection "
+            "E*foxcontract.replay.fixture.ConnectionDroppedError: Remote end closed connection "
             "without response",
             "paid creates: 2 of budget 2 spent*",
         ]
@@ -138,7 +138,7 @@ def test_a_timeout_after_sending_stays_charged(pytester: pytest.Pytester) -> Non
     result.assert_outcomes(passed=1, failed=1)
     result.stdout.fnmatch_lines(
         [
-            "E*foxcontract.replay.fixture._ReadTimeout: the API answered too slowly",
+            "E*foxcontract.replay.fixture.AnswerTimeoutError: the API answered too slowly",
             "paid creates: 2 of budget 2 spent*",
         ]
     )

@@ -53,7 +53,9 @@ from foxcontract.replay import (
 
 __all__ = [
     "OFFLINE_KEY",
+    "AnswerTimeoutError",
     "BudgetRefusedError",
+    "ConnectionDroppedError",
     "ConnectionNotOpenedError",
     "ConnectionNotOpenedTimeout",
     "FoxReplay",
@@ -153,11 +155,11 @@ class ConnectionNotOpenedTimeout(Standalone, httpx.ConnectTimeout):
     """The connection was not opened in time: httpx's ``ConnectTimeout``, nothing sent."""
 
 
-class _AfterSending(Standalone, httpx.RemoteProtocolError):
+class ConnectionDroppedError(Standalone, httpx.RemoteProtocolError):
     """The connection dropped (or the answer was not HTTP) after the request went out."""
 
 
-class _ReadTimeout(Standalone, httpx.ReadTimeout):
+class AnswerTimeoutError(Standalone, httpx.ReadTimeout):
     """No answer in time after the request went out."""
 
 
@@ -198,9 +200,9 @@ def forward(request: httpx.Request) -> httpx.Response:
         answer = connection.getresponse()
         content = answer.read()
     except TimeoutError:
-        raise _ReadTimeout("the API answered too slowly", request=request) from None
+        raise AnswerTimeoutError("the API answered too slowly", request=request) from None
     except (http.client.HTTPException, OSError) as exc:
-        raise _AfterSending(str(exc) or type(exc).__name__, request=request) from None
+        raise ConnectionDroppedError(str(exc) or type(exc).__name__, request=request) from None
     finally:
         connection.close()
     headers = [(k, v) for k, v in answer.getheaders() if k.lower() != "transfer-encoding"]
