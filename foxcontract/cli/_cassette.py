@@ -8,7 +8,8 @@ live run, ``source: live``) is never overwritten: it is listed as skipped, and `
 replaces it. Exit 0 done (some files may have been skipped), 1 an invalid contract or
 cassette, 2 bad input.
 
-Run it after editing a contract's ``examples:``; then ``pytest contracts --snapshot-update``
+Run it after editing a contract's ``examples:`` (with ``--force`` when its docs cassette
+exists: it differs from the new examples then); then ``pytest contracts --snapshot-update``
 once, and review both diffs.
 """
 
