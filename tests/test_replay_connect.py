@@ -142,3 +142,34 @@ def test_a_timeout_after_sending_stays_charged(pytester: pytest.Pytester) -> Non
             "paid creates: 2 of budget 2 spent*",
         ]
     )
+
+
+@pytest.mark.parametrize(
+    ("failure", "error", "message"),
+    [
+        (socket.gaierror(-2, "Name or service not known"), "ConnectError",
+         "[Errno -2] Name or service not known"),
+        (TimeoutError("timed out"), "ConnectTimeout",
+         "no connection to api.foxapi.test within 5s"),
+    ],
+)  # fmt: skip
+def test_a_name_that_does_not_resolve_or_a_connect_timeout_was_never_opened(
+    monkeypatch: pytest.MonkeyPatch, failure: OSError, error: str, message: str
+) -> None:
+    import httpx
+
+    from foxcontract.live.client import never_opened
+    from foxcontract.replay.fixture import forward
+
+    def fail(*_args: object, **_kwargs: object) -> socket.socket:
+        raise failure
+
+    monkeypatch.setattr(socket, "create_connection", fail)
+    request = httpx.Request(
+        "POST", "https://api.foxapi.test/v1/videos/generations", json={"prompt": "a fox"},
+        extensions={"timeout": {"connect": 5.0, "read": 5.0}},
+    )  # fmt: skip
+    with pytest.raises(getattr(httpx, error)) as info:
+        forward(request)
+    assert str(info.value) == message
+    assert never_opened(info.value)

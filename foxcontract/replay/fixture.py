@@ -182,7 +182,8 @@ def forward(request: httpx.Request) -> httpx.Response:
             connection.connect()
         except TimeoutError:
             raise ConnectionNotOpenedTimeout(
-                f"no connection to {url.host}:{url.port} within {connect_timeout:g}s",
+                f"no connection to {url.host if url.port is None else f'{url.host}:{url.port}'} "
+                f"within {connect_timeout:g}s",
                 request=request,
             ) from None
         except OSError as exc:  # refused, a name that does not resolve, TLS: nothing sent
