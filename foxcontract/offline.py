@@ -25,6 +25,7 @@ import respx
 
 __all__ = [
     "NetworkBlockedError",
+    "Standalone",
     "Unchained",
     "blocked_network",
     "blocked_sockets",
@@ -38,9 +39,10 @@ HOW_TO_RECORD = (
 )
 
 
-class Unchained(AssertionError):
-    """An assertion raised from inside a respx side effect: respx re-raises it from its own
-    wrapper, which says nothing the message does not, so the report shows this error alone."""
+class Standalone:
+    """A mixin for an error raised from inside a respx side effect: respx re-raises it from
+    its own wrapper, which says nothing the message does not, so the report shows this error
+    alone (no cause, no context)."""
 
     @property
     def __cause__(self) -> BaseException | None:
@@ -57,6 +59,10 @@ class Unchained(AssertionError):
     @__context__.setter
     def __context__(self, _value: BaseException | None) -> None:
         pass
+
+
+class Unchained(Standalone, AssertionError):
+    """An assertion raised from inside a respx side effect, reported alone."""
 
 
 _LIBRARIES = tuple(
@@ -79,10 +85,11 @@ def _in_stdlib(filename: str) -> bool:
 
 
 def prune_library_frames(call: pytest.CallInfo[None]) -> None:
-    """For an :class:`Unchained` failure, drop the frames of httpx, respx and foxcontract
-    from the traceback pytest shows, so the user's own line and the message come first."""
+    """For a :class:`Standalone` failure (an :class:`Unchained` one, or an httpx error
+    raised from a respx side effect), drop the frames of httpx, respx and foxcontract from
+    the traceback pytest shows, so the user's own line and the message come first."""
     excinfo = call.excinfo
-    if excinfo is None or not isinstance(excinfo.value, Unchained):
+    if excinfo is None or not isinstance(excinfo.value, Standalone):
         return
     error = excinfo.value
     frames: list[types.TracebackType] = []

@@ -66,16 +66,21 @@ def write_cassette(
     merge: bool = True,
     keep: Callable[[Interaction], bool] | None = None,
     companions: Companions | None = None,
+    guard: Callable[[Path], None] | None = None,
 ) -> Path:
     """Write ``cassette`` to its path, redacted. With ``merge``, interactions already in the
     file are kept unless one of the same name replaces them or ``keep`` refuses them; an
     existing file that is not a valid cassette (or is a contract) is a :class:`CassetteError`
     and is left untouched. ``companions`` (of the merged cassette) are written in one unit
-    with it, under the lock of the cassette's folder."""
+    with it, under the lock of the cassette's folder. ``guard(path)`` is called under that
+    lock before anything is read or written; it raises to refuse the write (the file is
+    then left as it is)."""
     known = list(secrets)
     path = cassette.path
     interactions = [_redacted(i, known) for i in cassette.interactions]
     with folder_lock(path.parent):
+        if guard is not None:
+            guard(path)
         if path.exists():
             if not is_cassette(path):
                 raise CassetteError.at(

@@ -2,21 +2,27 @@
 documented examples (``source: docs``), to ``<folder>/cassettes/<contract>.yaml``.
 
 The folder defaults to ``./contracts`` (the project's own copy); without one it must be
-named. Nothing is ever written inside the installed package (site-packages).
+named. Nothing is ever written inside the installed package (site-packages). A cassette that
+already exists and differs from the documented examples (edited by hand, or recorded by a
+live run, ``source: live``) is never overwritten: it is listed as skipped, and ``--force``
+replaces it. Exit 0 done (some files may have been skipped), 1 an invalid contract or
+cassette, 2 bad input.
 
-Run it after editing a contract's ``examples:``; then ``pytest contracts --snapshot-update``
+Run it after editing a contract's ``examples:`` (with ``--force`` when its docs cassette
+exists: it differs from the new examples then); then ``pytest contracts --snapshot-update``
 once, and review both diffs.
 """
 
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
 from foxcontract.cassette.load import CassetteError, load_cassette
-from foxcontract.cassette.write import from_examples, write_cassette
-from foxcontract.cli._common import UsageError
+from foxcontract.cassette.write import dump_cassette, from_examples, write_cassette
+from foxcontract.cli._common import PROJECT_CONTRACTS, UsageError
 from foxcontract.contract import ContractError, load_contract, shipped_contracts_dir
 from foxcontract.contract.source import read_source
 
@@ -31,6 +37,47 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="the contracts folder (default: ./contracts, the project's own copy)",
     )
     parser.add_argument("--out", default=None, help="where to write (default: FOLDER/cassettes)")
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="overwrite a cassette that exists and differs from the documented examples, "
+        "one recorded by a live run (source: live) included; without it, such a file is "
+        "skipped and left as it is",
+    )
+
+
+class _Skipped(Exception):
+    """An existing cassette the run leaves as it is: why, in words."""
+
+
+def _refuse_to_replace(text: str) -> Callable[[Path], None]:
+    """The guard of one write: an existing file is replaced only by the same ``text``."""
+
+    def guard(path: Path) -> None:
+        if not path.exists() or path.read_bytes() == text.encode("utf-8"):
+            return
+        try:
+            old = load_cassette(path)
+        except CassetteError:
+            raise _Skipped(
+                "it exists and is not a valid cassette; left as it is: --force overwrites it"
+            ) from None
+        if old.source == "live":
+            raise _Skipped(
+                f"it exists and holds {_count(len(old.interactions))} recorded by a live "
+                "run, source: live; left as it is: --force replaces it with the documented "
+                "examples"
+            )
+        raise _Skipped(
+            "it exists and differs from the documented examples; left as it is: --force "
+            "overwrites it"
+        )
+
+    return guard
+
+
+def _count(n: int) -> str:
+    return f"{n} interaction" if n == 1 else f"{n} interactions"
 
 
 def _inside_package(path: Path) -> bool:
@@ -41,8 +88,8 @@ def _inside_package(path: Path) -> bool:
 def run(args: argparse.Namespace) -> int:
     if args.folder:
         folder = Path(args.folder)
-    elif Path("contracts").is_dir():
-        folder = Path("contracts")
+    elif PROJECT_CONTRACTS.is_dir():
+        folder = PROJECT_CONTRACTS
     else:
         raise UsageError(
             "name the contracts folder to write cassettes for (foxcontract cassette "
@@ -67,10 +114,19 @@ def run(args: argparse.Namespace) -> int:
             target = out / f"{contract.name}.yaml"
             cassette = from_examples(contract, target)
             if target.exists():  # keep the time it was first written: a clean diff
-                old = load_cassette(target)
-                if old.contract_version == contract.version:
-                    cassette = replace(cassette, recorded_at=old.recorded_at)
-            write_cassette(cassette, merge=False)
+                try:
+                    old = load_cassette(target)
+                except CassetteError:
+                    pass  # not kept without --force (the guard says why); replaced with it
+                else:
+                    if old.contract_version == contract.version:
+                        cassette = replace(cassette, recorded_at=old.recorded_at)
+            guard = None if args.force else _refuse_to_replace(dump_cassette(cassette))
+            try:
+                write_cassette(cassette, merge=False, guard=guard)
+            except _Skipped as skipped:
+                print(f"skipped  {target} ({skipped})")
+                continue
             print(f"{target}: {len(cassette.interactions)} documented interactions")
     except (ContractError, CassetteError) as exc:
         print(exc)

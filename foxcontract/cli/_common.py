@@ -10,7 +10,19 @@ from foxcontract import _atomic
 from foxcontract._files import yaml_files
 from foxcontract.contract import shipped_contracts_dir
 
-__all__ = ["UsageError", "add_paths_argument", "budget_count", "contract_files", "write_atomic"]
+__all__ = [
+    "PROJECT_CONTRACTS",
+    "UsageError",
+    "add_paths_argument",
+    "budget_count",
+    "contract_files",
+    "default_contracts",
+    "write_atomic",
+]
+
+PROJECT_CONTRACTS = Path("contracts")
+"""The project's own copy of the contracts (``foxcontract init`` puts it there), relative to
+the folder a command runs in: the default of the commands that read or write contracts."""
 
 
 class UsageError(Exception):
@@ -28,20 +40,42 @@ def budget_count(text: str) -> int:
     return value
 
 
-def add_paths_argument(parser: argparse.ArgumentParser) -> None:
-    """The ``PATH ...`` argument of the commands that read contracts."""
+def add_paths_argument(parser: argparse.ArgumentParser, *, project: bool = False) -> None:
+    """The ``PATH ...`` argument of the commands that read contracts (``project``: they
+    default to :func:`default_contracts`)."""
+    default = (
+        "./contracts, the project's copy, when it exists; else the shipped contracts"
+        if project
+        else "the shipped contracts"
+    )
     parser.add_argument(
-        "paths",
-        nargs="*",
-        metavar="PATH",
-        help="contract files or folders (default: the shipped contracts)",
+        "paths", nargs="*", metavar="PATH", help=f"contract files or folders (default: {default})"
     )
 
 
-def contract_files(paths: Iterable[str | Path]) -> list[Path]:
+def default_contracts(verb: str) -> tuple[Path, str | None]:
+    """The folder a command reads when no path is named: the project's ``./contracts`` when
+    it exists, else the shipped contracts; and the line that says which (``verb``: what the
+    command did with them), ``None`` when ``./contracts`` is the shipped folder itself (a
+    source checkout of foxcontract)."""
+    shipped = shipped_contracts_dir()
+    if PROJECT_CONTRACTS.is_dir():
+        if PROJECT_CONTRACTS.resolve() == shipped.resolve():
+            return PROJECT_CONTRACTS, None
+        return PROJECT_CONTRACTS, (
+            f"{verb} the project's contracts in {PROJECT_CONTRACTS}/ (./contracts; name a "
+            "PATH for others)"
+        )
+    return shipped, (
+        f"{verb} the contracts shipped with foxcontract, in {shipped} (there is no "
+        "./contracts here; name a PATH for your own)"
+    )
+
+
+def contract_files(paths: Iterable[str | Path], default: Path | None = None) -> list[Path]:
     """The contract files named by ``paths`` (files, or folders of ``*.yaml``/``*.yml``),
-    in order, each once; no paths means the shipped contracts."""
-    given = [Path(p) for p in paths] or [shipped_contracts_dir()]
+    in order, each once; no paths means ``default`` (the shipped contracts without one)."""
+    given = [Path(p) for p in paths] or [default or shipped_contracts_dir()]
     out: list[Path] = []
     for path in given:
         if path.is_dir():

@@ -4,7 +4,8 @@ Prints the live planner's plan (``foxcontract.live.build_plan``): the free probe
 fewest paid creates that cover every allowed value, then the pairs and three-way
 combinations the rules tie together, within ``--budget``; what each create is the first to
 cover and the class of value each free-form field carries; and what the budget leaves
-unsent. No request is made and no key is read.
+unsent. No request is made and no key is read. With no path it plans the project's
+``./contracts`` when it exists, else the shipped contracts, and says which.
 Exit 0 printed, 1 a contract is invalid (its ``file:line`` problems on stderr), 2 bad input.
 """
 
@@ -15,7 +16,13 @@ import os
 import sys
 
 from foxcontract._settings import DEFAULT_BASE_URL, check_base_url
-from foxcontract.cli._common import UsageError, add_paths_argument, budget_count, contract_files
+from foxcontract.cli._common import (
+    UsageError,
+    add_paths_argument,
+    budget_count,
+    contract_files,
+    default_contracts,
+)
 from foxcontract.cli._validate import check_file
 from foxcontract.contract import ContractError
 from foxcontract.live import build_plan, format_plan
@@ -25,7 +32,7 @@ __all__ = ["add_arguments", "run"]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    add_paths_argument(parser)
+    add_paths_argument(parser, project=True)
     parser.add_argument(
         "--budget",
         type=budget_count,
@@ -66,7 +73,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    paths = contract_files(args.paths)
+    default, planned = (None, None) if args.paths else default_contracts("planned from")
+    paths = contract_files(args.paths, default)
     try:
         contracts = [c for c in (check_file(p) for p in paths) if c is not None]
     except ContractError as exc:
@@ -86,4 +94,6 @@ def run(args: argparse.Namespace) -> int:
     plan = build_plan(contracts, args.budget, args.max_free_probes, args.reserve)
     for line in format_plan(plan, base_url, verbose=args.verbose):
         print(line)
+    if planned:
+        print(planned)
     return 0

@@ -8,6 +8,12 @@ it. The request goes to the report's base URL (or ``--base-url``) with the key f
 A free probe is sent freely (if the provider accepts it after all, that create is counted,
 as in the run); a paid create only with ``--budget 1`` or more, through the budget ledger.
 
+The answer is judged against what the report says the contract expected, unless the probe's
+contract file (found from its node id, relative to the current folder) changed since the run
+(its sha256 differs from the report's): then a warning names the file, and a rule or example
+probe is judged against the contract as it is now (the oracle, run on the body sent); a
+contract file that no longer loads is a usage error, before anything is sent.
+
 Exit 0: the answer agrees with the contract now; 1: it still disagrees (reproduced), or no
 answer came; 2: bad input (no such report or item, a paid create without ``--budget``, no key).
 """
@@ -16,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import hashlib
 import json
 import tempfile
 from pathlib import Path
@@ -122,6 +129,53 @@ def _problems(probe: dict[str, Any], status: int, body: Any) -> list[str]:
     return out
 
 
+def _contract_file(probe: dict[str, Any]) -> Path | None:
+    """The probe's contract file: the file of its node id (relative to the current folder),
+    else the file of its ``location``; ``None`` when neither is there."""
+    node_file = str(probe.get("nodeid", "")).split("::")[0]
+    location_file = str(probe.get("location", "")).rsplit(":", 1)[0]
+    for name in (node_file, location_file):
+        path = Path(name)
+        if name and path.suffix in (".yaml", ".yml") and path.is_file():
+            return path
+    return None
+
+
+def _changed_contract(report: dict[str, Any], probe: dict[str, Any]) -> tuple[Path, Any] | None:
+    """The probe's contract file and the contract in it now, when the file changed since
+    the run (its sha256 differs from the report's); ``None`` when it did not (or cannot be
+    found). A changed file that no longer loads is a usage error."""
+    from foxcontract.contract import ContractError, load_contract
+
+    path = _contract_file(probe)
+    runs = report.get("run", {}).get("contracts", [])
+    then = next((c.get("sha256") for c in runs if c.get("name") == probe["contract"]), None)
+    if path is None or then is None:
+        return None
+    if hashlib.sha256(path.read_bytes()).hexdigest() == then:
+        return None
+    try:
+        return path, load_contract(path)
+    except ContractError as exc:
+        raise UsageError(
+            f"{path} changed since the report and is no longer a valid contract (nothing was "
+            f"sent):\n{exc}"
+        ) from None
+
+
+def _judged_now(contract: Any, probe: dict[str, Any], request: SentRequest) -> Any:
+    """The body the probe sent, when the contract as it is now can judge it (a rule or
+    example probe of an endpoint with a body); else :data:`NO_BODY`."""
+    from foxcontract.verdict import NO_BODY
+
+    if probe.get("kind") not in ("rule", "example") or not contract.has_body:
+        return NO_BODY
+    try:
+        return json.loads(request.body) if request.body is not None else NO_BODY
+    except ValueError:
+        return NO_BODY
+
+
 def run(args: argparse.Namespace) -> int:
     from foxcontract.live.budget import Ledger
     from foxcontract.live.client import BudgetExhausted, LiveClient, LiveError
@@ -136,6 +190,7 @@ def run(args: argparse.Namespace) -> int:
         )
     request = SentRequest.from_json(probe["request"])
     name = f"{probe['contract']}::{probe['probe']}"
+    changed = _changed_contract(report, probe)
     if probe["paid"] and args.budget < 1:
         raise UsageError(
             f"{name} is a paid create: it costs money if accepted; add --budget 1 to send it"
@@ -152,6 +207,18 @@ def run(args: argparse.Namespace) -> int:
             base_url = check_base_url(args.base_url)
         except ValueError as exc:
             raise UsageError(f"--base-url: invalid value: {exc}") from None
+    from foxcontract.verdict import NO_BODY, judge
+
+    body: Any = NO_BODY
+    if changed is not None:
+        path, contract = changed
+        body = _judged_now(contract, probe, request)
+        how = (
+            "judged against the contract as it is now"
+            if body is not NO_BODY
+            else f"a {probe['kind']} probe: judged against the report's expectation"
+        )
+        print(f"warning: {path} changed since the report (its sha256 differs): {how}")
     print(f"sending {name} again to {base_url}")
     print(f"  {request.curl()}" if args.base_url is None else f"  {request.method} {request.path}")
     paid = frozenset(probe["expect"].get("paid", ()))
@@ -180,12 +247,19 @@ def run(args: argparse.Namespace) -> int:
             print("the provider accepted it: it cost a paid create")
         spent = ledger.state().spent
     text = answer.text if len(answer.text) <= SHOWN else answer.text[:SHOWN] + "..."
-    print(f"  expected: {probe.get('expected') or '-'}")
+    expected = probe.get("expected") or "-"
+    problems = _problems(probe, answer.status, answer.body)
+    if changed is not None and body is not NO_BODY:
+        verdict = judge(changed[1], answer.status, answer.body, body, answer.headers)
+        expected = f"{verdict.expected.describe()} (the contract now; the run: {expected})"
+        problems = [str(p) for p in verdict.problems]
+        if verdict.inconclusive:
+            problems.insert(0, f"status: {verdict.inconclusive}")
+    print(f"  expected: {expected}")
     print(f"  in the run: {probe.get('actual') or 'not sent'}")
     print(f"  now:      {answer.summary()} {text}")
     if probe["paid"] or spent:
         print(f"  paid creates spent: {spent} of budget {args.budget}")
-    problems = _problems(probe, answer.status, answer.body)
     if problems:
         print(f"reproduced: {name}: the provider still disagrees with the contract")
         for p in problems:

@@ -1,6 +1,8 @@
 """``foxcontract validate``: check contract files as collection does, without running tests.
 
 Prints every problem as ``file:line: message`` (exit 1), or one ``ok`` line per file (exit 0).
+With no path it checks the project's ``./contracts`` when it exists, else the shipped
+contracts, and says which.
 A cassette named among the paths is checked as a cassette (its format; ``pytest`` replays it
 against its contract).
 """
@@ -11,7 +13,7 @@ import argparse
 from pathlib import Path
 
 from foxcontract._files import is_cassette
-from foxcontract.cli._common import add_paths_argument, contract_files
+from foxcontract.cli._common import add_paths_argument, contract_files, default_contracts
 from foxcontract.contract import Contract, ContractError
 from foxcontract.contract.errors import Problem
 from foxcontract.contract.loader import check_errors_file, load_source
@@ -21,7 +23,7 @@ __all__ = ["add_arguments", "check_file", "run"]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    add_paths_argument(parser)
+    add_paths_argument(parser, project=True)
 
 
 def check_file(path: Path) -> Contract | None:
@@ -53,7 +55,8 @@ def _check_cassette(path: Path) -> str:
 
 def run(args: argparse.Namespace) -> int:
     failed = False
-    for path in contract_files(args.paths):
+    default, checked = (None, None) if args.paths else default_contracts("checked")
+    for path in contract_files(args.paths, default):
         try:
             if is_cassette(path):
                 summary = _check_cassette(path)
@@ -68,4 +71,6 @@ def run(args: argparse.Namespace) -> int:
             print(Problem(path, 1, f"cannot check this file: {type(exc).__name__}: {exc}"[:500]))
         else:
             print(f"{path}: ok ({summary})")
+    if checked:
+        print(checked)
     return 1 if failed else 0

@@ -47,12 +47,20 @@ from foxcontract.redact import (
     redacting_logs,
 )
 
-__all__ = ["Answer", "BudgetExhausted", "LiveClient", "LiveError", "Spender"]
+__all__ = ["Answer", "BudgetExhausted", "LiveClient", "LiveError", "Spender", "never_opened"]
 
 Auth = Literal["key", "none", "wrong"]
 
 SHOWN_BYTES = 200
 """How much of an answer's body a message quotes."""
+
+
+def never_opened(exc: BaseException) -> bool:
+    """Whether ``exc`` says the connection could not be opened (refused, a name that does
+    not resolve, a failed TLS handshake, a connect timeout): nothing of the request was sent,
+    so a paid one cost nothing. Anything else (a dropped connection or a timeout after the
+    request went out) may have been accepted."""
+    return isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout)
 
 
 class LiveError(Exception):
@@ -286,18 +294,18 @@ class LiveClient:
                 response = self._http.send(
                     request, auth=auth_obj or httpx.USE_CLIENT_DEFAULT, stream=True
                 )
-            except httpx.ConnectError as exc:
-                return _Try(f"connection failed ({self._reason(exc)})", retry=True)
-            except httpx.ConnectTimeout:
-                return _Try("connection timed out", retry=True)
-            except httpx.TimeoutException as exc:
-                return _Try(
-                    f"ambiguous: timed out ({type(exc).__name__}): no status line and headers "
-                    f"within {p.clock() - began:.1f}s",
-                    retry=True,
-                    ambiguous=True,
-                )
             except httpx.TransportError as exc:
+                if never_opened(exc):
+                    if isinstance(exc, httpx.ConnectTimeout):
+                        return _Try("connection timed out", retry=True)
+                    return _Try(f"connection failed ({self._reason(exc)})", retry=True)
+                if isinstance(exc, httpx.TimeoutException):
+                    return _Try(
+                        f"ambiguous: timed out ({type(exc).__name__}): no status line and "
+                        f"headers within {p.clock() - began:.1f}s",
+                        retry=True,
+                        ambiguous=True,
+                    )
                 return _Try(
                     f"ambiguous: connection dropped ({type(exc).__name__})",
                     retry=True,

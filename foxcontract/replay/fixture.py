@@ -23,20 +23,20 @@ from __future__ import annotations
 import http.client
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 import pytest
 import respx
 
 from foxcontract._project import cassette_folder, project_contracts
-from foxcontract.cassette import Cassette, Interaction, load_cassette, recover
+from foxcontract.cassette import Cassette, CassetteError, Interaction, load_cassette, recover
 from foxcontract.cassette.write import now
 from foxcontract.contract.model import Contract
-from foxcontract.offline import HOW_TO_RECORD, Unchained, blocked_network
+from foxcontract.offline import HOW_TO_RECORD, Standalone, Unchained, blocked_network
 from foxcontract.options import SETTINGS, Mode, RecordMode, RunSettings
 from foxcontract.redact import SecretLike, redact
 from foxcontract.replay import (
@@ -53,13 +53,18 @@ from foxcontract.replay import (
 
 __all__ = [
     "OFFLINE_KEY",
+    "AnswerTimeoutError",
     "BudgetRefusedError",
+    "ConnectionDroppedError",
+    "ConnectionNotOpenedError",
+    "ConnectionNotOpenedTimeout",
     "FoxReplay",
     "MissingInteractionError",
     "WrongBaseURLError",
     "forward",
     "fox_replay_session",
 ]
+_T = TypeVar("_T")
 OFFLINE_KEY = "sk-foxcontract-replay-offline"
 """The provider's key variable (``FOXAPI_API_KEY``) during a replayed test when it is unset:
 replay needs no key."""
@@ -141,17 +146,52 @@ class FoxReplay:
         )
 
 
+class ConnectionNotOpenedError(Standalone, httpx.ConnectError):
+    """The connection could not be opened (refused, unknown host, TLS handshake): the
+    ``httpx.ConnectError`` the client would get without respx, nothing of the request sent."""
+
+
+class ConnectionNotOpenedTimeout(Standalone, httpx.ConnectTimeout):
+    """The connection was not opened in time: httpx's ``ConnectTimeout``, nothing sent."""
+
+
+class ConnectionDroppedError(Standalone, httpx.RemoteProtocolError):
+    """The connection dropped (or the answer was not HTTP) after the request went out."""
+
+
+class AnswerTimeoutError(Standalone, httpx.ReadTimeout):
+    """No answer in time after the request went out."""
+
+
 def forward(request: httpx.Request) -> httpx.Response:
     """Send ``request`` over the real network with ``http.client`` (respx patches httpx's
-    own transport), so the answer can be both returned and recorded."""
+    own transport), so the answer can be both returned and recorded. A connection that
+    could not be opened is httpx's ``ConnectError`` (``ConnectTimeout``), as without respx:
+    nothing was sent (:func:`foxcontract.live.client.never_opened`); a failure after that is
+    a ``ReadTimeout`` or ``RemoteProtocolError``."""
     url = request.url
     timeouts: Any = request.extensions.get("timeout") or {}
+    connect_timeout = float(timeouts.get("connect") or 30.0)
     timeout = float(timeouts.get("read") or 30.0)
     connection_class = (
         http.client.HTTPSConnection if url.scheme == "https" else http.client.HTTPConnection
     )
-    connection = connection_class(url.host, url.port, timeout=timeout)
+    connection = connection_class(url.host, url.port, timeout=connect_timeout)
     try:
+        try:
+            connection.connect()
+        except TimeoutError:
+            raise ConnectionNotOpenedTimeout(
+                f"no connection to {url.host if url.port is None else f'{url.host}:{url.port}'} "
+                f"within {connect_timeout:g}s",
+                request=request,
+            ) from None
+        except OSError as exc:  # refused, a name that does not resolve, TLS: nothing sent
+            raise ConnectionNotOpenedError(
+                str(exc) or type(exc).__name__, request=request
+            ) from None
+        if connection.sock is not None:
+            connection.sock.settimeout(timeout)
         connection.request(
             request.method,
             url.raw_path.decode(),
@@ -161,9 +201,9 @@ def forward(request: httpx.Request) -> httpx.Response:
         answer = connection.getresponse()
         content = answer.read()
     except TimeoutError:
-        raise httpx.ReadTimeout("the API answered too slowly", request=request) from None
-    except (http.client.HTTPException, ConnectionError) as exc:
-        raise httpx.RemoteProtocolError(str(exc) or type(exc).__name__, request=request) from None
+        raise AnswerTimeoutError("the API answered too slowly", request=request) from None
+    except (http.client.HTTPException, OSError) as exc:
+        raise ConnectionDroppedError(str(exc) or type(exc).__name__, request=request) from None
     finally:
         connection.close()
     headers = [(k, v) for k, v in answer.getheaders() if k.lower() != "transfer-encoding"]
@@ -237,9 +277,14 @@ class _Recorder:
             )
         try:
             response = forward(request)
-        except BaseException:
+        except BaseException as exc:
             if paid:
-                self.ledger.charge()  # it may have been accepted: count it as spent
+                from foxcontract.live.client import never_opened
+
+                if never_opened(exc):
+                    self.ledger.release()  # nothing was sent: it cost nothing
+                else:
+                    self.ledger.charge()  # it may have been accepted: count it as spent
             raise
         if paid:
             from foxcontract.live.budget import charged_statuses
@@ -305,13 +350,28 @@ def _paths(request: pytest.FixtureRequest) -> list[Path]:
     return [cassette_folder(request.config, request.node)]  # the project's, else shipped
 
 
+def _cleanly(paths: list[Path], action: Callable[[], _T]) -> _T:
+    """``action()``, reading or writing the cassettes of ``paths``: a broken cassette (or
+    the contract it names) fails the test with its ``file:line`` problems alone, as a broken
+    contract does (:func:`foxcontract._project.project_contracts`)."""
+    from foxcontract.contract.errors import ContractError
+
+    problem: CassetteError | ContractError | None = None
+    try:
+        return action()
+    except (CassetteError, ContractError) as exc:
+        problem = exc
+    where = ", ".join(str(p) for p in paths)  # failed outside the except: the message once
+    pytest.fail(f"the cassettes of fox_replay ({where}):\n{problem}", pytrace=False)
+
+
 def fox_replay_session(request: pytest.FixtureRequest) -> Iterator[FoxReplay]:
     """The ``fox_replay`` fixture's work (registered in :mod:`foxcontract._registered`)."""
     paths = _paths(request)
     test = request.node.name
     settings = request.config.stash[SETTINGS]
     if settings.mode is Mode.REPLAY:
-        replay = FoxReplay(paths, test)
+        replay = _cleanly(paths, lambda: FoxReplay(paths, test))
         key_env = project_contracts(request.config, request.node).create.provider.auth.key_env
         with pytest.MonkeyPatch.context() as patch, respx.mock(assert_all_called=False) as router:
             if not os.environ.get(key_env):
@@ -332,12 +392,12 @@ def fox_replay_session(request: pytest.FixtureRequest) -> Iterator[FoxReplay]:
             pytrace=False,
         )
     folder = paths[0] if paths[0].is_dir() or not paths[0].suffix else paths[0].parent
-    contracts = endpoint_contracts(folder)
+    contracts = _cleanly([folder], lambda: endpoint_contracts(folder))
     new = settings.record_mode is RecordMode.NEW
-    replay = FoxReplay(paths if new else [], test)
+    replay = _cleanly(paths, lambda: FoxReplay(paths if new else [], test))
     recorder = _Recorder(settings, run.ledger, contracts, replay, replay_first=new)
     with respx.mock(assert_all_called=False) as router:
         router.route().mock(side_effect=recorder)
         yield replay
     if recording and recorder.sent:
-        recorder.write(folder, test, [run.key])
+        _cleanly([folder], lambda: recorder.write(folder, test, [run.key]))
