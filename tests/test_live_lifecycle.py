@@ -246,10 +246,49 @@ def test_a_terminal_state_must_stay_terminal(project: pytest.Pytester, fake: Fak
 
 @pytest.mark.slow
 def test_a_failed_task_ends_the_lifecycle(project: pytest.Pytester, fake: FakeAPI) -> None:
+    # a failed task is a lifecycle the contract allows; that a valid body's task fails is
+    # against the contract's stance (accepted_ends), reported and not failed
     fake.configure(task=TaskScript.failing())
     result = live(project, fake, "--fox-budget", "2")
     result.assert_outcomes(passed=4)
-    result.stdout.fnmatch_lines(["tasks: 2 followed, 2 ended and stayed ended *"])
+    line = _line_of(project, "tasks-get.yaml", "accepted_ends:")
+    result.stdout.fnmatch_lines(
+        [
+            "tasks: 2 followed, 2 ended and stayed ended *",
+            "assumptions disproved: 2 probe(s) (not failing; --fox-strict fails them); *",
+            "ASSUMPTION DISPROVED tasks-get::lifecycle[[]paid-01[]]",
+            "    - task task-unified-* of a body the contract accepts ended 'failed', not "
+            "'completed'",
+            "      assumed: the task page documents `failed` and its error object, not when a "
+            f"task fails; a task of a body the contract accepts is expected to end completed "
+            f"(tasks-get.yaml:{line})",
+            f"      adopt: tasks-get.yaml:{line}: remove accepted_ends (a task of an accepted "
+            "body may end 'failed')",
+        ]
+    )
+
+
+@pytest.mark.slow
+def test_a_failed_task_of_a_valid_body_fails_under_strict(
+    project: pytest.Pytester, fake: FakeAPI
+) -> None:
+    fake.configure(task=TaskScript.failing())
+    result = live(project, fake, "--fox-budget", "1", "--fox-strict")
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "videos-generations::lifecycle[[]paid-01[]]: the task's lifecycle disagrees with the "
+            "contract",
+            "  assumption disproved (failing under --fox-strict):",
+            "    - task task-unified-* of a body the contract accepts ended 'failed', not "
+            "'completed'",
+        ]
+    )
+
+
+def _line_of(project: pytest.Pytester, name: str, text: str) -> int:
+    lines = (project.path / "contracts" / name).read_text().splitlines()
+    return next(i for i, ln in enumerate(lines, 1) if text in ln)
 
 
 @pytest.mark.slow

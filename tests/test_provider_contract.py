@@ -233,6 +233,28 @@ BAD_TASK = [
         "lifecycle outcome 'succeeded': give results: (a success with result URLs) or error: "
         "(a failure with an error object), one of the two",
     ),
+    (
+        "jobs_get",
+        (
+            "    errored: {error: failure, code: reason, message: explanation}\n",
+            "    errored: {error: failure, code: reason, message: explanation}\n"
+            '  accepted_ends: {state: succeded, assumed: "a job of a valid body succeeds"}\n',
+        ),
+        "  accepted_ends:",
+        "lifecycle accepted_ends 'succeded' is not a terminal state (did you mean "
+        "'succeeded'?) (terminal: succeeded, errored)",
+    ),
+    (
+        "jobs_get",
+        (
+            "    errored: {error: failure, code: reason, message: explanation}\n",
+            "    errored: {error: failure, code: reason, message: explanation}\n"
+            "  accepted_ends: {state: succeeded}\n",
+        ),
+        "  accepted_ends:",
+        "lifecycle accepted_ends needs its provenance: documented: <source id> with quote: "
+        "<the page's words>, or assumed: <why>",
+    ),
 ]
 
 

@@ -370,6 +370,11 @@ class Lifecycle:
     outcomes: Mapping[str, Outcome] | None = None
     """Per terminal state, what its answer must carry (``None``: FoxAPI's, see
     :mod:`foxcontract.contract.provider`)."""
+    accepted_ends: str | None = None
+    """The terminal state a task of a body the contract accepts is expected to end in
+    (``None``: any terminal state will do)."""
+    accepted_provenance: Provenance = UNSTATED
+    """Where :attr:`accepted_ends` comes from (the docs rarely say when a task fails)."""
 
     def allows(self, before: str, after: str) -> bool:
         return after in self.transitions.get(before, ())

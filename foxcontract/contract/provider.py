@@ -34,7 +34,7 @@ from foxcontract.contract._provenance import _Reader
 from foxcontract.contract.errors import ContractError, Problem, did_you_mean
 from foxcontract.contract.model import UNSTATED, Contract, Provenance
 from foxcontract.contract.source import Source
-from foxcontract.contract.task import read_outcomes, read_task
+from foxcontract.contract.task import read_accepted_ends, read_outcomes, read_task
 
 __all__ = [
     "DEFAULT_PROVIDER",
@@ -292,8 +292,13 @@ def with_provider(contract: Contract, source: Source, errors: Source) -> Contrac
     lifecycle = contract.lifecycle
     if lifecycle is not None:
         outcomes, outcome_problems = read_outcomes(source, lifecycle)
-        problems += outcome_problems
-        lifecycle = replace(lifecycle, outcomes=outcomes)
+        ends, ends_provenance, ends_problems = read_accepted_ends(
+            source, lifecycle, _Reader(source)
+        )
+        problems += outcome_problems + ends_problems
+        lifecycle = replace(
+            lifecycle, outcomes=outcomes, accepted_ends=ends, accepted_provenance=ends_provenance
+        )
     if problems:
         raise ContractError(problems)
     pattern = provider.auth.key_pattern

@@ -22,7 +22,7 @@ from typing import Any, Literal
 from foxcontract.contract._paths import get_path
 from foxcontract.contract._template import fill_path, path_params
 from foxcontract.contract.errors import Problem, did_you_mean
-from foxcontract.contract.model import Contract, Lifecycle, Provenance
+from foxcontract.contract.model import UNSTATED, Contract, Lifecycle, Provenance
 from foxcontract.contract.source import Source
 
 __all__ = [
@@ -30,6 +30,7 @@ __all__ = [
     "TaskRole",
     "default_outcomes",
     "default_task",
+    "read_accepted_ends",
     "read_outcomes",
     "read_task",
     "task_endpoints",
@@ -185,6 +186,33 @@ def default_outcomes(terminal: tuple[str, ...]) -> dict[str, Outcome]:
         "failed": Outcome("failed", error="error"),
     }
     return {s: known[s] for s in terminal if s in known}
+
+
+def read_accepted_ends(
+    source: Source, lifecycle: Lifecycle, reader: Any
+) -> tuple[str | None, Provenance, list[Problem]]:
+    """The lifecycle's ``accepted_ends:`` (none when absent): the terminal state a task of
+    an accepted body ends in, its provenance, and what is wrong with it."""
+    given = (source.data.get("lifecycle") or {}).get("accepted_ends")
+    if given is None:
+        return None, UNSTATED, []
+    at: JSONPath = ["lifecycle", "accepted_ends"]
+    state = given["state"]
+    if state not in lifecycle.terminal:
+        message = (
+            f"lifecycle accepted_ends {state!r} is not a terminal state"
+            f"{did_you_mean(state, lifecycle.terminal)} (terminal: {', '.join(lifecycle.terminal)})"
+        )
+        return None, UNSTATED, [Problem(source.path, source.line([*at, "state"]), message)]
+    documented, assumed = "documented" in given, "assumed" in given
+    if documented == assumed or (documented and "quote" not in given):
+        message = (
+            "lifecycle accepted_ends needs its provenance: documented: <source id> with "
+            "quote: <the page's words>, or assumed: <why>"
+        )
+        return None, UNSTATED, [Problem(source.path, source.line(at), message)]
+    provenance = reader.entry({k: v for k, v in given.items() if k != "state"}, at)
+    return state, provenance, list(reader.problems)
 
 
 def read_outcomes(source: Source, lifecycle: Lifecycle) -> tuple[dict[str, Outcome], list[Problem]]:

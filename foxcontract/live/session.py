@@ -30,10 +30,10 @@ from foxcontract.contract.model import Contract, ErrorKind, Provenance
 from foxcontract.live._baseline import Baseline
 from foxcontract.live.budget import Ledger, LedgerError, charged_statuses
 from foxcontract.live.client import Answer, BudgetExhausted, LiveClient, LiveError
-from foxcontract.live.drift import Outcome, append_outcome, settle
+from foxcontract.live.drift import Disproved, Outcome, append_outcome, settle
 from foxcontract.live.lifecycle import TaskTracker
 from foxcontract.live.plan import PaidCreate, Plan, build_plan
-from foxcontract.live.polling import PollSchedule, TaskFollower, task_key
+from foxcontract.live.polling import PollSchedule, TaskFollower, TaskResult, task_key
 from foxcontract.live.probes import DEFAULT_MAX_FREE_PROBES, FreeProbe
 from foxcontract.verdict import (
     NO_BODY,
@@ -334,14 +334,21 @@ class LiveSession:
         )
         auth = self._task_auth(tc, result.task_id) if result.task_id is not None else []
         problems = result.judged(terminal) + auth
-        outcome = Outcome(tc.name, name, None, expected, result.summary(), tuple(problems))
+        disproved = () if problems else _ended_otherwise(tc, result)
+        outcome = Outcome(
+            tc.name, name, None, expected, result.summary(), tuple(problems),
+            disproved=disproved, strict=self.strict,
+        )  # fmt: skip
         append_outcome(self.run_dir, outcome)
-        if problems:
+        if problems or (self.strict and disproved):
             lines = [f"{c.name}::{name}: the task's lifecycle disagrees with the contract"]
             lines.append(f"  created by: {create.name} ({c.method} {c.url_path})")
             lines.append(f"  expected:   {expected}")
             lines.append(f"  got:        {result.summary(status=False)}")
             lines += [f"  {p}" for p in problems]
+            for d in disproved:
+                lines.append("  assumption disproved (failing under --fox-strict):")
+                lines += [f"    {line}" for line in d.lines()]
             raise LiveFailure(self.client.scrub("\n".join(lines)))
 
     def _task_auth(self, tc: Contract, task_id: str) -> list[str]:
@@ -491,6 +498,25 @@ class LiveSession:
             lines.append("  assumption disproved (failing under --fox-strict):")
             lines += [f"    {line}" for line in d.lines()]
         raise LiveFailure(self.client.scrub("\n".join(lines)))
+
+
+def _ended_otherwise(tc: Contract, result: TaskResult) -> tuple[Disproved, ...]:
+    """The contract's stance that a task of a body it accepts ends in ``accepted_ends``,
+    disproved by a planned create's task that ended in another terminal state."""
+    lc = tc.lifecycle
+    if lc is None or lc.accepted_ends is None or not result.terminal:
+        return ()
+    if result.status == lc.accepted_ends:
+        return ()
+    where = f"{tc.path.name}:{lc.accepted_provenance.line}"
+    return (
+        Disproved(
+            f"task {result.task_id} of a body the contract accepts ended {result.status!r}, "
+            f"not {lc.accepted_ends!r}",
+            f"{lc.accepted_provenance.describe()} ({where})",
+            f"{where}: remove accepted_ends (a task of an accepted body may end {result.status!r})",
+        ),
+    )
 
 
 def _probe_fact(c: Contract, probe: FreeProbe) -> Fact:
