@@ -133,7 +133,8 @@ def pytest_sessionfinish(session):
 """.replace("HEAVY_MODULES", repr(HEAVY))
 
 
-def _heavy_loaded(project: Path, *args: str) -> dict[str, object]:
+def _pytest_writes(project: Path, name: str, *args: str) -> object:
+    """Run pytest in ``project`` (its conftest writes the JSON file ``name``) and read it."""
     subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *args],
         cwd=project,
@@ -141,7 +142,12 @@ def _heavy_loaded(project: Path, *args: str) -> dict[str, object]:
         capture_output=True,
         stdin=subprocess.DEVNULL,
     )
-    loaded: dict[str, object] = json.loads((project / "loaded.json").read_text())
+    return json.loads((project / name).read_text())
+
+
+def _heavy_loaded(project: Path, *args: str) -> dict[str, object]:
+    loaded = _pytest_writes(project, "loaded.json", *args)
+    assert isinstance(loaded, dict)
     return loaded
 
 
@@ -170,14 +176,8 @@ def pytest_unconfigure(config):
 
 
 def _hypothesis_imported(project: Path, *args: str) -> bool:
-    subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *args],
-        cwd=project,
-        check=True,
-        capture_output=True,
-        stdin=subprocess.DEVNULL,
-    )
-    imported: bool = json.loads((project / "imported.json").read_text())
+    imported = _pytest_writes(project, "imported.json", *args)
+    assert isinstance(imported, bool)
     return imported
 
 

@@ -27,7 +27,15 @@ from foxcontract.contract.model import (
 )
 from foxcontract.contract.source import Source
 
-__all__ = ["SETTING_NAMES", "Provenances", "answer_of", "read_provenances", "schema_fact"]
+__all__ = [
+    "NEEDS",
+    "SETTING_NAMES",
+    "Provenances",
+    "answer_of",
+    "lacks_provenance",
+    "read_provenances",
+    "schema_fact",
+]
 
 JSONPath = list[str | int]
 SETTING_NAMES = ("null_means_absent", "integral_floats", "field_violation", "malformed_request")
@@ -136,6 +144,20 @@ def schema_fact(provenance: Mapping[str, Provenance], schema_path: Iterable[Any]
     return best
 
 
+NEEDS = (
+    "needs its provenance: documented: <source id> with quote: <the page's words>, or "
+    "assumed: <why>"
+)
+"""What a fact given inline (a family value or name, a lifecycle stance) lacks without one."""
+
+
+def lacks_provenance(item: Mapping[str, Any]) -> bool:
+    """Whether an inline fact lacks its provenance: ``documented`` with a ``quote``, or
+    ``assumed``, exactly one of the two."""
+    documented, assumed = "documented" in item, "assumed" in item
+    return documented == assumed or (documented and "quote" not in item)
+
+
 def _field_facts(schema: Mapping[str, Any], required: bool, keywords: Iterable[str]) -> list[str]:
     facts = [k for k in keywords if k in schema]
     if "default" in schema:
@@ -153,13 +175,8 @@ def _family(
     allowed = {json_key(v) for v in enum} if enum is not None else set()
     for i, item in enumerate(schema.get("family_values") or []):
         where = [*at, "family_values", i]
-        documented, assumed = "documented" in item, "assumed" in item
-        if documented == assumed or (documented and "quote" not in item):
-            reader.problem(
-                where,
-                f"family value {item.get('value')!r} of {name!r} needs its provenance: "
-                "documented: <source id> with quote: <the page's words>, or assumed: <why>",
-            )
+        if lacks_provenance(item):
+            reader.problem(where, f"family value {item.get('value')!r} of {name!r} {NEEDS}")
             continue
         if json_key(item["value"]) in allowed:
             reader.problem(
@@ -180,13 +197,8 @@ def _family_names(
     for i, item in enumerate(schema.get("family_names") or []):
         where = [*at, "family_names", i]
         other = item.get("name")
-        documented, assumed = "documented" in item, "assumed" in item
-        if documented == assumed or (documented and "quote" not in item):
-            reader.problem(
-                where,
-                f"family name {other!r} of {name!r} needs its provenance: "
-                "documented: <source id> with quote: <the page's words>, or assumed: <why>",
-            )
+        if lacks_provenance(item):
+            reader.problem(where, f"family name {other!r} of {name!r} {NEEDS}")
             continue
         if other == name:
             reader.problem(

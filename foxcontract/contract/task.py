@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from foxcontract.contract._paths import get_path
+from foxcontract.contract._provenance import NEEDS, lacks_provenance
 from foxcontract.contract._template import fill_path, path_params
 from foxcontract.contract.errors import Problem, did_you_mean
 from foxcontract.contract.model import UNSTATED, Contract, Lifecycle, Provenance
@@ -204,12 +205,8 @@ def read_accepted_ends(
             f"{did_you_mean(state, lifecycle.terminal)} (terminal: {', '.join(lifecycle.terminal)})"
         )
         return None, UNSTATED, [Problem(source.path, source.line([*at, "state"]), message)]
-    documented, assumed = "documented" in given, "assumed" in given
-    if documented == assumed or (documented and "quote" not in given):
-        message = (
-            "lifecycle accepted_ends needs its provenance: documented: <source id> with "
-            "quote: <the page's words>, or assumed: <why>"
-        )
+    if lacks_provenance(given):
+        message = f"lifecycle accepted_ends {NEEDS}"
         return None, UNSTATED, [Problem(source.path, source.line(at), message)]
     provenance = reader.entry({k: v for k, v in given.items() if k != "state"}, at)
     return state, provenance, list(reader.problems)
