@@ -426,3 +426,15 @@ def test_the_plan_names_the_class_each_create_carries() -> None:
         for field in DEFAULTS:
             if field not in create.body:
                 assert carried[(create.name, field)] == "default left out"
+
+
+def test_a_forbidden_range_is_probed_at_both_ends_within_the_cap() -> None:
+    # API.md: safety_tolerance is 1..6 and not applicable for Lite; a provider that keeps the
+    # limit at 1 and breaks it at 6 shows within the rule's first probes
+    kept = [
+        p.body["safety_tolerance"]
+        for p in planned(12).free
+        if p.rule == "safety-tolerance-standard-fast-only"
+    ]
+    assert kept[:2] == [1, 6]
+    assert len(kept) == 5  # the cap of 400 leaves this rule 5

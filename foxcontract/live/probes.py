@@ -123,6 +123,7 @@ def _cross_rule_bodies(
     else:
         inside = rule.then.keys
         bad = [v for v in domain(contract, f) if (rule.then.op == "in") != (_k(v) in inside)]
+    bad = _ends_first(bad)
     context = [
         g
         for g in contract.fields
@@ -206,6 +207,15 @@ def _renamed(
         ):
             out.append((f"as-{name}", body))
     return out
+
+
+def _ends_first(values: list[JSON]) -> list[JSON]:
+    """A range's two ends before its middle (``1..6``: 1, 6, 2, 3, 4, 5): a limit kept at one
+    end and broken at the other shows within a rule's first probes."""
+    if len(values) < 3 or not all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+        return values
+    low, high = min(values), max(values)
+    return [low, high, *(v for v in values if v not in (low, high))]
 
 
 def _context(body: dict[str, JSON], context: Sequence[Field]) -> tuple[JSON, ...]:
