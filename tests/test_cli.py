@@ -208,18 +208,23 @@ def test_the_installed_command_has_no_traceback_on_bad_input(tmp_path: Path) -> 
 
 
 def test_plan_prints_the_live_plan_and_sends_nothing(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    from foxcontract.contract import load_contracts
+    from foxcontract.contract import load_contracts, shipped_contracts_dir
     from foxcontract.live import build_plan, format_plan
 
     monkeypatch.delenv("FOXAPI_BASE_URL", raising=False)
     monkeypatch.setattr("socket.socket.connect", _no_network)
+    monkeypatch.chdir(tmp_path)  # no ./contracts here: the shipped ones, and it says so
     code, out, err = run(capsys, "plan", "--budget", "3")
     assert (code, err) == (0, "")
     contracts = list(load_contracts(sorted(SHIPPED.glob("*.yaml"))))
     expected = format_plan(build_plan(contracts, 3), "https://api.foxapi.cc")
-    assert out.splitlines() == expected
+    assert out.splitlines() == [
+        *expected,
+        f"planned from the contracts shipped with foxcontract, in {shipped_contracts_dir()} "
+        "(there is no ./contracts here; name a PATH for your own)",
+    ]
     assert (
         expected[0]
         == "foxcontract live plan against https://api.foxapi.cc: budget 3 paid create(s)"

@@ -53,15 +53,12 @@ def add_paths_argument(parser: argparse.ArgumentParser, *, project: bool = False
     )
 
 
-def default_contracts(verb: str) -> tuple[Path, str | None]:
+def default_contracts(verb: str) -> tuple[Path, str]:
     """The folder a command reads when no path is named: the project's ``./contracts`` when
     it exists, else the shipped contracts; and the line that says which (``verb``: what the
-    command did with them), ``None`` when ``./contracts`` is the shipped folder itself (a
-    source checkout of foxcontract)."""
+    command did with them)."""
     shipped = shipped_contracts_dir()
     if PROJECT_CONTRACTS.is_dir():
-        if PROJECT_CONTRACTS.resolve() == shipped.resolve():
-            return PROJECT_CONTRACTS, None
         return PROJECT_CONTRACTS, (
             f"{verb} the project's contracts in {PROJECT_CONTRACTS}/ (./contracts; name a "
             "PATH for others)"
