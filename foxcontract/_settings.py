@@ -113,6 +113,7 @@ class RunSettings:
     summary: str | None = None
     require_coverage: bool = False
     reserve: int | None = None
+    models: tuple[str, ...] = ()
 
 
 SETTINGS = pytest.StashKey[RunSettings]()

@@ -220,6 +220,15 @@ OPTIONS: tuple[Option, ...] = (
         switch=True,
     ),
     Option(
+        "models",
+        "live: spend the paid creates on these models only (comma-separated values of the "
+        "body's model field: the models your app calls); free probes still cover every "
+        "model, they cost nothing",
+        (),
+        _paths,
+        metavar="MODELS",
+    ),
+    Option(
         "reserve",
         "live: paid creates of the budget kept for free probes the provider may accept (each "
         "accept is charged); the last creates are sent after the free probes with what is "

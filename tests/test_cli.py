@@ -229,14 +229,14 @@ def test_plan_prints_the_live_plan_and_sends_nothing(
         expected[0]
         == "foxcontract live plan against https://api.foxapi.cc: budget 3 paid create(s)"
     )
-    # 2,841 candidates of the four modes' 81 rules (and the other probes), 400 kept
-    assert expected[2] == "  free probe cap: 400 a run (--fox-max-free-probes); 2441 left out"
+    # 2,874 candidates of the four modes' 81 rules (and the other probes), 400 kept
+    assert expected[2] == "  free probe cap: 400 a run (--fox-max-free-probes); 2474 left out"
     assert expected[3] == (
         "  free probe order: 201 on documented facts, then 155 on per-model assumptions; 44 on "
         "the contract's stances on fields go last, only while the budget has room (an accept "
         "is charged)"
     )
-    assert expected[4] == "  paid creates: 3 of 70 planned, each then polled on tasks-get (free)"
+    assert expected[4] == "  paid creates: 3 of 61 planned, each then polled on tasks-get (free)"
     assert expected[5] == (
         "  reserve: 1 of the budget for free probes the provider may accept (--fox-reserve); "
         "2 create(s) first, paid-03 after the free probes with what is left"

@@ -25,7 +25,7 @@ from foxcontract.cli._common import (
 )
 from foxcontract.cli._validate import check_file
 from foxcontract.contract import ContractError
-from foxcontract.live import build_plan, format_plan
+from foxcontract.live import PlanError, build_plan, format_plan
 from foxcontract.live.probes import DEFAULT_MAX_FREE_PROBES
 
 __all__ = ["add_arguments", "run"]
@@ -64,12 +64,24 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "(default: one per 6 of the budget, at least 1)",
     )
     parser.add_argument(
+        "--models",
+        type=_models,
+        default=(),
+        metavar="MODELS",
+        help="plan the paid creates for these models only (comma-separated), as --fox-models "
+        "(default: every model)",
+    )
+    parser.add_argument(
         "--verbose",
         "-v",
         action="store_true",
         help="list every probe, the pairs and triples each paid create covers, and every unsent "
         "value",
     )
+
+
+def _models(text: str) -> tuple[str, ...]:
+    return tuple(m.strip() for m in text.split(",") if m.strip())
 
 
 def run(args: argparse.Namespace) -> int:
@@ -91,7 +103,10 @@ def run(args: argparse.Namespace) -> int:
         base_url = check_base_url(base_url)
     except ValueError as exc:
         raise UsageError(f"{origin}: invalid value: {exc}") from None
-    plan = build_plan(contracts, args.budget, args.max_free_probes, args.reserve)
+    try:
+        plan = build_plan(contracts, args.budget, args.max_free_probes, args.reserve, args.models)
+    except PlanError as exc:
+        raise UsageError(f"--models: {exc}") from None
     for line in format_plan(plan, base_url, verbose=args.verbose):
         print(line)
     if planned:

@@ -1,7 +1,8 @@
 """Live and record modes: probing the real provider with the contract, within a budget.
 
 - :func:`build_plan` / :func:`format_plan`: the free probes and the fewest paid creates
-  (a covering set of every allowed value, then model-dependent pairs), cut to the budget;
+  (a covering set of every allowed value, then model-dependent pairs, then three-way
+  combinations), cut to the budget, for every model or those of ``--fox-models``;
 - :class:`LiveClient`: httpx with the key kept out of every repr, bounded retries with
   capped backoff honouring ``Retry-After``;
 - :class:`Ledger`: the paid-create budget shared by every process of a run, failing closed
@@ -15,7 +16,7 @@ from foxcontract.live.client import Answer, BudgetExhausted, LiveClient, LiveErr
 from foxcontract.live.covering import Cover, Target, cover
 from foxcontract.live.key import KEY_ENV, ApiKey
 from foxcontract.live.lifecycle import TaskTracker
-from foxcontract.live.plan import PaidCreate, Plan, build_plan, format_plan
+from foxcontract.live.plan import PaidCreate, Plan, PlanError, build_plan, format_plan
 from foxcontract.live.polling import PollSchedule, TaskFollower, TaskResult
 from foxcontract.live.probes import FreeProbe, free_probes
 from foxcontract.live.retry import RetryPolicy
@@ -34,6 +35,7 @@ __all__ = [
     "LiveError",
     "PaidCreate",
     "Plan",
+    "PlanError",
     "PollSchedule",
     "RetryPolicy",
     "Target",

@@ -19,7 +19,7 @@ with another enumerated field that is neither nullable nor named by a rule about
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,6 +46,15 @@ JSON = Any
 ABSENT: Any = MISSING
 """A field left out of the body."""
 
+
+class _Sent:
+    def __repr__(self) -> str:
+        return "SENT"
+
+
+SENT: Any = _Sent()
+"""A field sent with any value but null (what a rule about presence asks of a pair)."""
+
 _SMALL_RANGE = 12
 
 
@@ -64,6 +73,10 @@ class Target:
 
     assignments: tuple[tuple[str, JSON], ...]
     defaults: tuple[tuple[str, JSON], ...] = ()
+    tier: int | None = None
+    """How early the target is planned: by its kind (``None``) unless told. The pairs of a
+    rule about presence are planned as sent or left out (tier 1), and value by value with
+    the triples (tier 2)."""
 
     def __hash__(self) -> int:  # a value may be an array: hashed as JSON
         return hash(tuple((n, json_key(v)) for n, v in self.assignments))
@@ -74,16 +87,58 @@ class Target:
 
     @property
     def weight(self) -> int:
-        return _WEIGHTS[min(self.priority, len(_WEIGHTS) - 1)]
+        """What meeting the target is worth: by its kind; a triple also by how many of its
+        values are not the default (see :func:`_rarity`)."""
+        tier = self.priority if self.tier is None else self.tier
+        base = _WEIGHTS[min(tier, len(_WEIGHTS) - 1)]
+        return base * (1 + self.rarity) if tier >= 2 else base
+
+    @property
+    def rarity(self) -> int:
+        """How many of the values are not what a field left out means: a combination of
+        defaults is what most requests send (and what a provider's own examples show), one
+        of values sent on purpose is the rarer and so the likelier untested."""
+        implied = {n: json_key(v) for n, v in self.defaults}
+        return sum(
+            1
+            for n, v in self.assignments
+            if v is not ABSENT and (n not in implied or implied[n] != json_key(v))
+        )
 
     def met_by(self, body: Mapping[str, JSON]) -> bool:
         implied = dict(self.defaults)
         for name, value in self.assignments:
+            if value is SENT:
+                if body.get(name) is None:
+                    return False
+                continue
             if value is ABSENT:
                 if name in body:
                     return False
                 continue
             sent = body[name] if name in body else implied.get(name, ABSENT)
+            if sent is ABSENT or json_key(sent) != json_key(value):
+                return False
+        return True
+
+    def agrees(self, assigned: Mapping[str, JSON]) -> bool:
+        """Whether a body being built may still meet the target: each field it names that
+        ``assigned`` has set (:data:`ABSENT` when left out) has the target's value."""
+        implied = dict(self.defaults)
+        for name, value in self.assignments:
+            if name not in assigned:
+                continue
+            sent = assigned[name]
+            if value is SENT:
+                if sent is ABSENT or sent is None:
+                    return False
+                continue
+            if value is ABSENT:
+                if sent is not ABSENT:
+                    return False
+                continue
+            if sent is ABSENT:
+                sent = implied.get(name, ABSENT)
             if sent is ABSENT or json_key(sent) != json_key(value):
                 return False
         return True
@@ -95,6 +150,8 @@ class Target:
 def _show(value: JSON) -> str:
     if value is ABSENT:
         return "(left out)"
+    if value is SENT:
+        return "(sent)"
     if isinstance(value, str):
         return value if len(value) <= 40 else f"{value[:24]!r}... ({len(value)} characters)"
     return describe_value(value)
@@ -268,12 +325,27 @@ def _scope(contract: Contract, rule: Rule) -> list[JSON] | None:
     return out
 
 
-def targets(contract: Contract) -> list[Target]:
+def domains(contract: Contract, only: Collection[JSON] | None = None) -> dict[str, list[JSON]]:
+    """Every field's :func:`domain`; with ``only``, the discriminator's values are those
+    of ``only`` and a field no mode of theirs takes has none (``only`` of a contract
+    without variants is ignored)."""
+    doms = {f.name: domain(contract, f) for f in contract.fields}
+    chooser = contract.discriminator
+    if only is None or chooser is None or not contract.variants:
+        return doms
+    wanted = {json_key(v) for v in only}
+    doms[chooser] = [v for v in doms[chooser] if json_key(v) in wanted]
+    modes = [m for m in (contract.variant_of({chooser: v}) for v in doms[chooser]) if m]
+    return {n: d for n, d in doms.items() if n == chooser or any(n in m.fields for m in modes)}
+
+
+def targets(contract: Contract, only: Collection[JSON] | None = None) -> list[Target]:
     """Every single value first, then every pair of values of fields sharing a rule, then
     the triples (see the module's doc), in priority order. With variants, the combinations
     of a rule are those within the modes it is about (the discriminator's values of those
-    modes), and a field left out counts as its mode's default."""
-    doms = {f.name: domain(contract, f) for f in contract.fields}
+    modes), and a field left out counts as its mode's default. ``only``: see
+    :func:`domains`."""
+    doms = domains(contract, only)
     singles = [Target(((n, v),)) for n in doms for v in doms[n]]
     order = field_order(contract)
     rules = _value_rules(contract)
@@ -298,11 +370,18 @@ def targets(contract: Contract) -> list[Target]:
                 return
         group.append((names, scope))
 
+    # a rule about presence ties the field to be sent or left out, not any of its values
+    presence: list[tuple[tuple[str, ...], list[JSON] | None]] = []
     for rule in rules:
         names, scope = ordered(rule.fields), _scope(contract, rule)
         for i, a in enumerate(names):
             for b in names[i + 1 :]:
-                add(pairs, (a, b), scope)
+                add(
+                    presence if _about_presence(rule) and rule.field in (a, b) else pairs,
+                    (a, b),
+                    scope,
+                )
+    presence = [(n, s) for n, s in presence if all(n != known for known, _ in pairs)]
     for rule in sorted(rules, key=lambda r: -len(ordered(r.fields))):
         names, scope = ordered(rule.fields), _scope(contract, rule)
         for i, a in enumerate(names):
@@ -319,15 +398,38 @@ def targets(contract: Contract) -> list[Target]:
                     t = ordered((a, b, c))
                     if len(t) == 3 and all(_takes(contract, scope, n) for n in t):
                         add(triples, t, scope)
-    out = singles
     chooser = contract.discriminator
-    for group in (pairs, triples):
+    constrained = {r.field for r in rules if _about_presence(r)}
+
+    def combine(
+        group: list[tuple[tuple[str, ...], list[JSON] | None]],
+        tier: int,
+        sent: bool = False,
+    ) -> list[Target]:
+        found = []
         for names, scope in group:
-            axes = [scope if n == chooser and scope is not None else doms[n] for n in names]
+            axes = [
+                [x for x in scope if x in doms[n]]
+                if n == chooser and scope is not None
+                else [SENT, ABSENT]
+                if sent and n in constrained
+                else doms[n]
+                for n in names
+            ]
             for values in itertools.product(*axes):
                 assignments = tuple(zip(names, values, strict=True))
-                out.append(Target(assignments, _implied(contract, names, dict(assignments))))
-    return out
+                implied = _implied(contract, names, dict(assignments))
+                found.append(Target(assignments, implied, tier))
+        return found
+
+    finer = combine(presence, 2) + combine(triples, 2)
+    finer.sort(key=lambda t: -t.weight)  # stable: the rarest first, else in rule order
+    return singles + combine(pairs, 1) + combine(presence, 1, sent=True) + finer
+
+
+def _about_presence(rule: Rule) -> bool:
+    """A rule whose ``then`` asks for its field to be sent or left out."""
+    return rule.then is not None and rule.then.op in ("absent", "present")
 
 
 def _takes(contract: Contract, scope: list[JSON] | None, name: str) -> bool:
@@ -408,24 +510,26 @@ def _complete(
     for name in order:
         if name in assigned:
             continue
-        if not _taken(contract, assigned, name):
+        if name not in doms or not _taken(contract, assigned, name):
             assigned[name] = ABSENT  # another mode's field: not even as null
             continue
         options = list(doms[name]) if name in required else [ABSENT, *doms[name]]
-        best: tuple[int, int] | None = None
+        best: tuple[int, int, int] | None = None
         chosen: JSON = None
         for rank, value in enumerate(options):
             trial = {**assigned, name: value}
             if not _valid_so_far(contract, trial):
                 continue
             body = _body(trial)
-            gain = sum(
-                t.weight
-                for t, names in naming[name]
-                if all(n in trial for n in names) and t.met_by(body)
-            )
-            if best is None or gain > best[0]:
-                best, chosen = (gain, -rank), value
+            gain = hope = 0
+            for t, names in naming[name]:
+                if all(n in trial for n in names):
+                    gain += t.weight if t.met_by(body) else 0
+                elif t.agrees(trial):
+                    hope += t.weight
+            key = (gain, hope, -rank)
+            if best is None or key > best:
+                best, chosen = key, value
         if best is None:
             return None
         assigned[name] = chosen
@@ -438,15 +542,15 @@ def _weight(met: Iterable[Target]) -> int:
     return sum(t.weight for t in met)
 
 
-def cover(contract: Contract, candidates: int = 6) -> Cover:
+def cover(contract: Contract, candidates: int = 6, only: Collection[JSON] | None = None) -> Cover:
     """Plan the covering bodies of ``contract`` (a contract with a request body).
 
     Each body is the best of up to ``candidates`` greedy completions, each seeded with a
     different open target (single values first), scored by what it newly covers: so the
     first bodies cover every single value as soon as possible, and pairs pack tightly."""
-    doms = {f.name: domain(contract, f) for f in contract.fields}
+    doms = domains(contract, only)
     order = field_order(contract)
-    open_targets = targets(contract)
+    open_targets = targets(contract, only)
     bodies: list[tuple[dict[str, JSON], tuple[Target, ...]]] = []
     infeasible: list[Target] = []
     while open_targets:
@@ -469,7 +573,48 @@ def cover(contract: Contract, candidates: int = 6) -> Cover:
         _, body, met = best
         open_targets = [t for t in open_targets if t not in met]
         bodies.append((body, met))
+    sendable = [t for t in targets(contract, only) if t not in infeasible]
+    bodies = _refine(contract, bodies, sendable, doms, order)
     return Cover(tuple(_carry_classes(contract, bodies)), tuple(_smallest(infeasible)))
+
+
+def _tier(t: Target) -> int:
+    return t.priority if t.tier is None else t.tier
+
+
+def _refine(
+    contract: Contract,
+    bodies: list[tuple[dict[str, JSON], tuple[Target, ...]]],
+    sendable: list[Target],
+    doms: Mapping[str, list[JSON]],
+    order: list[str],
+) -> list[tuple[dict[str, JSON], tuple[Target, ...]]]:
+    """A second pass over the bodies, in order: each keeps the values of the single values
+    and pairs it is the first to send, and its other fields are chosen again for the
+    triples no body before it sends (the first pass chose them while most pairs were still
+    open). Then what each body newly covers is counted again, and a body left with nothing
+    new is dropped."""
+    done: set[Target] = set()
+    out: list[dict[str, JSON]] = []
+    for body, met in bodies:
+        keep = [t for t in met if _tier(t) < 2]
+        fixed = {n: body.get(n, ABSENT) for t in keep for n, _ in t.assignments}
+        left = [t for t in sendable if t not in done]
+        again = _complete(contract, fixed.items(), left, doms, order)
+        if again is not None and all(t.met_by(again) for t in keep):
+            old = _weight(t for t in left if _tier(t) >= 2 and t.met_by(body))
+            if _weight(t for t in left if _tier(t) >= 2 and t.met_by(again)) > old:
+                body = again
+        out.append(body)
+        done |= {t for t in left if t.met_by(body)}
+    counted: list[tuple[dict[str, JSON], tuple[Target, ...]]] = []
+    seen: set[Target] = set()
+    for body in out:
+        new = tuple(t for t in sendable if t not in seen and t.met_by(body))
+        if new:
+            counted.append((body, new))
+            seen |= set(new)
+    return counted
 
 
 def _carry_classes(
@@ -542,7 +687,21 @@ def _both_ways(
 
 
 def _smallest(found: list[Target]) -> list[Target]:
-    """The targets not implied by a smaller one of ``found`` (a triple holding a pair the
-    rules forbid says nothing more)."""
+    """The targets not implied by a smaller or wider one of ``found``: a triple holding a
+    pair the rules forbid says nothing more, nor does a value of a field the rules forbid
+    to send at all (``(sent)``)."""
     sets = [frozenset((n, json_key(v)) for n, v in t.assignments) for t in found]
-    return [t for t, s in zip(found, sets, strict=True) if not any(o < s for o in sets)]
+    known = set(sets)
+
+    def wider(s: frozenset[tuple[str, JSON]]) -> bool:
+        return any(
+            s - {(n, k)} | {(n, json_key(SENT))} in known
+            for n, k in s
+            if k not in (json_key(None), json_key(SENT), json_key(ABSENT))
+        )
+
+    return [
+        s_t
+        for s_t, s in zip(found, sets, strict=True)
+        if not any(o < s for o in sets) and not wider(s)
+    ]

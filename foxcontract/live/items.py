@@ -33,7 +33,7 @@ import pytest
 
 from foxcontract.live.plan import PaidCreate
 from foxcontract.live.probes import FreeProbe
-from foxcontract.live.run import LIVE
+from foxcontract.live.run import LIVE, plan_of
 from foxcontract.live.session import LiveFailure, LiveSkip, ProviderGone
 
 __all__ = ["LiveItem", "add_live_items", "live_items"]
@@ -106,7 +106,7 @@ def live_items(parent: pytest.Collector, path: Path) -> Iterator[LiveItem]:
     if name is None:
         return
     contract = session.contract(name)
-    plan = session.plan
+    plan = plan_of(session)
     for probe in plan.order:
         if probe.contract != name:
             continue
@@ -132,4 +132,7 @@ def add_live_items(collector: pytest.Collector, report: pytest.CollectReport) ->
         and collector.path.suffix in (".yaml", ".yml")
         and not any(isinstance(i, LiveItem) for i in report.result)
     ):
-        report.result.extend(live_items(collector, collector.path))
+        try:
+            report.result.extend(live_items(collector, collector.path))
+        except pytest.UsageError as exc:  # a plan the options cannot make, shown as such
+            report.outcome, report.longrepr, report.result = "failed", str(exc), []

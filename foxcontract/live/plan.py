@@ -18,13 +18,20 @@ contract, not faults of the provider, and the budget buys the planned coverage f
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from foxcontract.contract.model import MISSING, Contract
 from foxcontract.live._classes import class_of
-from foxcontract.live.covering import ModeCoverage, Target, classes, cover, mode_coverage
+from foxcontract.live.covering import (
+    ModeCoverage,
+    Target,
+    classes,
+    cover,
+    domain,
+    mode_coverage,
+)
 from foxcontract.live.probes import (
     DEFAULT_MAX_FREE_PROBES,
     FreeProbe,
@@ -37,6 +44,7 @@ from foxcontract.oracle import check
 __all__ = [
     "PaidCreate",
     "Plan",
+    "PlanError",
     "build_plan",
     "default_reserve",
     "format_plan",
@@ -108,6 +116,8 @@ class Plan:
     """What the kept creates send of each mode (variant) of a contract's body."""
     reserve: int = 0
     """Paid creates of the budget kept for free probes the provider may accept."""
+    models: tuple[str, ...] = ()
+    """The models the paid creates are planned for (``--fox-models``; empty: every one)."""
 
     @property
     def wanted(self) -> int:
@@ -171,16 +181,26 @@ def _content_type(contract: Contract, index: int) -> str:
     return f"{media}; charset=utf-8" if index == 1 and media == "application/json" else media
 
 
+class PlanError(ValueError):
+    """A plan the options ask for cannot be made (a model no contract has)."""
+
+
 def build_plan(
     contracts: Iterable[Contract],
     budget: int,
     max_free: int = DEFAULT_MAX_FREE_PROBES,
     reserve: int | None = None,
+    models: Sequence[str] = (),
 ) -> Plan:
     """Plan a live run of ``contracts`` spending at most ``budget`` paid creates, ``reserve``
     of them (:func:`default_reserve` when ``None``) kept for free probes the provider may
-    accept, and sending at most ``max_free`` free probes."""
+    accept, and sending at most ``max_free`` free probes. With ``models``, the paid
+    creates are planned for those values of a body's discriminator only (the free probes
+    still start from bodies of every mode); a model no paid contract has is a
+    :class:`PlanError`."""
     contracts = list(contracts)
+    models = tuple(dict.fromkeys(models))
+    _check_models(contracts, models)
     free: list[FreeProbe] = []
     planned: list[PaidCreate] = []
     infeasible: list[Target] = []
@@ -188,11 +208,16 @@ def build_plan(
         bases: list[dict[str, JSON]] = []
         if c.has_body and c.paid:
             found = cover(c)
+            focused = bool(models) and c.discriminator is not None and bool(c.variants)
+            if focused:  # the free probes start from a body of every mode all the same
+                bases = [body for body, _ in found.bodies]
+                found = cover(c, only=models)
             infeasible += found.infeasible
-            for body, met in found.bodies:
+            for index, (body, met) in enumerate(found.bodies):
                 if check(body, c):  # never plan money on a body the oracle refuses
                     raise AssertionError(f"planned body breaks {check(body, c)}")
-                bases.append(body)
+                if not focused:
+                    bases.append(body)
                 planned.append(
                     PaidCreate(
                         f"paid-{len(planned) + 1:02d}",
@@ -202,7 +227,7 @@ def build_plan(
                         body,
                         met,
                         carried(c, body),
-                        _content_type(c, len(bases) - 1),
+                        _content_type(c, index),
                     )
                 )
         free += free_probes(c, bases)
@@ -234,7 +259,24 @@ def build_plan(
         left_out,
         modes,
         held,
+        models,
     )
+
+
+def _check_models(contracts: list[Contract], models: tuple[str, ...]) -> None:
+    known = {
+        v: c
+        for c in contracts
+        if c.has_body and c.paid and c.discriminator is not None
+        for v in domain(c, c.field(c.discriminator))
+        if isinstance(v, str)
+    }
+    unknown = [m for m in models if m not in known]
+    if unknown:
+        raise PlanError(
+            f"no contract here has model {', '.join(repr(m) for m in unknown)}; "
+            f"the models: {', '.join(known) or 'none'}"
+        )
 
 
 def format_plan(plan: Plan, base_url: str | None = None, *, verbose: bool = False) -> list[str]:
@@ -260,6 +302,11 @@ def format_plan(plan: Plan, base_url: str | None = None, *, verbose: bool = Fals
     )
     poll = f", each then polled on {plan.task_contract} (free)" if plan.task_contract else ""
     lines.append(f"  paid creates: {len(plan.paid)} of {plan.wanted} planned{poll}")
+    if plan.models:
+        lines.append(
+            f"  models: paid creates for {', '.join(plan.models)} only (--fox-models); "
+            "free probes cover every model"
+        )
     lines.append(_reserve_line(plan))
     for c in plan.paid:
         media = "" if c.content_type == "application/json" else f" (as {c.content_type})"
@@ -274,7 +321,7 @@ def format_plan(plan: Plan, base_url: str | None = None, *, verbose: bool = Fals
     )
     for contract in dict.fromkeys(m.contract for m in plan.modes):
         lines.append(f"  coverage by mode ({contract}):")
-        lines += [f"    {m.describe()}" for m in plan.modes if m.contract == contract]
+        lines += [f"    {m.describe()}" for m in plan.modes if m.contract == contract and m.planned]
     lines += _carried_lines(plan.paid)
     if plan.dropped:
         lines.append(

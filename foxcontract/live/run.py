@@ -29,7 +29,7 @@ from foxcontract.live.budget import Ledger, LedgerError
 from foxcontract.live.client import LiveClient
 from foxcontract.live.drift import format_drift, read_outcomes
 from foxcontract.live.key import ApiKey
-from foxcontract.live.plan import format_plan
+from foxcontract.live.plan import Plan, PlanError, format_plan
 from foxcontract.live.polling import PollSchedule, TaskResult, read_results
 from foxcontract.live.retry import RetryPolicy
 from foxcontract.live.session import LiveSession, Observer, Recorder
@@ -98,6 +98,7 @@ class LiveRun:
             found.strict, found.baseline = self.settings.strict, self.baseline
             found.max_free_probes = self.settings.max_free_probes
             found.reserve = self.settings.reserve
+            found.models = self.settings.models
             if self.recorder_factory is not None:
                 found.recorder = self.recorder_factory(self)
             self._sessions[folder] = found
@@ -281,8 +282,16 @@ def header(config: pytest.Config) -> list[str]:
         session = run.session(folder)
         if not any(c.has_body or c.lifecycle for c in session.contracts):
             continue
-        lines += format_plan(session.plan, run.settings.base_url, verbose=verbose)
+        lines += format_plan(plan_of(session), run.settings.base_url, verbose=verbose)
     return lines
+
+
+def plan_of(session: LiveSession) -> Plan:
+    """The session's plan; options it cannot be made for are a usage error."""
+    try:
+        return session.plan
+    except PlanError as exc:
+        raise pytest.UsageError(f"--fox-models (ini fox_models): {exc}") from None
 
 
 def sessionstart(session: pytest.Session) -> None:

@@ -120,6 +120,8 @@ class LiveSession:
     max_free_probes: int = DEFAULT_MAX_FREE_PROBES
     reserve: int | None = None
     """Paid creates kept for accepted free probes (``--fox-reserve``; ``None``: the default)."""
+    models: tuple[str, ...] = ()
+    """The models paid creates are planned for (``--fox-models``; empty: every model)."""
 
     def __post_init__(self) -> None:
         self._plan: Plan | None = None
@@ -134,7 +136,11 @@ class LiveSession:
     def plan(self) -> Plan:
         if self._plan is None:
             self._plan = build_plan(
-                self.contracts, self.ledger.budget, self.max_free_probes, self.reserve
+                self.contracts,
+                self.ledger.budget,
+                self.max_free_probes,
+                self.reserve,
+                self.models,
             )
         return self._plan
 
