@@ -177,8 +177,23 @@ def test_a_typo_in_the_projects_contract_fails_a_fox_api_test_once_at_its_line(
             "ERROR: pytest_foxcontract_poll_schedule returned int, not a PollSchedule (from "
             "foxcontract.live import PollSchedule) or None",
         ),
+        (
+            "from foxcontract.live import RetryPolicy\n\n"
+            "def pytest_foxcontract_retry_policy(config):\n"
+            "    return RetryPolicy(attempts=0, timeout=float('inf'))\n",
+            "ERROR: pytest_foxcontract_retry_policy raised ValueError: RetryPolicy: attempts "
+            "must be a whole number at least 1, not 0; timeout must be a number of seconds "
+            "more than 0, not inf ({conftest}:4); nothing was sent",
+        ),
+        (
+            "from foxcontract.live import PollSchedule\n\n"
+            "def pytest_foxcontract_poll_schedule(config):\n"
+            "    return PollSchedule(base=2.0, cap=1.0)\n",
+            "ERROR: pytest_foxcontract_poll_schedule raised ValueError: PollSchedule: cap (1.0) "
+            "must be at least base (2.0) ({conftest}:4); nothing was sent",
+        ),
     ],
-    ids=["misspelt-argument", "raises", "wrong-type"],
+    ids=["misspelt-argument", "raises", "wrong-type", "zero-attempts", "cap-below-base"],
 )
 def test_a_broken_hook_is_a_usage_error_at_its_line_and_leaves_no_run_folder(
     pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, conftest: str, message: str

@@ -27,6 +27,7 @@ from foxcontract._atomic import write_atomic
 from foxcontract.contract.model import Contract
 from foxcontract.live.client import Answer, LiveError
 from foxcontract.live.lifecycle import TaskTracker
+from foxcontract.live.retry import check_seconds
 from foxcontract.verdict import header_problems, response_problems
 
 __all__ = [
@@ -47,6 +48,13 @@ class PollSchedule:
 
     base: float = 0.25
     cap: float = 5.0
+
+    def __post_init__(self) -> None:
+        check_seconds("PollSchedule", {"base": self.base, "cap": self.cap})
+        if self.cap < self.base:
+            raise ValueError(
+                f"PollSchedule: cap ({self.cap!r}) must be at least base ({self.base!r})"
+            )
 
     def delay(self, polls: int) -> float:
         """Seconds to wait after poll number ``polls`` (counted from 1)."""

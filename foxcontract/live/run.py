@@ -210,11 +210,18 @@ def _asked(config: pytest.Config, name: str, kind: type[_T], default: _T) -> _T:
 
 
 def _where(exc: BaseException) -> str:
-    """``file:line`` of the last frame of ``exc``'s traceback outside pluggy (the hook's own
-    code, or what it called)."""
+    """``file:line`` of the last frame of ``exc``'s traceback outside pluggy and foxcontract
+    (the hook's own code, or what it called: a value foxcontract refused is the line that
+    made it)."""
     import traceback
 
-    frames = [f for f in traceback.extract_tb(exc.__traceback__) if "pluggy" not in f.filename]
+    package = str(Path(__file__).resolve().parent.parent)
+    frames = [
+        f
+        for f in traceback.extract_tb(exc.__traceback__)
+        if "pluggy" not in f.filename
+        and not f.filename.startswith((package, "<"))  # "<string>": a dataclass's __init__
+    ]
     return f"{frames[-1].filename}:{frames[-1].lineno}" if frames else "in a hook implementation"
 
 
