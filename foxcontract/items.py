@@ -11,10 +11,8 @@
 
 from __future__ import annotations
 
-import functools
 import json
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,22 +21,19 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument, Unsatisfiable
 
 from foxcontract import consistency, profiles
-from foxcontract._files import is_contract, yaml_files
-from foxcontract.contract import ContractError, fill_path, get_path, load_contracts
+from foxcontract.contract import fill_path, get_path
 from foxcontract.contract.errors import Problem
 from foxcontract.contract.model import Contract, ErrorKind, Example, Rule
 from foxcontract.contract.schemas import validator_of
-from foxcontract.contract.task import task_endpoints
 from foxcontract.fake import (
     FakeAPI,
-    FakeConfig,
     FakeConfigError,
     FakeRequest,
     FakeResponse,
     Fault,
     TaskScript,
 )
-from foxcontract.fake.core import shipped_endpoints
+from foxcontract.fake.answering import answering_fake
 from foxcontract.oracle import Violation, check
 from foxcontract.report import tally_of
 from foxcontract.strategies import (
@@ -360,38 +355,6 @@ class ResponseItem(_ContractItem):
         for case in near_misses_of_every_rule(c):
             test(case)
         self.explore(invalid_requests(c), test)
-
-
-def answering_fake(contract: Contract, config: FakeConfig | None = None) -> FakeAPI | None:
-    """The fake that answers ``contract``'s requests, as the endpoint that creates tasks
-    or the one that polls them; the other role is played by the contract in the same folder
-    that has it (``task.role``), else by the shipped one. ``None`` for an endpoint that is
-    neither."""
-    role = contract.task.role if contract.task is not None else None
-    if role is None:
-        role = "create" if contract.has_body else "poll" if contract.lifecycle else None
-    if role is None:
-        return None
-    own_create, own_poll = _partners(contract.path.parent)
-    shipped_create, shipped_poll = shipped_endpoints()
-    if role == "create":
-        return FakeAPI(config, create=contract, poll=own_poll or shipped_poll)
-    return FakeAPI(config, create=own_create or shipped_create, poll=contract)
-
-
-@functools.lru_cache(maxsize=16)
-def _partners(folder: Path) -> tuple[Contract | None, Contract | None]:
-    """The endpoints of ``folder`` that create and poll tasks (a broken file is left to its
-    own collection to report)."""
-    found: list[Contract] = []
-    for path in yaml_files(folder):
-        if not is_contract(path):
-            continue
-        try:
-            found += load_contracts([path])
-        except (ContractError, OSError, ValueError):
-            continue
-    return task_endpoints(found)
 
 
 def _drawn(_value: Any) -> None:

@@ -55,13 +55,15 @@ def served_fake_fixture(key: str) -> Any:
     return fixture
 
 
-# Tiny delays: the retry policy is injected the way a user's conftest can.
-FAST_RETRIES = """
+def retries_conftest(*, timeout: float = 0.5, total: float = 5.0) -> str:
+    """A conftest setting the retry policy the way a user's can: tiny delays between
+    attempts, at most ``timeout`` seconds an attempt and ``total`` a request."""
+    return f"""
 from foxcontract.live import RetryPolicy
 
 def pytest_foxcontract_retry_policy(config):
     return RetryPolicy(
-        base=0.01, cap=0.05, retry_after_cap=0.05, total=5.0, timeout=0.5
+        base=0.01, cap=0.05, retry_after_cap=0.05, total={total!r}, timeout={timeout!r}
     )
 """
 
@@ -74,7 +76,7 @@ def live_project(
     folder = pytester.mkdir("contracts")
     for path in shipped_contracts_dir().glob("*.yaml"):
         shutil.copy(path, folder / path.name)
-    pytester.makeconftest(FAST_RETRIES)
+    pytester.makeconftest(retries_conftest())
     monkeypatch.setenv("FOXAPI_API_KEY", key)
     monkeypatch.delenv("FOXAPI_BASE_URL", raising=False)
     return pytester

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from hostile_server import hostile_server
+from served_fake import retries_conftest
 
 from foxcontract.contract import shipped_contracts_dir
 
@@ -23,14 +24,7 @@ CANARY = "sk-canary-7f3a9b2c41d0e8aa"
 
 # Short limits, set the way a user's conftest can: one attempt at most 3 s (a drip of one
 # byte every 2 s never lets a read time out by itself), a request at most 3.5 s.
-CONFTEST = """
-from foxcontract.live import RetryPolicy
-
-def pytest_foxcontract_retry_policy(config):
-    return RetryPolicy(
-        base=0.01, cap=0.05, retry_after_cap=0.05, total=3.5, timeout=3.0
-    )
-"""
+CONFTEST = retries_conftest(timeout=3.0, total=3.5)
 
 
 @pytest.fixture

@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 from served_fake import (
-    FAST_RETRIES,
     Created201,
     live_project_fixture,
+    retries_conftest,
     served,
     served_fake_fixture,
 )
@@ -387,7 +387,7 @@ def pytest_runtest_setup(item):
 def test_a_broken_ledger_stops_paid_creates_and_free_probes_go_on(
     project: pytest.Pytester, fake: FakeAPI, action: str, problem: str
 ) -> None:
-    project.makeconftest(FAST_RETRIES + BREAK_LEDGER.format(action=action))
+    project.makeconftest(retries_conftest() + BREAK_LEDGER.format(action=action))
     result = live(project, fake, "--fox-budget", "3", "-k", "paid or auth", "-rs")
     assert result.ret == pytest.ExitCode.TESTS_FAILED
     result.assert_outcomes(passed=5, failed=3, skipped=3)  # 5 free auth probes
@@ -421,7 +421,7 @@ def test_a_lifecycle_run_before_its_create_skips_at_once(
     project: pytest.Pytester, fake: FakeAPI
 ) -> None:
     project.makeconftest(
-        FAST_RETRIES + "\ndef pytest_collection_modifyitems(items):\n    items.reverse()\n"
+        retries_conftest() + "\ndef pytest_collection_modifyitems(items):\n    items.reverse()\n"
     )
     result = live(project, fake, "--fox-budget", "2", "-rs")
     result.assert_outcomes(passed=2, skipped=2)

@@ -298,3 +298,25 @@ def test_a_loaded_providers_key_is_redacted(
     assert find_secrets("x\nacme_0123456789abcdef") == [
         "line 2: a key-like value (a contract's key_pattern)"
     ]
+
+
+def test_each_problem_of_the_task_and_lifecycle_sections_is_listed_once(tmp_path: Path) -> None:
+    old = (
+        "    errored: {error: failure, code: reason, message: explanation}\n"
+        "task:\n  role: poll\n  param: job_id\n"
+    )
+    new = (
+        "    erored: {error: failure, code: reason, message: explanation}\n"
+        "  accepted_ends: {state: succeeded, documented: acme-jobs, quote: a job succeeds}\n"
+        "task:\n  role: poll\n  param: job_id\n"
+        "  provenance:\n    param: {documented: acme-api, quote: the job's id}\n"
+    )
+    path = write_acme(tmp_path, jobs_get=(old, new)) / "jobs-get.yaml"
+    assert error_of(path).splitlines() == [
+        f"{path}:{line_of(path, 'erored:')}: lifecycle outcome for 'erored', which is not a "
+        "terminal state (did you mean 'errored'?) (terminal: succeeded, errored)",
+        f"{path}:{line_of(path, 'accepted_ends:')}: unknown source 'acme-jobs'; this file's "
+        "sources: none (add it under sources:)",
+        f"{path}:{line_of(path, 'param: {documented')}: unknown source 'acme-api'; this "
+        "file's sources: none (add it under sources:)",
+    ]

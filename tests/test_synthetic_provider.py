@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from acme_provider import KEY, KEY_ENV, write_acme
-from served_fake import FAST_RETRIES, served
+from served_fake import retries_conftest, served
 
 from foxcontract.contract import Contract, load_contract
 from foxcontract.fake import FakeAPI, FakeConfig, Mutations, TaskScript
@@ -206,7 +206,7 @@ def acme_project(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> 
     write_acme(pytester.path / "contracts")
     # these runs count the creates spent: an attempt cut off after its create was sent is
     # charged (the ledger fails closed), so a loaded machine must not cut one off at 0.5 s
-    pytester.makeconftest(FAST_RETRIES.replace("timeout=0.5", "timeout=5.0"))
+    pytester.makeconftest(retries_conftest(timeout=5.0))
     monkeypatch.setenv(KEY_ENV, KEY)
     monkeypatch.delenv("FOXAPI_API_KEY", raising=False)
     return pytester

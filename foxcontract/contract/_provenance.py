@@ -61,6 +61,9 @@ class Provenances:
 
 
 class _Reader:
+    """Reads the entries of one contract file ``src``; each problem found goes to
+    ``problems`` at the ``file:line`` of its place (:meth:`problem`)."""
+
     def __init__(self, src: Source) -> None:
         self.src = src
         self.problems: list[Problem] = []

@@ -287,18 +287,16 @@ def with_provider(contract: Contract, source: Source, errors: Source) -> Contrac
     from foxcontract.redact import remember_key
 
     provider, problems = read_provider(errors, _Reader(errors))
-    task, task_problems = read_task(source, _Reader(source))
-    problems += task_problems
+    reader = _Reader(source)  # the endpoint's task and lifecycle sections: one file, one reader
+    task = read_task(reader)
     lifecycle = contract.lifecycle
     if lifecycle is not None:
-        outcomes, outcome_problems = read_outcomes(source, lifecycle)
-        ends, ends_provenance, ends_problems = read_accepted_ends(
-            source, lifecycle, _Reader(source)
-        )
-        problems += outcome_problems + ends_problems
+        outcomes = read_outcomes(reader, lifecycle)
+        ends, ends_provenance = read_accepted_ends(reader, lifecycle)
         lifecycle = replace(
             lifecycle, outcomes=outcomes, accepted_ends=ends, accepted_provenance=ends_provenance
         )
+    problems += reader.problems
     if problems:
         raise ContractError(problems)
     pattern = provider.auth.key_pattern

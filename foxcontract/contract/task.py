@@ -20,11 +20,10 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from foxcontract.contract._paths import get_path
-from foxcontract.contract._provenance import NEEDS, lacks_provenance
+from foxcontract.contract._provenance import NEEDS, _Reader, lacks_provenance
 from foxcontract.contract._template import fill_path, path_params
-from foxcontract.contract.errors import Problem, did_you_mean
+from foxcontract.contract.errors import did_you_mean
 from foxcontract.contract.model import UNSTATED, Contract, Lifecycle, Provenance
-from foxcontract.contract.source import Source
 
 __all__ = [
     "Outcome",
@@ -74,16 +73,16 @@ def default_task(data: Mapping[str, Any]) -> TaskRole | None:
     return None
 
 
-def read_task(source: Source, reader: Any) -> tuple[TaskRole | None, list[Problem]]:
-    """An endpoint's ``task:`` section (or its default), and what is wrong with it."""
-    data = source.data
+def read_task(reader: _Reader) -> TaskRole | None:
+    """An endpoint's ``task:`` section (or its default); what is wrong with it goes to
+    ``reader.problems``."""
+    data = reader.src.data
     given = data.get("task")
     if given is None:
-        return default_task(data), []
-    problems: list[Problem] = []
+        return default_task(data)
 
     def problem(at: JSONPath, message: str) -> None:
-        problems.append(Problem(source.path, source.line(["task", *at]), message))
+        reader.problem(["task", *at], message)
 
     role = given["role"]
     params = path_params(data["request"]["path"])
@@ -117,8 +116,7 @@ def read_task(source: Source, reader: Any) -> tuple[TaskRole | None, list[Proble
             )
     facts = [k for k in ("role", "id", "param", "id_format", "clock", "echo") if k in given]
     provenance = reader.mapping(given.get("provenance"), ["task", "provenance"], facts, "task")
-    problems += reader.problems
-    task = TaskRole(
+    return TaskRole(
         role,
         id=given.get("id", TaskRole.id),
         param=param,
@@ -127,7 +125,6 @@ def read_task(source: Source, reader: Any) -> tuple[TaskRole | None, list[Proble
         echo=tuple(given.get("echo", TaskRole.echo)),
         provenance=provenance,
     )
-    return task, problems
 
 
 def task_endpoints(contracts: Iterable[Contract]) -> tuple[Contract | None, Contract | None]:
@@ -189,58 +186,53 @@ def default_outcomes(terminal: tuple[str, ...]) -> dict[str, Outcome]:
     return {s: known[s] for s in terminal if s in known}
 
 
-def read_accepted_ends(
-    source: Source, lifecycle: Lifecycle, reader: Any
-) -> tuple[str | None, Provenance, list[Problem]]:
+def read_accepted_ends(reader: _Reader, lifecycle: Lifecycle) -> tuple[str | None, Provenance]:
     """The lifecycle's ``accepted_ends:`` (none when absent): the terminal state a task of
-    an accepted body ends in, its provenance, and what is wrong with it."""
-    given = (source.data.get("lifecycle") or {}).get("accepted_ends")
+    an accepted body ends in and its provenance; what is wrong with it goes to
+    ``reader.problems``."""
+    given = (reader.src.data.get("lifecycle") or {}).get("accepted_ends")
     if given is None:
-        return None, UNSTATED, []
+        return None, UNSTATED
     at: JSONPath = ["lifecycle", "accepted_ends"]
     state = given["state"]
     if state not in lifecycle.terminal:
-        message = (
+        reader.problem(
+            [*at, "state"],
             f"lifecycle accepted_ends {state!r} is not a terminal state"
-            f"{did_you_mean(state, lifecycle.terminal)} (terminal: {', '.join(lifecycle.terminal)})"
+            f"{did_you_mean(state, lifecycle.terminal)} "
+            f"(terminal: {', '.join(lifecycle.terminal)})",
         )
-        return None, UNSTATED, [Problem(source.path, source.line([*at, "state"]), message)]
+        return None, UNSTATED
     if lacks_provenance(given):
-        message = f"lifecycle accepted_ends {NEEDS}"
-        return None, UNSTATED, [Problem(source.path, source.line(at), message)]
+        reader.problem(at, f"lifecycle accepted_ends {NEEDS}")
+        return None, UNSTATED
     provenance = reader.entry({k: v for k, v in given.items() if k != "state"}, at)
-    return state, provenance, list(reader.problems)
+    return state, provenance
 
 
-def read_outcomes(source: Source, lifecycle: Lifecycle) -> tuple[dict[str, Outcome], list[Problem]]:
-    """The lifecycle's ``outcomes:`` (FoxAPI's when absent), and what is wrong with them."""
-    given = (source.data.get("lifecycle") or {}).get("outcomes")
+def read_outcomes(reader: _Reader, lifecycle: Lifecycle) -> dict[str, Outcome]:
+    """The lifecycle's ``outcomes:`` (FoxAPI's when absent); what is wrong with them goes to
+    ``reader.problems``."""
+    given = (reader.src.data.get("lifecycle") or {}).get("outcomes")
     if given is None:
-        return default_outcomes(lifecycle.terminal), []
-    problems: list[Problem] = []
+        return default_outcomes(lifecycle.terminal)
     out: dict[str, Outcome] = {}
     for state, spec in given.items():
-        at = ["lifecycle", "outcomes", state]
+        at: JSONPath = ["lifecycle", "outcomes", state]
         if state not in lifecycle.terminal:
-            problems.append(
-                Problem(
-                    source.path,
-                    source.line(at),
-                    f"lifecycle outcome for {state!r}, which is not a terminal state"
-                    f"{did_you_mean(state, lifecycle.terminal)} (terminal: "
-                    f"{', '.join(lifecycle.terminal)})",
-                )
+            reader.problem(
+                at,
+                f"lifecycle outcome for {state!r}, which is not a terminal state"
+                f"{did_you_mean(state, lifecycle.terminal)} (terminal: "
+                f"{', '.join(lifecycle.terminal)})",
             )
             continue
         if ("results" in spec) == ("error" in spec):
-            problems.append(
-                Problem(
-                    source.path,
-                    source.line(at),
-                    f"lifecycle outcome {state!r}: give results: (a success with result URLs) "
-                    "or error: (a failure with an error object), one of the two",
-                )
+            reader.problem(
+                at,
+                f"lifecycle outcome {state!r}: give results: (a success with result URLs) "
+                "or error: (a failure with an error object), one of the two",
             )
             continue
         out[state] = Outcome(state, **spec)
-    return out, problems
+    return out

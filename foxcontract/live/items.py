@@ -31,10 +31,10 @@ from typing import Any
 
 import pytest
 
+from foxcontract.live.failures import LiveFailure, LiveSkip, ProviderGone
 from foxcontract.live.plan import PaidCreate
 from foxcontract.live.probes import FreeProbe
 from foxcontract.live.run import LIVE, plan_of
-from foxcontract.live.session import LiveFailure, LiveSkip, ProviderGone
 
 __all__ = ["LiveItem", "add_live_items", "live_items"]
 

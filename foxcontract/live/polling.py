@@ -24,6 +24,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from foxcontract._atomic import write_atomic
+from foxcontract.contract import fill_path
 from foxcontract.contract.model import Contract
 from foxcontract.live.client import Answer, LiveError
 from foxcontract.live.lifecycle import TaskTracker
@@ -34,6 +35,7 @@ __all__ = [
     "PollSchedule",
     "TaskFollower",
     "TaskResult",
+    "poll_path",
     "read_results",
     "run_deadline",
     "task_key",
@@ -156,6 +158,13 @@ def task_key(contract: Contract, create: str) -> str:
     where = hashlib.sha256(str(contract.path.resolve()).encode()).hexdigest()[:8]
     safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in f"{contract.name}-{create}")
     return f"{safe}-{where}"
+
+
+def poll_path(tc: Contract, task_id: str) -> str:
+    """The poll contract's path for ``task_id`` (in its ``task.param``)."""
+    if tc.task is not None and tc.task.param is not None:
+        return tc.task.poll_path(tc.url_path, task_id)
+    return fill_path(tc.url_path, task_id)
 
 
 def _result_path(run_dir: Path, key: str) -> Path:

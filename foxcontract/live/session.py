@@ -1,15 +1,16 @@
 """Running the live plan: one probe at a time, judged against the contract.
 
 A :class:`LiveSession` holds what one process needs (client, ledger, contracts, plan) and
-runs a probe on demand, raising :class:`LiveFailure` (an ``AssertionError``: a failure, not
-an error) that names the probe, the rule or check, what was sent, expected and got. Every
-outcome is appended to the run directory, for the drift report and for record mode.
+runs a probe on demand, raising :class:`~foxcontract.live.failures.LiveFailure` (an
+``AssertionError``: a failure, not an error) that names the probe, the rule or check, what
+was sent, expected and got. Every outcome is appended to the run directory, for the drift
+report and for record mode.
 
-A paid create is charged unless refused as the contract lists (see
-:mod:`foxcontract.live.budget`); a ledger that cannot be trusted fails the create unsent. An
-accepted create's task is handed to the :class:`~foxcontract.live.lifecycle.TaskFollower`,
-and :meth:`LiveSession.lifecycle` judges how it ended, plus a fetch of it without a key and
-with a wrong key (free, refused).
+Whether a probe is sent, and what its answer cost, is the budget's say
+(:mod:`foxcontract.live.charging`): a paid create is charged unless refused as the contract
+lists, and a ledger that cannot be trusted fails it unsent. An accepted create's task is
+handed to the session's :class:`~foxcontract.live.tasks.Tasks`, which follows it and, for
+:meth:`LiveSession.lifecycle`, judges how it ended.
 """
 
 from __future__ import annotations
@@ -20,21 +21,24 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import httpx
 
 from foxcontract._settings import DEFAULT_WAIT
-from foxcontract.contract import fill_path
-from foxcontract.contract.model import Contract, ErrorKind, Provenance
+from foxcontract.contract.model import Contract, Provenance
 from foxcontract.live._baseline import Baseline
-from foxcontract.live.budget import Ledger, LedgerError, charged_statuses
+from foxcontract.live._kinds import kind_problems
+from foxcontract.live.budget import Ledger, charged_statuses
+from foxcontract.live.charging import charge_free, check_free, paid_create
 from foxcontract.live.client import Answer, BudgetExhausted, LiveClient, LiveError
-from foxcontract.live.drift import Disproved, Outcome, append_outcome, settle
+from foxcontract.live.drift import Outcome, append_outcome, settle
+from foxcontract.live.failures import LiveFailure, LiveSkip, ProviderGone
 from foxcontract.live.lifecycle import TaskTracker
 from foxcontract.live.plan import PaidCreate, Plan, build_plan
-from foxcontract.live.polling import PollSchedule, TaskFollower, TaskResult, task_key
+from foxcontract.live.polling import PollSchedule, task_key
 from foxcontract.live.probes import DEFAULT_MAX_FREE_PROBES, FreeProbe
+from foxcontract.live.tasks import Tasks
 from foxcontract.verdict import (
     NO_BODY,
     Disagreement,
@@ -44,7 +48,7 @@ from foxcontract.verdict import (
     response_problems,
 )
 
-__all__ = ["LiveFailure", "LiveSession", "LiveSkip", "Observer", "Recorder"]
+__all__ = ["LiveSession", "Observer", "Recorder"]
 
 Recorder = Callable[[str, FreeProbe | PaidCreate, str, Any, Answer], None]
 """``recorder(contract, probe, path, request_body, answer)``: called after each exchange."""
@@ -87,23 +91,6 @@ class _Evidence:
         return " when " in self.assumption
 
 
-class LiveFailure(AssertionError):
-    """The provider disagreed with the contract; the message says where and how."""
-
-
-class ProviderGone(LiveFailure):
-    """The provider stopped answering (or its answers stopped being readable) for several
-    probes in a row: this probe was not sent, and the run stops here (``stop`` says why)."""
-
-    def __init__(self, message: str, stop: str) -> None:
-        super().__init__(message)
-        self.stop = stop
-
-
-class LiveSkip(Exception):
-    """The probe was not sent (the budget is spent); the message says why."""
-
-
 @dataclass
 class LiveSession:
     contracts: Sequence[Contract]
@@ -125,7 +112,7 @@ class LiveSession:
 
     def __post_init__(self) -> None:
         self._plan: Plan | None = None
-        self._follower: TaskFollower | None = None
+        self._tasks: Tasks | None = None
         self._record_lock = threading.Lock()
         self._unanswered: list[str] = []
         self._unusable: list[str] = []
@@ -158,22 +145,7 @@ class LiveSession:
     # --- free probes -------------------------------------------------------------------
     def _free(self, probe: FreeProbe) -> None:
         c = self.contract(probe.contract)
-        try:
-            state = self.ledger.state()
-        except LedgerError:
-            state = None  # free probes go on; an accept among them is reported below
-        if state is not None and state.unexpected and state.exhausted:
-            raise LiveSkip(
-                f"not sent: {self.ledger.describe()}; free probes stop too, since this "
-                "provider charges for requests the contract says it refuses"
-            )
-        if probe.on_stance and c.paid and (state is None or state.exhausted):
-            why = "the budget ledger cannot be read" if state is None else self.ledger.describe()
-            raise LiveSkip(
-                f"not sent: it tests the contract's stance ({probe.rests_on}), which a "
-                f"provider may answer by accepting the body, and {why}; stances are probed "
-                "only with budget left after the paid creates"
-            )
+        check_free(self.ledger, c, probe)
         evidence = self._assumed.get(probe.rests_on) if probe.rests_on else None
         if evidence is not None and evidence.settled:
             raise LiveSkip(
@@ -183,11 +155,7 @@ class LiveSession:
             )
         answer = self._send(probe, c, probe.path, probe.body, paid=frozenset())
         problems: list[Disagreement | str] = []
-        if c.paid and str(answer.status) in charged_statuses(c):
-            try:
-                self.ledger.charge_unexpected()
-            except LedgerError as exc:
-                problems.append(f"budget: this answer may have cost a create, not counted: {exc}")
+        problems += charge_free(self.ledger, c, answer.status)
         if probe.rests_on is not None:
             problems += self._consistency(probe, answer.status)
         if probe.kind in ("rule", "example") and c.has_body:
@@ -197,7 +165,7 @@ class LiveSession:
             problems += verdict.problems
         else:
             fact = _probe_fact(c, probe)
-            problems += _kind_problems(probe.expect, answer, fact)
+            problems += kind_problems(probe.expect, answer, fact)
             problems += response_problems(c, answer.status, answer.body)
             problems += header_problems(c, answer.status, answer.headers or {})
         expected = probe.expect.describe()
@@ -239,14 +207,8 @@ class LiveSession:
         key = task_key(c, create.name)
         followed = False
         try:
-            try:
+            with paid_create(c, create):
                 answer = self._send(create, c, create.path, create.body, paid=charged_statuses(c))
-            except BudgetExhausted as exc:
-                raise LiveSkip(f"not sent: {exc}") from None
-            except LedgerError as exc:
-                raise LiveFailure(
-                    f"{c.name}::{create.name}: stopped by the budget ledger: {exc}"
-                ) from None
             verdict = judge(c, answer.status, answer.body, create.body, answer.headers)
             problems: list[Disagreement | str] = (
                 [f"status: {verdict.inconclusive}"] if verdict.inconclusive else []
@@ -257,9 +219,8 @@ class LiveSession:
                 tracker = TaskTracker(tc.lifecycle, id_path=c.task.id if c.task else "id")
                 problems += [f"lifecycle: {p}" for p in tracker.observe(answer.body, "create")]
                 if follow and tracker.task_id is not None:
-                    path = _poll_path(tc, tracker.task_id)
-                    poll = partial(self._poll_once, tc, create, path)
-                    self.follower.follow(key, create.name, tracker, poll)
+                    record = partial(self._record_poll, tc.name, create)
+                    self.tasks.follow(key, create.name, tracker, record)
                     followed = True
                     extra = f"; task {tracker.task_id} followed by lifecycle[{create.name}]"
             self._finish(
@@ -275,7 +236,7 @@ class LiveSession:
             )
         except Exception as exc:  # whoever waits for the task hears why there is none
             if not followed and tc is not None and tc.lifecycle is not None:
-                self.follower.not_followed(key, create.name, _first_line(str(exc)))
+                self.tasks.not_followed(key, create.name, _first_line(str(exc)))
             raise
         if not followed and tc is not None and tc.lifecycle is not None:
             accepted = 200 <= answer.status < 300
@@ -286,7 +247,7 @@ class LiveSession:
             )
             if not follow:
                 reason = "its lifecycle item was not selected"
-            self.follower.not_followed(key, create.name, reason)
+            self.tasks.not_followed(key, create.name, reason)
 
     @property
     def task_contract(self) -> Contract | None:
@@ -294,97 +255,29 @@ class LiveSession:
         return self.contract(name) if name else None
 
     @property
-    def follower(self) -> TaskFollower:
-        """The follower of this process's tasks (made on first use)."""
-        if self._follower is None:
+    def tasks(self) -> Tasks:
+        """The tasks of this process's paid creates (made on first use)."""
+        if self._tasks is None:
             tc = self.task_contract
             assert tc is not None
-            assert tc.lifecycle is not None
-            self._follower = TaskFollower(self.run_dir, tc, self.wait, self.schedule)
-        return self._follower
+            self._tasks = Tasks(tc, self.client, self.run_dir, self.wait, self.schedule)
+        return self._tasks
 
-    def _poll_once(self, tc: Contract, create: PaidCreate, path: str) -> Answer:
-        """One poll of ``create``'s task (called from the follower's threads)."""
-        answer = self.client.send(tc.method, path, auth="key")
+    def _record_poll(self, contract: str, create: PaidCreate, path: str, answer: Answer) -> None:
+        """Record one poll of ``create``'s task (called from the follower's threads)."""
         if self.recorder is not None:
             with self._record_lock:
-                self.recorder(tc.name, create, path, NO_BODY, answer)
-        return answer
+                self.recorder(contract, create, path, NO_BODY, answer)
 
     def lifecycle(self, create: PaidCreate, *, alone: bool = True) -> None:
-        """Judge the lifecycle of ``create``'s task, followed since its create (here, or in
-        another process of the run unless ``alone``): terminal by the deadline, and still so
-        once more; and refused to anyone without the key."""
+        """Judge the lifecycle of ``create``'s task (see :meth:`Tasks.judge`)."""
         c = self.contract(create.contract)
-        tc = self.task_contract
-        assert tc is not None
-        assert tc.lifecycle is not None
-        name = f"lifecycle[{create.name}]"
-        slack = 2 * self.client.policy.total + self.schedule.cap + 5.0
-        key = task_key(c, create.name)
-        if alone and not self.follower.knows(key):
-            raise LiveSkip(f"no task to follow: {create.name} has not run before this item")
-        result = self.follower.result(key, slack)
-        if result is None:
-            raise LiveFailure(
-                f"{c.name}::{name}: no word of the task of {create.name} within the run's "
-                f"deadline (--fox-wait {self.wait:g}) plus {slack:g}s: the process that "
-                "sent the create ended without reporting it"
-            )
-        if result.not_followed is not None:
-            raise LiveSkip(f"no task to follow: {create.name}: {result.not_followed}")
-        terminal = tc.lifecycle.terminal
-        expected = (
-            f"a terminal state ({', '.join(terminal)}) within --fox-wait {self.wait:g}s, "
-            "kept once more"
-        )
-        auth = self._task_auth(tc, result.task_id) if result.task_id is not None else []
-        problems = result.judged(terminal) + auth
-        disproved = () if problems else _ended_otherwise(tc, result)
-        outcome = Outcome(
-            tc.name, name, None, expected, result.summary(), tuple(problems),
-            disproved=disproved, strict=self.strict,
-        )  # fmt: skip
-        append_outcome(self.run_dir, outcome)
-        if problems or (self.strict and disproved):
-            lines = [f"{c.name}::{name}: the task's lifecycle disagrees with the contract"]
-            lines.append(f"  created by: {create.name} ({c.method} {c.url_path})")
-            lines.append(f"  expected:   {expected}")
-            lines.append(f"  got:        {result.summary(status=False)}")
-            lines += [f"  {p}" for p in problems]
-            for d in disproved:
-                lines.append("  assumption disproved (failing under --fox-strict):")
-                lines += [f"    {line}" for line in d.lines()]
-            raise LiveFailure(self.client.scrub("\n".join(lines)))
-
-    def _task_auth(self, tc: Contract, task_id: str) -> list[str]:
-        """The created task fetched without a key and with a wrong key (free): both must get
-        the contract's authentication answer, never the task."""
-        kinds = [tc.error_kinds[n] for n in tc.errors if n in tc.error_kinds]
-        kind = tc.error_kind("authentication") or next((k for k in kinds if k.status == 401), None)
-        if kind is None or not tc.keyed:
-            return []
-        path = _poll_path(tc, task_id)
-        out: list[str] = []
-        checks: tuple[tuple[Literal["none", "wrong"], str], ...] = (
-            ("none", "without a key"),
-            ("wrong", "with a wrong key"),
-        )
-        for auth, how in checks:
-            where = f"auth: {tc.method} {path} {how}"
-            try:
-                answer = self.client.send(tc.method, path, auth=auth)
-            except LiveError as exc:
-                out.append(f"{where}: no answer: {exc}")
-                continue
-            fact = Fact("error", kind.provenance, key=kind.name)
-            out += [f"{where}: {p}" for p in _kind_problems(kind, answer, fact)]
-        return out
+        self.tasks.judge(c, create, alone=alone, strict=self.strict)
 
     def stop_following(self, *, wait: bool) -> None:
         """Stop following tasks (``wait``: only once every task followed here has ended)."""
-        if self._follower is not None:
-            self._follower.close(wait=wait)
+        if self._tasks is not None:
+            self._tasks.close(wait=wait)
 
     def close(self, *, wait: bool) -> None:
         self.stop_following(wait=wait)
@@ -506,25 +399,6 @@ class LiveSession:
         raise LiveFailure(self.client.scrub("\n".join(lines)))
 
 
-def _ended_otherwise(tc: Contract, result: TaskResult) -> tuple[Disproved, ...]:
-    """The contract's stance that a task of a body it accepts ends in ``accepted_ends``,
-    disproved by a planned create's task that ended in another terminal state."""
-    lc = tc.lifecycle
-    if lc is None or lc.accepted_ends is None or not result.terminal:
-        return ()
-    if result.status == lc.accepted_ends:
-        return ()
-    where = f"{tc.path.name}:{lc.accepted_provenance.line}"
-    return (
-        Disproved(
-            f"task {result.task_id} of a body the contract accepts ended {result.status!r}, "
-            f"not {lc.accepted_ends!r}",
-            f"{lc.accepted_provenance.describe()} ({where})",
-            f"{where}: remove accepted_ends (a task of an accepted body may end {result.status!r})",
-        ),
-    )
-
-
 def _probe_fact(c: Contract, probe: FreeProbe) -> Fact:
     """The fact an auth or malformed probe tests: the setting that names its answer, or
     the error kind itself."""
@@ -532,23 +406,6 @@ def _probe_fact(c: Contract, probe: FreeProbe) -> Fact:
         provenance: Provenance = c.settings.provenance_of("malformed_request")
         return Fact("setting", provenance, key="malformed_request")
     return Fact("error", probe.expect.provenance, key=probe.expect.name)
-
-
-def _kind_problems(kind: ErrorKind, answer: Answer, fact: Fact) -> list[Disagreement]:
-    if answer.status != kind.status:
-        message = f"expected {kind.status} {kind.name}, got {answer.summary()}"
-        return [Disagreement("status", message, fact)]
-    err = answer.error()
-    if err is None:
-        return [Disagreement("error", f"a {kind.status} without an error object", fact)]
-    out = []
-    if kind.type is not None and err.type != kind.type:
-        message = f"expected type {kind.type!r}, got {err.type!r}"
-        out.append(Disagreement("error", message, fact))
-    if kind.code is not None and err.code != kind.code:
-        message = f"expected code {kind.code!r}, got {err.code!r}"
-        out.append(Disagreement("error", message, fact))
-    return out
 
 
 def _sent(probe: FreeProbe) -> str:
@@ -564,10 +421,3 @@ def _first_line(text: str) -> str:
 
 def _cut(text: str, limit: int = 300) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
-def _poll_path(tc: Contract, task_id: str) -> str:
-    """The poll contract's path for ``task_id`` (in its ``task.param``)."""
-    if tc.task is not None and tc.task.param is not None:
-        return tc.task.poll_path(tc.url_path, task_id)
-    return fill_path(tc.url_path, task_id)
