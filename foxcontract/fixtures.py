@@ -52,7 +52,6 @@ from foxcontract.fake import (
     Call,
     FakeAPI,
     FakeConfig,
-    FakeConfigError,
     FakeRequest,
     FakeServer,
     Fault,
@@ -235,10 +234,13 @@ class FoxAPIMock:
         __tracebackhide__ = True
         if self.raised and not _reported(failed_with, self.raised):
             raise self.raised[0]  # swallowed by the code under test, or sent over HTTP
+        problem: ValueError | None = None
         try:
             checks = _checks(self.check_client)
         except ValueError as exc:
-            pytest.fail(f"{self.name}.{exc}", pytrace=False)
+            problem = exc
+        if problem is not None:  # outside the except: the message once
+            pytest.fail(f"{self.name}.{problem}", pytrace=False)
         if checks:
             calls = self.calls
             problems = check_calls(calls, self.fake, checks)
@@ -319,16 +321,14 @@ def _options(
                 f"{where}: unknown option {key!r}{did_you_mean(key, [*known, *own])}",
                 pytrace=False,
             )
+    given.setdefault("key", TEST_KEY)
+    problem: ValueError | None = None  # FakeConfigError too
     try:
         mine["check_client"] = _checks(mine.get("check_client", False))
+        return mine, FakeConfig(**given)
     except ValueError as exc:
-        pytest.fail(f"{where}: {exc}", pytrace=False)
-    given.setdefault("key", TEST_KEY)
-    try:
-        config = FakeConfig(**given)
-    except FakeConfigError as exc:
-        pytest.fail(f"{where}: {exc}", pytrace=False)
-    return mine, config
+        problem = exc
+    pytest.fail(f"{where}: {problem}", pytrace=False)  # outside the except: the message once
 
 
 def _failed_with(node: pytest.Item) -> BaseException | None:
