@@ -35,6 +35,7 @@ did any of these fails the test at teardown with :class:`ClientMisbehaviourError
 
 from __future__ import annotations
 
+import fnmatch
 import json
 import os
 from collections.abc import Collection, Iterator
@@ -169,12 +170,14 @@ class FoxAPIMock:
         return self.fake.calls
 
     def requests(self, method: str | None = None, path: str | None = None) -> list[FakeRequest]:
-        """The requests sent, optionally only those with this method and path prefix."""
+        """The requests sent, optionally only those with this method and this path: the
+        whole path (a query string aside), or a glob as a fault's ``path`` is
+        (``/v1/tasks/*``)."""
         return [
             c.request
             for c in self.calls
             if (method is None or c.request.method == method.upper())
-            and (path is None or c.request.path.startswith(path))
+            and (path is None or fnmatch.fnmatchcase(c.request.path.split("?", 1)[0], path))
         ]
 
     @property

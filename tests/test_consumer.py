@@ -285,3 +285,33 @@ def test_a_bad_value_for_the_fake_fails_at_the_users_line_with_the_message_alone
     assert "foxcontract/" not in output.replace("foxcontract.fake.config", "")
     assert "dataclasses" not in output
     assert "<string>" not in output
+
+
+def test_requests_matches_the_whole_path_or_a_glob(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import httpx
+
+        BODY = {"model": "veo-3.1-lite-image-to-video", "prompt": "a fox",
+                "image_url": "https://example.com/fox.jpg"}
+
+        def test_paths(fox_api):
+            auth = {"Authorization": "Bearer " + fox_api.key}
+            with httpx.Client(base_url=fox_api.base_url, headers=auth) as client:
+                task = client.post("/v1/videos/generations", json=BODY).json()
+                client.get("/v1/tasks/" + task["id"])
+                client.get("/v1/tasks/" + task["id"] + "?verbose=1")
+                client.post("/v1/videos/generations-extra", json=BODY)
+            polls = ["/v1/tasks/" + task["id"], "/v1/tasks/" + task["id"] + "?verbose=1"]
+            paths = lambda *args: [r.path for r in fox_api.requests(*args)]
+            assert paths("GET", "/v1/tasks") == []
+            assert paths("GET", "/v1/tasks/") == []
+            assert paths("GET", "/v1/tasks/*") == polls
+            assert paths("GET", "/v1/tasks/" + task["id"]) == polls
+            assert paths("POST", "/v1/videos/generations") == ["/v1/videos/generations"]
+            assert paths(None, "/v1/videos/*") == [
+                "/v1/videos/generations", "/v1/videos/generations-extra"]
+            assert len(paths()) == 4
+        """
+    )
+    pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=1)
