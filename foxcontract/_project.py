@@ -55,13 +55,17 @@ class ProjectContracts:
 _CACHE = pytest.StashKey[dict[tuple[Path, int], "Contract"]]()
 
 
-def _marked(node: pytest.Item | None) -> tuple[str, ...] | None:
+def _marker(node: pytest.Item | None) -> pytest.Mark | None:
+    """The test's marker that names its contracts, if one does."""
     if node is None:
         return None
     markers = [node.get_closest_marker(name) for name in MARKERS]
-    given: Any = next(
-        (m.kwargs["contracts"] for m in markers if m and "contracts" in m.kwargs), None
-    )
+    return next((m for m in markers if m and "contracts" in m.kwargs), None)
+
+
+def _marked(node: pytest.Item | None) -> tuple[str, ...] | None:
+    mark = _marker(node)
+    given: Any = None if mark is None else mark.kwargs["contracts"]
     if given is None:
         return None
     if isinstance(given, str | Path):
@@ -82,7 +86,7 @@ def contract_paths(config: pytest.Config, node: pytest.Item | None = None) -> tu
     return tuple(config.rootpath / p for p in given or ())
 
 
-def _files_of(paths: tuple[Path, ...]) -> list[Path]:
+def _files_of(paths: tuple[Path, ...], where: str) -> list[Path]:
     out: list[Path] = []
     for path in paths:
         if path.is_dir():
@@ -90,9 +94,16 @@ def _files_of(paths: tuple[Path, ...]) -> list[Path]:
         elif path.is_file():
             out.append(path)
         else:
-            where = "@pytest.mark.fox_api(contracts=...) or --fox-contracts (ini fox_contracts)"
             pytest.fail(f"{where}: no such file or folder: {path}", pytrace=False)
     return out
+
+
+def _where(node: pytest.Item | None) -> str:
+    """Where the test's contract paths were named, for a message."""
+    mark = _marker(node)
+    if mark is not None:
+        return f"@pytest.mark.{mark.name}(contracts=...)"
+    return "--fox-contracts (ini fox_contracts)"
 
 
 def _load(config: pytest.Config, path: Path) -> Contract:
@@ -118,7 +129,8 @@ def project_contracts(config: pytest.Config, node: pytest.Item | None = None) ->
     poll: Contract | None = None
     problem: ContractError | None = None
     try:
-        files = [f for f in _files_of(paths) if read_source(f).data.get("kind") == "endpoint"]
+        found = _files_of(paths, _where(node))
+        files = [f for f in found if read_source(f).data.get("kind") == "endpoint"]
         create, poll = task_endpoints(_load(config, f) for f in files)
     except ContractError as exc:
         problem = exc

@@ -41,6 +41,8 @@ MARKERS = (
 """The markers' lines as ``pytest --markers`` shows them."""
 
 _FAKES = ("fox_api", "fox_server")
+_PRUNED = frozenset({"foxcontract.offline", "foxcontract.fake.config"})
+"""The modules whose failures :func:`foxcontract.offline.prune_library_frames` prunes."""
 
 
 def configure(config: pytest.Config) -> None:
@@ -100,8 +102,8 @@ def fox_replay(request: pytest.FixtureRequest) -> Iterator[FoxReplay]:
 def remember_outcome(item: pytest.Item, call: pytest.CallInfo[None]) -> None:
     """After each test phase: hide library frames from a foxcontract failure, and hand the
     test's outcome to ``fox_api``/``fox_server`` (only where they were used)."""
-    if call.excinfo is not None and "foxcontract.offline" in sys.modules:
-        # only foxcontract.offline's Unchained failures are pruned: no import, none raised
+    if call.excinfo is not None and _PRUNED.intersection(sys.modules):
+        # only failures of these modules are pruned: neither imported, none raised
         from foxcontract.offline import prune_library_frames
 
         prune_library_frames(call)

@@ -35,6 +35,7 @@ did any of these fails the test at teardown with :class:`ClientMisbehaviourError
 
 from __future__ import annotations
 
+import fnmatch
 import json
 import os
 from collections.abc import Collection, Iterator
@@ -52,7 +53,6 @@ from foxcontract.fake import (
     Call,
     FakeAPI,
     FakeConfig,
-    FakeConfigError,
     FakeRequest,
     FakeServer,
     Fault,
@@ -170,12 +170,14 @@ class FoxAPIMock:
         return self.fake.calls
 
     def requests(self, method: str | None = None, path: str | None = None) -> list[FakeRequest]:
-        """The requests sent, optionally only those with this method and path prefix."""
+        """The requests sent, optionally only those with this method and this path: the
+        whole path (a query string aside), or a glob as a fault's ``path`` is
+        (``/v1/tasks/*``)."""
         return [
             c.request
             for c in self.calls
             if (method is None or c.request.method == method.upper())
-            and (path is None or c.request.path.startswith(path))
+            and (path is None or fnmatch.fnmatchcase(c.request.path.split("?", 1)[0], path))
         ]
 
     @property
@@ -235,10 +237,13 @@ class FoxAPIMock:
         __tracebackhide__ = True
         if self.raised and not _reported(failed_with, self.raised):
             raise self.raised[0]  # swallowed by the code under test, or sent over HTTP
+        problem: ValueError | None = None
         try:
             checks = _checks(self.check_client)
         except ValueError as exc:
-            pytest.fail(f"{self.name}.{exc}", pytrace=False)
+            problem = exc
+        if problem is not None:  # outside the except: the message once
+            pytest.fail(f"{self.name}.{problem}", pytrace=False)
         if checks:
             calls = self.calls
             problems = check_calls(calls, self.fake, checks)
@@ -319,16 +324,14 @@ def _options(
                 f"{where}: unknown option {key!r}{did_you_mean(key, [*known, *own])}",
                 pytrace=False,
             )
+    given.setdefault("key", TEST_KEY)
+    problem: ValueError | None = None  # FakeConfigError too
     try:
         mine["check_client"] = _checks(mine.get("check_client", False))
+        return mine, FakeConfig(**given)
     except ValueError as exc:
-        pytest.fail(f"{where}: {exc}", pytrace=False)
-    given.setdefault("key", TEST_KEY)
-    try:
-        config = FakeConfig(**given)
-    except FakeConfigError as exc:
-        pytest.fail(f"{where}: {exc}", pytrace=False)
-    return mine, config
+        problem = exc
+    pytest.fail(f"{where}: {problem}", pytrace=False)  # outside the except: the message once
 
 
 def _failed_with(node: pytest.Item) -> BaseException | None:

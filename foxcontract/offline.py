@@ -84,11 +84,45 @@ def _in_stdlib(filename: str) -> bool:
     return filename.startswith(_STDLIB) and "site-packages" not in filename
 
 
+def _is_users(filename: str) -> bool:
+    """Whether a frame is of the user's code: not of httpx, respx, foxcontract, the
+    standard library, pytest or code Python generated (a dataclass's ``__init__``)."""
+    return not (
+        filename.startswith(_LIBRARIES + _RUNNER) or _in_stdlib(filename) or filename[:1] == "<"
+    )
+
+
+def _end_at_the_users_call(call: pytest.CallInfo[None], error: BaseException) -> None:
+    """Cut the traceback after the last frame of the user's code: a :class:`FakeConfigError`
+    is about the value the user passed there, and the frames below (foxcontract checking
+    it, dataclasses) say nothing the message does not."""
+    frames: list[types.TracebackType] = []
+    tb = error.__traceback__
+    while tb is not None:
+        frames.append(tb)
+        tb = tb.tb_next
+    users = [i for i, f in enumerate(frames) if _is_users(f.tb_frame.f_code.co_filename)]
+    if not users:
+        return  # raised from foxcontract's own fixtures or items: their messages say where
+    pruned: types.TracebackType | None = None
+    for tb in reversed(frames[: users[-1] + 1]):
+        pruned = types.TracebackType(pruned, tb.tb_frame, tb.tb_lasti, tb.tb_lineno)
+    error.__traceback__ = pruned
+    call.excinfo = pytest.ExceptionInfo.from_exception(error)
+
+
 def prune_library_frames(call: pytest.CallInfo[None]) -> None:
     """For a :class:`Standalone` failure (an :class:`Unchained` one, or an httpx error
     raised from a respx side effect), drop the frames of httpx, respx and foxcontract from
-    the traceback pytest shows, so the user's own line and the message come first."""
+    the traceback pytest shows, so the user's own line and the message come first. A bad
+    value for the fake (:class:`~foxcontract.fake.config.FakeConfigError`) ends at the
+    user's line that passed it."""
+    from foxcontract.fake.config import FakeConfigError
+
     excinfo = call.excinfo
+    if excinfo is not None and isinstance(excinfo.value, FakeConfigError):
+        _end_at_the_users_call(call, excinfo.value)
+        return
     if excinfo is None or not isinstance(excinfo.value, Standalone):
         return
     error = excinfo.value

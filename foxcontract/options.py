@@ -291,6 +291,7 @@ def refuse_secret_arguments(args: list[str]) -> None:
 def resolve(config: pytest.Config) -> RunSettings:
     """Resolve every option; a bad value is a ``pytest.UsageError`` naming the option."""
     values: dict[str, Any] = {}
+    origins: dict[str, str] = {}
     for o in OPTIONS:
         raw = config.getoption(o.dest)
         origin = o.flag
@@ -305,12 +306,28 @@ def resolve(config: pytest.Config) -> RunSettings:
             if o.choices is not None and raw not in o.choices:
                 raise ValueError(f"choose from {', '.join(o.choices)}")
             values[o.name.replace("-", "_")] = o.convert(raw)
+            origins[o.name] = origin
         except ValueError as exc:
             shown = f" {raw!r}" if o.echo else ""
             raise pytest.UsageError(f"{origin}: invalid value{shown}: {exc}") from None
+    _check_contract_paths(config, values["contracts"], origins.get("contracts", ""))
     values["mode"] = Mode(values["mode"])
     values["record_mode"] = _record_mode(values["mode"], values["record_mode"])
     return RunSettings(**values)
+
+
+def _check_contract_paths(config: pytest.Config, paths: tuple[str, ...], origin: str) -> None:
+    """A usage error, before anything is collected, when a path of ``--fox-contracts`` (or
+    the ini ``fox_contracts``) names nothing: every test that follows the contracts would
+    otherwise fail the same way."""
+    for given in paths:
+        path = config.rootpath / given
+        if not path.exists():
+            raise pytest.UsageError(
+                f"{origin}: no such file or folder: {path} (relative paths are read from the "
+                f"project's root, {config.rootpath}); name an existing contract file or folder, "
+                "or run foxcontract init to copy the contracts into contracts/"
+            )
 
 
 def _record_mode(mode: Mode, given: str | None) -> RecordMode:

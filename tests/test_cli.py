@@ -119,12 +119,14 @@ def test_validate_an_empty_folder_is_exit_2(
 
 
 def test_export_writes_the_document_atomically(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.chdir(tmp_path)  # no ./contracts: the shipped ones
     out_file = tmp_path / "openapi.json"
     out_file.write_text("old")
     code, out, err = run(capsys, "export", "openapi", "--out", str(out_file))
-    assert (code, out, err) == (0, "", "")
+    assert (code, err) == (0, "")
+    assert out.startswith("exported the contracts shipped with foxcontract, in ")
     assert json.loads(out_file.read_text())["openapi"] == "3.1.0"
     assert sorted(os.listdir(tmp_path)) == ["openapi.json"]  # no temporary file left
 

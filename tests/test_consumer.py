@@ -3,6 +3,7 @@ the rule when the client is changed to send a request the contract forbids."""
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -195,3 +196,122 @@ def test_fox_api_answers_at_the_base_url_the_code_is_configured_with(
         """
     )
     pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=2)
+
+
+BAD_VALUES = """
+import pytest
+
+from foxcontract.fake import Fault
+
+
+def test_configure(fox_api):
+    fox_api.configure(credits="5")
+
+
+def test_configure_misspelt(fox_api):
+    fox_api.configure(credit=5)
+
+
+def test_fault(fox_api):
+    fox_api.fault(kind="rate_limt")
+
+
+def test_script(fox_api):
+    fox_api.script_task("pending", "donee")
+
+
+def test_a_fault_of_the_users_own():
+    Fault(status="503")
+
+
+@pytest.mark.fox_api(credits="x")
+def test_marker(fox_api):
+    pass
+
+
+@pytest.mark.fox_api(check_client=["retry-afterr"])
+def test_marker_check(fox_api):
+    pass
+"""
+
+
+def test_a_bad_value_for_the_fake_fails_at_the_users_line_with_the_message_alone(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makepyfile(test_bad=BAD_VALUES)
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    result.assert_outcomes(failed=5, errors=2)
+    error = "E       foxcontract.fake.config.FakeConfigError: "
+    expected = {
+        "test_configure": [
+            '>       fox_api.configure(credits="5")',
+            f"{error}fake config credits: expected an integer of 0 or more, or null "
+            "(unlimited), got the string '5' (did you mean 5, without quotes?)",
+        ],
+        "test_configure_misspelt": [
+            ">       fox_api.configure(credit=5)",
+            f"{error}fake config: unknown key 'credit' (did you mean 'credits'?)",
+        ],
+        "test_fault": [
+            '>       fox_api.fault(kind="rate_limt")',
+            f"{error}fault kind: unknown error kind 'rate_limt' (did you mean 'rate_limit'?)",
+        ],
+        "test_script": [
+            '>       fox_api.script_task("pending", "donee")',
+            f"{error}task statuses: unknown status 'donee' (one of ['completed', 'failed', "
+            "'pending', 'processing'])",
+        ],
+        "test_a_fault_of_the_users_own": [
+            '>       Fault(status="503")',
+            f"{error}fault status: expected an integer 100..599, or null, got the string "
+            "'503' (did you mean 503, without quotes?)",
+        ],
+    }
+    lines = result.stdout.lines
+    for test, shown in expected.items():
+        at = lines.index(shown[0])  # the user's line, then the message, then where: no frame
+        assert lines[at - 1] == f"    def {test}({'' if 'own' in test else 'fox_api'}):"
+        assert lines[at + 1 : at + 3] == [shown[1], ""], test
+        assert re.fullmatch(r"test_bad\.py:\d+: FakeConfigError", lines[at + 3]), lines[at + 3]
+    setup = [line for line in lines if line.startswith("@pytest.mark.fox_api: ")]
+    assert setup == [
+        "@pytest.mark.fox_api: fake config credits: expected an integer of 0 or more, or null "
+        "(unlimited), got the string 'x'",
+        "@pytest.mark.fox_api: check_client: unknown check 'retry-afterr' (did you mean "
+        "'retry-after'?) (checks: retry-after, poll-after-terminal, paid-create-resent)",
+    ]
+    output = result.stdout.str()
+    assert "During handling" not in output
+    assert "foxcontract/" not in output.replace("foxcontract.fake.config", "")
+    assert "dataclasses" not in output
+    assert "<string>" not in output
+
+
+def test_requests_matches_the_whole_path_or_a_glob(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import httpx
+
+        BODY = {"model": "veo-3.1-lite-image-to-video", "prompt": "a fox",
+                "image_url": "https://example.com/fox.jpg"}
+
+        def test_paths(fox_api):
+            auth = {"Authorization": "Bearer " + fox_api.key}
+            with httpx.Client(base_url=fox_api.base_url, headers=auth) as client:
+                task = client.post("/v1/videos/generations", json=BODY).json()
+                client.get("/v1/tasks/" + task["id"])
+                client.get("/v1/tasks/" + task["id"] + "?verbose=1")
+                client.post("/v1/videos/generations-extra", json=BODY)
+            polls = ["/v1/tasks/" + task["id"], "/v1/tasks/" + task["id"] + "?verbose=1"]
+            paths = lambda *args: [r.path for r in fox_api.requests(*args)]
+            assert paths("GET", "/v1/tasks") == []
+            assert paths("GET", "/v1/tasks/") == []
+            assert paths("GET", "/v1/tasks/*") == polls
+            assert paths("GET", "/v1/tasks/" + task["id"]) == polls
+            assert paths("POST", "/v1/videos/generations") == ["/v1/videos/generations"]
+            assert paths(None, "/v1/videos/*") == [
+                "/v1/videos/generations", "/v1/videos/generations-extra"]
+            assert len(paths()) == 4
+        """
+    )
+    pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=1)

@@ -32,7 +32,7 @@ def test_requests_client_creates_and_polls(fox_server):
     assert task["results"][0]["url"].endswith(".mp4")
     assert [(c.request.method, c.response.status) for c in fox_server.calls] == [
         ("POST", 200), ("GET", 200), ("GET", 200)]
-    assert len(fox_server.requests("GET", "/v1/tasks/")) == 2
+    assert len(fox_server.requests("GET", "/v1/tasks/*")) == 2
     assert json.loads(fox_server.requests("POST")[0].body) == BODY
     assert fox_server.paid == 1
     assert fox_server.calls[0].at <= fox_server.calls[1].at

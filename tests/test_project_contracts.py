@@ -102,14 +102,39 @@ def test_the_suite_and_the_fixture_read_the_same_copy(pytester: pytest.Pytester)
     )
 
 
-def test_a_missing_contracts_path_fails_the_test_naming_it(pytester: pytest.Pytester) -> None:
+def test_a_missing_contracts_path_of_the_marker_fails_the_test_naming_it(
+    pytester: pytest.Pytester,
+) -> None:
     project(pytester, '@pytest.mark.fox_api(contracts="specs")')
     result = pytester.runpytest("-p", "no:cacheprovider", "test_client.py")
     result.assert_outcomes(errors=2)
     result.stdout.fnmatch_lines(
-        [
-            "*@pytest.mark.fox_api(contracts=...) or --fox-contracts (ini fox_contracts): "
-            f"no such file or folder: {pytester.path / 'specs'}"
-        ]
+        [f"@pytest.mark.fox_api(contracts=...): no such file or folder: {pytester.path / 'specs'}"]
     )
     result.stdout.no_fnmatch_line("*Traceback*")
+
+
+@pytest.mark.parametrize(
+    ("ini", "args", "origin"),
+    [
+        ("fox_contracts = contracts, specs", [], "ini fox_contracts"),
+        ("", ["--fox-contracts", "specs"], "--fox-contracts"),
+        ("fox_contracts = contracts", ["--fox-contracts=contracts,specs"], "--fox-contracts"),
+    ],
+    ids=["ini", "option", "option-over-ini"],
+)
+def test_a_missing_contracts_path_of_the_option_is_a_usage_error_at_startup(
+    pytester: pytest.Pytester, ini: str, args: list[str], origin: str
+) -> None:
+    project(pytester)
+    pytester.makeini(f"[pytest]\n{ini}\n")
+    result = pytester.runpytest("-p", "no:cacheprovider", "test_client.py", *args)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    root = pytester.path
+    assert result.stderr.lines[0] == (
+        f"ERROR: {origin}: no such file or folder: {root / 'specs'} (relative paths are read "
+        f"from the project's root, {root}); name an existing contract file or folder, or run "
+        "foxcontract init to copy the contracts into contracts/"
+    )
+    assert "Traceback" not in result.stdout.str() + result.stderr.str()
+    assert "test_client.py" not in result.stdout.str()  # nothing was collected

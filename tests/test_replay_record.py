@@ -264,3 +264,34 @@ def test_a_create_accepted_with_201_is_charged(app: pytest.Pytester) -> None:
     result.assert_outcomes(passed=1)
     result.stdout.fnmatch_lines(["paid creates: 1 of budget 1 spent*"])
     assert fake.paid == 1
+
+
+@pytest.mark.parametrize("mode", ["record", "live"])
+def test_the_base_url_given_on_the_command_line_is_set_in_the_environment_for_the_test(
+    app: pytest.Pytester, fake: FakeAPI, mode: str
+) -> None:
+    """The client reads its base URL from FOXAPI_BASE_URL (default: production); with only
+    ``--fox-base-url`` given, the test must still send to it, not be refused as sent to
+    production."""
+    base_url: str = fake.base_url  # type: ignore[attr-defined]
+    app.makepyfile(
+        test_env=f"""
+        import os
+
+        import pytest
+
+        @pytest.mark.fox_cassette("cassettes")
+        def test_env(fox_replay):
+            assert os.environ.get("FOXAPI_BASE_URL") == "{base_url}"
+        """
+    )
+    os.environ["FOXAPI_API_KEY"] = KEY
+    try:
+        args = ("--fox-mode", mode, "--fox-base-url", base_url, "--fox-budget", "1")
+        result = app.runpytest(*NO_CACHE, "-p", "no:xdist", *args, "test_four.py", "test_env.py")
+    finally:
+        del os.environ["FOXAPI_API_KEY"]
+    result.assert_outcomes(passed=2)
+    assert creates(fake) == 1
+    assert "FOXAPI_BASE_URL" not in os.environ  # set for the test only
+    assert (app.path / "cassettes").exists() is (mode == "record")

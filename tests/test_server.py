@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import socket
 import subprocess
 import sys
@@ -117,6 +118,35 @@ def test_the_serve_command_reports_a_bad_config(tmp_path: object) -> None:
         "foxcontract serve: error: /nonexistent.json: cannot read the fake config: [Errno 2] No "
         "such file or directory: '/nonexistent.json'\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("config", "problem"),
+    [
+        ('{"credits": "5"}', "fake config credits: expected an integer of 0 or more, or null "
+         "(unlimited), got the string '5' (did you mean 5, without quotes?)"),
+        ('{"faults": [{"kind": "rate_limt"}]}',
+         "fault kind: unknown error kind 'rate_limt' (did you mean 'rate_limit'?)"),
+        ('{"task": {"statuses": ["pending", "donee"]}}',
+         "task statuses: unknown status 'donee' (one of ['completed', 'failed', 'pending', "
+         "'processing'])"),
+    ],
+    ids=["value", "fault-kind", "task-status"],
+)  # fmt: skip
+@pytest.mark.parametrize("given", ["file", "env"])
+def test_the_serve_command_names_where_a_bad_config_came_from(
+    tmp_path: Path, config: str, problem: str, given: str
+) -> None:
+    file = tmp_path / "script.json"
+    file.write_text(config, encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k != "FOXCONTRACT_FAKE_CONFIG"}
+    args, source = [*SERVE, "--config", str(file)], str(file)
+    if given == "env":
+        env["FOXCONTRACT_FAKE_CONFIG"] = config
+        args, source = list(SERVE), "FOXCONTRACT_FAKE_CONFIG"
+    result = subprocess.run(args, capture_output=True, text=True, timeout=30, check=False, env=env)
+    assert result.returncode == 2
+    assert result.stderr == f"foxcontract serve: error: {source}: {problem}\n"
 
 
 def test_a_bad_content_length_is_refused_without_reading(server: FakeServer) -> None:

@@ -1,6 +1,9 @@
 """``foxcontract export openapi``: the contracts as one OpenAPI 3.1 document (JSON).
 
 Written to ``--out FILE`` atomically (a temporary file, then a rename), or to stdout.
+Without a path it reads the project's ``./contracts`` when it exists, else the shipped
+contracts, as ``validate`` and ``plan`` do, and says which: on stdout with ``--out``, on
+stderr when stdout is the document.
 Exit 0 written, 1 a contract is invalid (its ``file:line`` problems on stderr), 2 bad input.
 """
 
@@ -11,7 +14,13 @@ import json
 import sys
 from pathlib import Path
 
-from foxcontract.cli._common import UsageError, add_paths_argument, contract_files, write_atomic
+from foxcontract.cli._common import (
+    UsageError,
+    add_paths_argument,
+    contract_files,
+    default_contracts,
+    write_atomic,
+)
 from foxcontract.cli._validate import check_file
 from foxcontract.contract import ContractError
 from foxcontract.export import openapi_document
@@ -23,7 +32,7 @@ FORMATS = ("openapi",)
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("format", choices=FORMATS, help="the format to export (openapi)")
-    add_paths_argument(parser)
+    add_paths_argument(parser, project=True)
     parser.add_argument(
         "--out",
         "-o",
@@ -44,14 +53,20 @@ def render(paths: list[Path]) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    paths = contract_files(args.paths)
+    default, exported = (None, None) if args.paths else default_contracts("exported")
+    paths = contract_files(args.paths, default)
+    note = sys.stderr if args.out is None else sys.stdout  # never inside the document
     try:
         text = render(paths)
     except ContractError as exc:
         print(exc, file=sys.stderr)
+        if exported:
+            print(exported, file=sys.stderr)
         return 1
     if args.out is None:
         sys.stdout.write(text)
     else:
         write_atomic(args.out, text)
+    if exported:
+        print(exported, file=note)
     return 0

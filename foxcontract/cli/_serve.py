@@ -13,7 +13,7 @@ from pathlib import Path
 
 from foxcontract.contract import Contract, ContractError, load_contracts
 from foxcontract.contract.task import task_endpoints
-from foxcontract.fake.config import FakeConfig, FakeConfigError
+from foxcontract.fake.config import CONFIG_ENV, FakeConfig, FakeConfigError
 from foxcontract.fake.core import FakeAPI
 from foxcontract.fake.server import FakeServer
 
@@ -88,6 +88,23 @@ def _endpoints(folder: str | None) -> tuple[Contract | None, Contract | None]:
     return create, poll
 
 
+def _from_env() -> str | None:
+    return CONFIG_ENV if os.environ.get(CONFIG_ENV, "").strip() else None
+
+
+def _fake(
+    config: FakeConfig, create: Contract | None, poll: Contract | None, source: str | None
+) -> FakeAPI:
+    """The fake; a config the contracts refuse (an unknown fault kind or task status) is a
+    :class:`FakeConfigError` that names the config's ``source`` (a file, the variable)."""
+    problem: FakeConfigError | None = None
+    try:
+        return FakeAPI(config, create=create, poll=poll)
+    except FakeConfigError as exc:
+        problem = exc
+    raise FakeConfigError(f"{source}: {problem}" if source else str(problem))
+
+
 def run(args: argparse.Namespace) -> int:
     try:
         config = FakeConfig.from_file(args.config) if args.config else FakeConfig.from_env()
@@ -95,7 +112,7 @@ def run(args: argparse.Namespace) -> int:
         key = args.key or (os.environ.get(create.provider.auth.key_env) if create else None)
         if key:
             config = replace(config, key=key)
-        fake = FakeAPI(config, create=create, poll=poll)
+        fake = _fake(config, create, poll, args.config or _from_env())
         server = FakeServer(fake, host=args.host, port=args.port, verbose=args.verbose)
     except (FakeConfigError, ContractError, ValueError, OSError) as exc:
         print(f"foxcontract serve: error: {exc}", file=sys.stderr)

@@ -311,6 +311,11 @@ class FakeConfig:
     def with_faults(self, *faults: Fault) -> FakeConfig:
         return replace(self, faults=(*self.faults, *faults))
 
+    def with_changes(self, **changes: Any) -> FakeConfig:
+        """This config with some fields changed; an unknown field is a
+        :class:`FakeConfigError` with a "did you mean"."""
+        return replace(self, **_known(changes, FakeConfig, "fake config"))
+
     # --- JSON ------------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
         """The config as JSON data, without the key."""
@@ -343,11 +348,20 @@ class FakeConfig:
 
     @classmethod
     def from_json(cls, text: str, *, where: str = "fake config") -> FakeConfig:
+        """Build a config from JSON text; ``where`` (a file, an environment variable) begins
+        every error's message."""
         try:
             data = strict_json(text.encode("utf-8", "surrogatepass"))
         except ValueError as exc:
             raise FakeConfigError(f"{where}: not valid JSON: {exc}") from None
-        return cls.from_dict(data)
+        if where == "fake config":
+            return cls.from_dict(data)
+        problem: FakeConfigError | None = None
+        try:
+            return cls.from_dict(data)
+        except FakeConfigError as exc:
+            problem = exc
+        raise FakeConfigError(f"{where}: {problem}")  # outside the except: one message
 
     @classmethod
     def from_file(cls, path: str | Path) -> FakeConfig:

@@ -98,7 +98,8 @@ class FakeAPI:
     def configure(self, config: FakeConfig | None = None, **changes: Any) -> FakeConfig:
         """Replace the config (or change some of its fields); pending faults restart."""
         with self._lock:
-            new = replace(config or self.config, **changes) if changes else (config or self.config)
+            start = config or self.config
+            new = start.with_changes(**changes) if changes else start
             if not new.mutations.unchecked_lifecycle:
                 check_script(resolved(new.task, self.poll_contract.lifecycle), self._lifecycle)
             self._check_mutations(new.mutations)

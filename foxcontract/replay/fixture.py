@@ -10,6 +10,8 @@ other network request is blocked. Replay needs no key: ``FOXAPI_API_KEY`` is set
 placeholder for the test when it is unset.
 
 With ``--fox-mode record`` the requests go to ``--fox-base-url`` (or ``FOXAPI_BASE_URL``),
+which is set in the provider's ``base_url_env`` (``FOXAPI_BASE_URL``) for the test, so a
+client that reads its base URL from the environment sends them there;
 every paid create reserved first in the run's budget ledger (``--fox-budget``; refused before
 it is sent when none is left), and the answers are written, redacted, to
 ``<folder>/<contract>.yaml`` with their snapshots, as one unit. ``--fox-record-mode all``
@@ -396,7 +398,9 @@ def fox_replay_session(request: pytest.FixtureRequest) -> Iterator[FoxReplay]:
     new = settings.record_mode is RecordMode.NEW
     replay = _cleanly(paths, lambda: FoxReplay(paths if new else [], test))
     recorder = _Recorder(settings, run.ledger, contracts, replay, replay_first=new)
-    with respx.mock(assert_all_called=False) as router:
+    base_url_env = run.provider.base_url_env
+    with pytest.MonkeyPatch.context() as patch, respx.mock(assert_all_called=False) as router:
+        patch.setenv(base_url_env, settings.base_url)  # where the requests must go
         router.route().mock(side_effect=recorder)
         yield replay
     if recording and recorder.sent:
