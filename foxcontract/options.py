@@ -310,7 +310,8 @@ def resolve(config: pytest.Config) -> RunSettings:
         except ValueError as exc:
             shown = f" {raw!r}" if o.echo else ""
             raise pytest.UsageError(f"{origin}: invalid value{shown}: {exc}") from None
-    _check_contract_paths(config, values["contracts"], origins.get("contracts", ""))
+    if not (config.getoption("help", False) or config.getoption("version", False)):
+        _check_contract_paths(config, values["contracts"], origins.get("contracts", ""))
     values["mode"] = Mode(values["mode"])
     values["record_mode"] = _record_mode(values["mode"], values["record_mode"])
     return RunSettings(**values)

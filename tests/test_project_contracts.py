@@ -138,3 +138,7 @@ def test_a_missing_contracts_path_of_the_option_is_a_usage_error_at_startup(
     )
     assert "Traceback" not in result.stdout.str() + result.stderr.str()
     assert "test_client.py" not in result.stdout.str()  # nothing was collected
+    # pytest --help still shows the options, so the user can see how to fix it
+    helped = pytester.runpytest("-p", "no:cacheprovider", "--help", *args)
+    assert helped.ret == pytest.ExitCode.OK
+    helped.stdout.fnmatch_lines(["*--fox-contracts=PATHS*"])
