@@ -31,13 +31,11 @@ from foxcontract.oracle import check
 __all__ = [
     "ABSENT",
     "Cover",
-    "ModeCoverage",
     "Target",
     "classes",
     "cover",
     "domain",
     "field_order",
-    "mode_coverage",
     "representative",
     "targets",
 ]
@@ -164,57 +162,6 @@ class Cover:
 
     bodies: tuple[tuple[dict[str, JSON], tuple[Target, ...]], ...]
     infeasible: tuple[Target, ...]
-
-
-@dataclass(frozen=True)
-class ModeCoverage:
-    """What the paid creates kept by the budget send of one mode (a variant of the body)."""
-
-    contract: str
-    mode: str
-    kept: int
-    planned: int
-    models: int
-    of_models: int
-    pairs: int
-    triples: int
-
-    def describe(self) -> str:
-        return (
-            f"{self.mode}: {self.kept} of {self.planned} create(s), {self.models} of "
-            f"{self.of_models} model(s), {self.pairs} pair(s), {self.triples} triple(s)"
-        )
-
-
-def mode_coverage(
-    contract: Contract,
-    kept: Iterable[tuple[Mapping[str, JSON], Iterable[Target]]],
-    dropped: Iterable[Mapping[str, JSON]],
-) -> tuple[ModeCoverage, ...]:
-    """Per variant of ``contract``: the creates kept (each with what it newly covers) and
-    planned, the discriminator values sent, and the pairs and triples covered."""
-    if not contract.variants or contract.discriminator is None:
-        return ()
-    chooser = contract.discriminator
-    out = []
-    kept = list(kept)
-    dropped = list(dropped)
-    for v in contract.variants:
-        mine = [(b, list(t)) for b, t in kept if contract.variant_of(b) is v]
-        sent = {json_key(b[chooser]) for b, _ in mine if chooser in b}
-        out.append(
-            ModeCoverage(
-                contract.name,
-                v.name,
-                len(mine),
-                len(mine) + sum(1 for b in dropped if contract.variant_of(b) is v),
-                len(sent & v.keys),
-                len(v.values),
-                sum(1 for _, met in mine for t in met if t.priority == 1),
-                sum(1 for _, met in mine for t in met if t.priority == 2),
-            )
-        )
-    return tuple(out)
 
 
 def representative(contract: Contract, f: Field) -> JSON:

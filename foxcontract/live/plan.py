@@ -24,14 +24,8 @@ from typing import Any
 
 from foxcontract.contract.model import MISSING, Contract
 from foxcontract.live._classes import class_of
-from foxcontract.live.covering import (
-    ModeCoverage,
-    Target,
-    classes,
-    cover,
-    domain,
-    mode_coverage,
-)
+from foxcontract.live._modes import ModeCoverage, mode_coverage
+from foxcontract.live.covering import Target, classes, cover, domain
 from foxcontract.live.probes import (
     DEFAULT_MAX_FREE_PROBES,
     FreeProbe,
