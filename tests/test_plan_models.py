@@ -87,12 +87,22 @@ def test_the_plan_says_which_models_it_pays_for(contracts: list[Contract]) -> No
     modes = lines[lines.index("  coverage by mode (videos-generations):") + 1]
     assert modes.startswith("    image-to-video: ")
     assert " 1 of 3 model(s)" in modes
+    # the options Fast may not send (Standard only) are counted with what is not sendable
+    assert lines[-1] == (
+        "  not sendable (the rules forbid them; probed as free refusals): 4 value(s), "
+        "2 pair(s), 0 triple(s)"
+    )
 
 
 def test_a_model_no_contract_has_is_refused(contracts: list[Contract]) -> None:
     with pytest.raises(PlanError) as info:
         build_plan(contracts, 12, models=(FAST, "veo-9"))
-    assert str(info.value) == f"no contract here has model 'veo-9'; the models: {MODELS}"
+    assert str(info.value) == (
+        f"no contract of the run has model 'veo-9'; the contracts' models: {MODELS}"
+    )
+    # a folder whose contracts name no models plans as it is
+    tasks = [c for c in contracts if not c.has_body]
+    assert build_plan(tasks, 0, models=(FAST,)).paid == ()
 
 
 def test_the_plan_command_takes_models(capsys: pytest.CaptureFixture[str]) -> None:
@@ -106,23 +116,35 @@ def test_the_plan_command_takes_models(capsys: pytest.CaptureFixture[str]) -> No
     out, err = capsys.readouterr()
     assert out == ""
     assert err == (
-        f"foxcontract plan: error: --models: no contract here has model 'veo-9'; "
-        f"the models: {MODELS}\n"
+        f"foxcontract plan: error: --models: no contract of the run has model 'veo-9'; "
+        f"the contracts' models: {MODELS}\n"
     )
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("where", ["contracts", "."])
 def test_a_live_run_with_a_model_no_contract_has_is_a_usage_error(
-    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, where: str
 ) -> None:
+    """Named as the folder of contracts, the plan is made before collection; found under
+    another folder, when its file is collected: a usage error either way, nothing sent."""
     project = live_project(pytester, monkeypatch, KEY)
+    message = (
+        "ERROR: --fox-models (ini fox_models): no contract of the run has model 'veo-9'; "
+        f"the contracts' models: {MODELS}"
+    )
     with served_fake(KEY) as fake:
-        result = live(project, fake, "--fox-budget", "2", "--fox-models", "veo-9")
+        result = project.runpytest(
+            where, "--fox-mode", "live", "--fox-base-url", fake.base_url,  # type: ignore[attr-defined]
+            "--fox-budget", "2", "--fox-models", "veo-9", "-p", "no:cacheprovider",
+        )  # fmt: skip
         assert fake.calls == []
     assert result.ret == pytest.ExitCode.USAGE_ERROR
-    result.stderr.fnmatch_lines(
-        ["ERROR: --fox-models (ini fox_models): no contract here has model 'veo-9'; *"]
-    )
+    if where == "contracts":
+        assert result.stderr.lines[0] == message
+    else:
+        result.stdout.fnmatch_lines([f"!*Exit: {message} !*"])
+    assert "drift report" not in result.stdout.str()
 
 
 @pytest.mark.slow

@@ -30,6 +30,7 @@ from foxcontract.oracle import check
 
 __all__ = [
     "ABSENT",
+    "SENT",
     "Cover",
     "Target",
     "classes",
@@ -274,14 +275,15 @@ def _scope(contract: Contract, rule: Rule) -> list[JSON] | None:
 
 def domains(contract: Contract, only: Collection[JSON] | None = None) -> dict[str, list[JSON]]:
     """Every field's :func:`domain`; with ``only``, the discriminator's values are those
-    of ``only`` and a field no mode of theirs takes has none (``only`` of a contract
-    without variants is ignored)."""
+    of ``only`` and a field no mode of theirs takes has none."""
     doms = {f.name: domain(contract, f) for f in contract.fields}
     chooser = contract.discriminator
-    if only is None or chooser is None or not contract.variants:
+    if only is None or chooser is None:
         return doms
     wanted = {json_key(v) for v in only}
     doms[chooser] = [v for v in doms[chooser] if json_key(v) in wanted]
+    if not contract.variants:
+        return doms
     modes = [m for m in (contract.variant_of({chooser: v}) for v in doms[chooser]) if m]
     return {n: d for n, d in doms.items() if n == chooser or any(n in m.fields for m in modes)}
 
@@ -445,6 +447,9 @@ def _complete(
     order: list[str],
 ) -> dict[str, JSON] | None:
     assigned: dict[str, JSON] = dict(fixed)
+    sent = {n for n, v in assigned.items() if v is SENT}  # any value but null: chosen below
+    for n in sent:
+        del assigned[n]
     if not _valid_so_far(contract, assigned):
         return None
     required = {f.name for f in contract.fields if f.required}
@@ -458,9 +463,14 @@ def _complete(
         if name in assigned:
             continue
         if name not in doms or not _taken(contract, assigned, name):
+            if name in sent:
+                return None
             assigned[name] = ABSENT  # another mode's field: not even as null
             continue
-        options = list(doms[name]) if name in required else [ABSENT, *doms[name]]
+        if name in sent:
+            options = [v for v in doms[name] if v is not None]
+        else:
+            options = list(doms[name]) if name in required else [ABSENT, *doms[name]]
         best: tuple[int, int, int] | None = None
         chosen: JSON = None
         for rank, value in enumerate(options):
@@ -507,7 +517,7 @@ def cover(contract: Contract, candidates: int = 6, only: Collection[JSON] | None
             if tried >= candidates and best is not None:
                 break
             body = _complete(contract, seed.assignments, open_targets, doms, order)
-            if body is None:
+            if body is None or not seed.met_by(body):
                 infeasible.append(seed)
                 open_targets.remove(seed)
                 continue
@@ -539,8 +549,9 @@ def _refine(
     """A second pass over the bodies, in order: each keeps the values of the single values
     and pairs it is the first to send, and its other fields are chosen again for the
     triples no body before it sends (the first pass chose them while most pairs were still
-    open). Then what each body newly covers is counted again, and a body left with nothing
-    new is dropped."""
+    open); the new body is taken only when it still sends all the old one did, and more.
+    Then what each body newly covers is counted again, and a body left with nothing new is
+    dropped."""
     done: set[Target] = set()
     out: list[dict[str, JSON]] = []
     for body, met in bodies:
@@ -548,10 +559,13 @@ def _refine(
         fixed = {n: body.get(n, ABSENT) for t in keep for n, _ in t.assignments}
         left = [t for t in sendable if t not in done]
         again = _complete(contract, fixed.items(), left, doms, order)
-        if again is not None and all(t.met_by(again) for t in keep):
-            old = _weight(t for t in left if _tier(t) >= 2 and t.met_by(body))
-            if _weight(t for t in left if _tier(t) >= 2 and t.met_by(again)) > old:
-                body = again
+        mine = [t for t in left if t.met_by(body)]  # kept whole: no later body may send them
+        if (
+            again is not None
+            and all(t.met_by(again) for t in mine)
+            and _weight(t for t in left if t.met_by(again)) > _weight(mine)
+        ):
+            body = again
         out.append(body)
         done |= {t for t in left if t.met_by(body)}
     counted: list[tuple[dict[str, JSON], tuple[Target, ...]]] = []

@@ -34,7 +34,7 @@ import pytest
 from foxcontract.live.failures import LiveFailure, LiveSkip, ProviderGone
 from foxcontract.live.plan import PaidCreate
 from foxcontract.live.probes import FreeProbe
-from foxcontract.live.run import LIVE, plan_of
+from foxcontract.live.run import LIVE, plan_of, stop
 
 __all__ = ["LiveItem", "add_live_items", "live_items"]
 
@@ -134,5 +134,5 @@ def add_live_items(collector: pytest.Collector, report: pytest.CollectReport) ->
     ):
         try:
             report.result.extend(live_items(collector, collector.path))
-        except pytest.UsageError as exc:  # a plan the options cannot make, shown as such
-            report.outcome, report.longrepr, report.result = "failed", str(exc), []
+        except pytest.UsageError as exc:  # a plan the options cannot make: stop the run
+            stop(collector.config, exc)

@@ -202,7 +202,7 @@ def build_plan(
         bases: list[dict[str, JSON]] = []
         if c.has_body and c.paid:
             found = cover(c)
-            focused = bool(models) and c.discriminator is not None and bool(c.variants)
+            focused = bool(models) and c.discriminator is not None
             if focused:  # the free probes start from a body of every mode all the same
                 bases = [body for body, _ in found.bodies]
                 found = cover(c, only=models)
@@ -266,10 +266,10 @@ def _check_models(contracts: list[Contract], models: tuple[str, ...]) -> None:
         if isinstance(v, str)
     }
     unknown = [m for m in models if m not in known]
-    if unknown:
+    if unknown and known:  # contracts without models plan as they are
         raise PlanError(
-            f"no contract here has model {', '.join(repr(m) for m in unknown)}; "
-            f"the models: {', '.join(known) or 'none'}"
+            f"no contract of the run has model {', '.join(repr(m) for m in unknown)}; "
+            f"the contracts' models: {', '.join(known)}"
         )
 
 
@@ -329,11 +329,13 @@ def format_plan(plan: Plan, base_url: str | None = None, *, verbose: bool = Fals
         if len(cut) < len(shown):
             lines.append(f"    ... and {len(shown) - len(cut)} more (foxcontract plan --verbose)")
     if plan.infeasible:
+        values = sum(1 for t in plan.infeasible if t.priority == 0)
         pairs = sum(1 for t in plan.infeasible if t.priority == 1)
         triples = sum(1 for t in plan.infeasible if t.priority == 2)
+        some = f"{values} value(s), " if values else ""
         lines.append(
             f"  not sendable (the rules forbid them; probed as free refusals): "
-            f"{pairs} pair(s), {triples} triple(s)"
+            f"{some}{pairs} pair(s), {triples} triple(s)"
         )
     return lines
 

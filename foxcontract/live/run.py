@@ -66,6 +66,8 @@ class LiveRun:
     _sessions: dict[Path, LiveSession] = field(default_factory=dict)
     provider: Provider = DEFAULT_PROVIDER
     """The provider of the run's contracts (its key's header and variable, its base URL)."""
+    stopped: str | None = None
+    """Why the run stopped before sending anything (a plan its options cannot make)."""
 
     def __post_init__(self) -> None:
         budget = self.settings.budget
@@ -301,6 +303,15 @@ def plan_of(session: LiveSession) -> Plan:
         raise pytest.UsageError(f"--fox-models (ini fox_models): {exc}") from None
 
 
+def stop(config: pytest.Config, why: pytest.UsageError) -> None:
+    """Stop the run during collection, nothing sent: ``why`` is shown as a usage error
+    (exit 4), without the drift report."""
+    run = config.stash.get(LIVE, None)
+    if run is not None:
+        run.stopped = str(why)
+    pytest.exit(f"ERROR: {why}", returncode=pytest.ExitCode.USAGE_ERROR)
+
+
 def sessionstart(session: pytest.Session) -> None:
     """Print the plan (even under ``-q``): nothing has been sent yet."""
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
@@ -314,7 +325,7 @@ def sessionstart(session: pytest.Session) -> None:
 def summary(config: pytest.Config) -> list[str]:
     """The drift report and the money spent, at the end of the run."""
     run = config.stash.get(LIVE, None)
-    if run is None or not run.owner:
+    if run is None or not run.owner or run.stopped is not None:
         return []
     verbose = config.get_verbosity() > 0
     lines = [_money(run.ledger)]
