@@ -231,8 +231,8 @@ def test_plan_prints_the_live_plan_and_sends_nothing(
         expected[0]
         == "foxcontract live plan against https://api.foxapi.cc: budget 3 paid create(s)"
     )
-    # 2,874 candidates of the four modes' 81 rules (and the other probes), 400 kept
-    assert expected[2] == "  free probe cap: 400 a run (--fox-max-free-probes); 2474 left out"
+    # 2,847 candidates of the four modes' 81 rules (and the other probes), 400 kept
+    assert expected[2] == "  free probe cap: 400 a run (--fox-max-free-probes); 2447 left out"
     assert expected[3] == (
         "  free probe order: 201 on documented facts, then 155 on per-model assumptions; 44 on "
         "the contract's stances on fields go last, only while the budget has room (an accept "

@@ -268,7 +268,7 @@ def test_free_probes_send_family_values_first_within_the_cap(
         [
             "foxcontract live plan against *: budget 60 paid create(s)",
             "  free probes: 60 (3 tasks-get, 57 videos-generations); refused requests cost nothing",
-            "  free probe cap: 60 a run (--fox-max-free-probes); 2814 left out",
+            "  free probe cap: 60 a run (--fox-max-free-probes); 2787 left out",
             "videos-generations::rule-model.enum[[]1]: the provider disagrees with the contract",
             '  sent:     POST /v1/videos/generations {"model": "veo-3.1", *',
             "  status: a body breaking rule model.enum was accepted with 200",

@@ -12,7 +12,7 @@ import pytest
 from foxcontract import check
 from foxcontract.contract import Contract, load_contract, load_contracts, shipped_contracts_dir
 from foxcontract.live import Plan, Target, build_plan, format_plan
-from foxcontract.live.covering import SENT, targets
+from foxcontract.live.covering import ABSENT, SENT, targets
 
 LITE = "veo-3.1-lite-image-to-video"
 FAST = "veo-3.1-fast-image-to-video"
@@ -266,12 +266,12 @@ def test_the_printed_plan() -> None:
         "first_image_url=<plain> last_image_url=<plain> *",
         "        new: * values, * pairs, * triples",
         "    paid-02 videos-generations: * prompt=<cjk> *",
-        "  covered: 50 field values, 64 model-dependent pairs, 36 three-way combinations",
+        "  covered: 50 field values, 68 model-dependent pairs, 36 three-way combinations",
         "  coverage by mode (videos-generations):",
         "    image-to-video: 4 of 26 create(s), 3 of 3 model(s), 28 pair(s), 16 triple(s)",
         "  value classes carried (create numbers):",
         "    prompt: plain (01), cjk (02 *), emoji (03 *), punctuation (04 *), long (05 *)",
-        "  dropped by the budget: 49 paid create(s) (paid-13, *), leaving 182 "
+        "  dropped by the budget: 49 paid create(s) (paid-13, *), leaving 184 "
         "value(s)/pair(s)/triple(s) unsent:",
         "  not sendable (the rules forbid them; probed as free refusals): 19 pair(s), 4 triple(s)",
     ]
@@ -287,17 +287,17 @@ def _counts(budget: int) -> tuple[int, int, int, int]:
 
 
 def test_budget_12_covers_every_value_and_most_pairs() -> None:
-    assert _counts(12) == (12, 50, 64, 36)
+    assert _counts(12) == (12, 50, 68, 36)
     assert _counts(12)[1] == _counts(100)[1]  # every value of every mode
 
 
 def test_budget_24_covers_more_pairs_and_triples() -> None:
-    assert _counts(24) == (24, 50, 113, 70)
+    assert _counts(24) == (24, 50, 118, 71)
     assert not [t for t in planned(24).uncovered if t.priority == 0]
 
 
 def test_the_full_plan_covers_every_sendable_triple() -> None:
-    assert _counts(100) == (61, 50, 142, 140)
+    assert _counts(100) == (61, 50, 146, 142)
     assert planned(100).uncovered == ()
 
 
@@ -341,6 +341,17 @@ def test_a_field_some_models_may_not_send_is_sent_and_left_out_on_each_that_may(
         for name in fields:
             assert any(b.get(name) is not None for b in mine), (model, name)
             assert any(name not in b for b in mine), (model, name)
+
+
+def test_a_default_a_rule_depends_on_is_left_out_where_the_rule_applies() -> None:
+    """Lite at 1080p supports only 8 s, the default: within budget 12 a Lite body of each
+    mode leaves duration out at 1080p, and one leaves resolution out (1080p, not 4k), so a
+    provider that reads an omitted value otherwise refuses a paid create."""
+    bodies = [p.body for p in planned(12).paid]
+    for lite in (LITE, FLF_LITE):
+        mine = [b for b in bodies if b["model"] == lite]
+        assert any(_effective(b, "resolution") == "1080p" and "duration" not in b for b in mine)
+        assert any("resolution" not in b for b in mine), lite
 
 
 def test_combinations_of_values_sent_on_purpose_go_before_those_of_defaults() -> None:
@@ -388,7 +399,10 @@ def test_a_triple_counts_a_default_left_out_as_sent() -> None:
         for target in create.covers:
             if target.priority == 2:
                 for name, value in target.assignments:
-                    assert _effective(create.body, name) == value, (create.name, target)
+                    if value is ABSENT:  # a default a rule depends on, left out on purpose
+                        assert name not in create.body, (create.name, target)
+                    else:
+                        assert _effective(create.body, name) == value, (create.name, target)
 
 
 def test_the_verbose_plan_lists_what_each_create_covers(
@@ -399,10 +413,10 @@ def test_the_verbose_plan_lists_what_each_create_covers(
     assert main(["plan", str(shipped_contracts_dir()), "--budget", "24", "--verbose"]) == 0
     out = capsys.readouterr().out.splitlines()
     start = out.index(next(ln for ln in out if ln.startswith("    paid-24 ")))
-    assert out[start + 1] == "        new: 3 pairs, 2 triples"
+    assert out[start + 1] == "        new: 1 pair, 2 triples"
     listed = out[start + 2 : start + 5]
     assert all(ln.startswith("          model=") for ln in listed), listed
-    assert "  covered: 50 field values, 113 model-dependent pairs, 70 three-way combinations" in out
+    assert "  covered: 50 field values, 118 model-dependent pairs, 71 three-way combinations" in out
     news = [ln for ln in out if ln.startswith("        new: ")]
     assert len(news) == 24
     assert news[0] == "        new: 14 values, 9 pairs, 4 triples"

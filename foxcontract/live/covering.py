@@ -373,7 +373,39 @@ def targets(contract: Contract, only: Collection[JSON] | None = None) -> list[Ta
 
     finer = combine(presence, 2) + combine(triples, 2)
     finer.sort(key=lambda t: -t.weight)  # stable: the rarest first, else in rule order
-    return singles + combine(pairs, 1) + combine(presence, 1, sent=True) + finer
+    rested = _resting_on_defaults(contract, rules, doms)
+    return singles + combine(pairs, 1) + combine(presence, 1, sent=True) + rested + finer
+
+
+def _resting_on_defaults(
+    contract: Contract, rules: list[Rule], doms: Mapping[str, list[JSON]]
+) -> list[Target]:
+    """For each rule that limits a field with a default the limit allows, a body the rule
+    applies to that leaves the field out (Lite at 1080p without ``duration``): the
+    provider must read the documented default exactly where a rule depends on it. Planned
+    with the pairs."""
+    chooser = contract.discriminator
+    out: list[Target] = []
+    for rule in rules:
+        if rule.then is None or _about_presence(rule) or rule.field not in doms:
+            continue
+        if not all(c.op in ("eq", "in") and n in doms for n, c in rule.when.items()):
+            continue
+        axes = [
+            [(n, v) for v in c.values if n != chooser or v in doms[n]] for n, c in rule.when.items()
+        ]
+        for combo in itertools.product(*axes):
+            when = dict(combo)
+            body = {chooser: when[chooser]} if chooser is not None and chooser in when else {}
+            default = contract.default_of(rule.field, body)
+            if default is MISSING or not rule.then.holds(True, default):
+                continue
+            assignments = (*combo, (rule.field, ABSENT))
+            names = tuple(n for n, _ in assignments)
+            target = Target(assignments, _implied(contract, names, when), 1)
+            if target not in out:
+                out.append(target)
+    return out
 
 
 def _about_presence(rule: Rule) -> bool:
