@@ -13,13 +13,14 @@
 
 from foxcontract.live.budget import Ledger, LedgerError, LedgerState, charged_statuses
 from foxcontract.live.client import Answer, BudgetExhausted, LiveClient, LiveError
-from foxcontract.live.covering import Cover, Target, cover
+from foxcontract.live.covering import Cover, cover
 from foxcontract.live.key import KEY_ENV, ApiKey
 from foxcontract.live.lifecycle import TaskTracker
 from foxcontract.live.plan import PaidCreate, Plan, PlanError, build_plan, format_plan
 from foxcontract.live.polling import PollSchedule, TaskFollower, TaskResult
 from foxcontract.live.probes import FreeProbe, free_probes
 from foxcontract.live.retry import RetryPolicy
+from foxcontract.live.targets import Target
 
 __all__ = [
     "KEY_ENV",

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from foxcontract.contract.model import Contract, json_key
-from foxcontract.live.covering import Target
+from foxcontract.live.targets import Target
 
 __all__ = ["ModeCoverage", "mode_coverage"]
 

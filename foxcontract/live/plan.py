@@ -25,7 +25,7 @@ from typing import Any
 from foxcontract.contract.model import MISSING, Contract
 from foxcontract.live._classes import class_of
 from foxcontract.live._modes import ModeCoverage, mode_coverage
-from foxcontract.live.covering import Target, classes, cover, domain
+from foxcontract.live.covering import cover
 from foxcontract.live.probes import (
     DEFAULT_MAX_FREE_PROBES,
     FreeProbe,
@@ -33,6 +33,7 @@ from foxcontract.live.probes import (
     free_probes,
     in_send_order,
 )
+from foxcontract.live.targets import Target, classes, domain
 from foxcontract.oracle import check
 
 __all__ = [

@@ -28,7 +28,7 @@ from typing import Any, Literal
 from foxcontract._settings import DEFAULT_MAX_FREE_PROBES
 from foxcontract.contract import fill_path
 from foxcontract.contract.model import MISSING, Contract, ErrorKind, Field, Provenance, Rule
-from foxcontract.live.covering import domain
+from foxcontract.live.targets import domain
 from foxcontract.oracle import check
 from foxcontract.strategies import near_misses, renamed_misses
 
