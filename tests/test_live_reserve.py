@@ -10,11 +10,10 @@ one value only) and against the independent docs-only fake of ``benchmarks/docsf
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
+from helpers.docsfake import docs_only_fake
 from served_fake import live, live_project, served
 
 from foxcontract.contract import Contract, load_contracts, shipped_contracts_dir
@@ -29,7 +28,6 @@ from foxcontract.verdict import judge
 KEY = "sk-live-reserve-key-31"
 FAST = "veo-3.1-fast-image-to-video"
 STANDARD = "veo-3.1-image-to-video"
-DOCSFAKE = Path(__file__).resolve().parent.parent / "benchmarks"
 
 
 @pytest.fixture(scope="module")
@@ -247,13 +245,8 @@ def test_a_run_against_the_docs_only_fake_passes_and_reports_the_assumptions(
 ) -> None:
     """The independent fake differs from the contract only where the docs are silent: the
     default run passes, spends the budget on the planned creates and no more."""
-    sys.path.insert(0, str(DOCSFAKE))
-    try:
-        from docsfake.server import serve
-    finally:
-        sys.path.remove(str(DOCSFAKE))
     project = live_project(pytester, monkeypatch, KEY)
-    with serve(KEY) as running:
+    with docs_only_fake(KEY) as running:
         result = project.runpytest(
             "contracts", "--fox-mode", "live", "--fox-base-url", running.base_url,
             "--fox-budget", "12", "-p", "no:cacheprovider", "-m", "fox_live",
@@ -291,13 +284,8 @@ def test_a_provider_taking_a_required_field_under_its_family_name_fails_the_run(
     """The docs-only fake with one fault: it takes the field under a name the API family
     gives it elsewhere (FAMILY.md), which the mode's page does not list, in place of the
     field the page requires. The documented rule that the field is required fails."""
-    sys.path.insert(0, str(DOCSFAKE))
-    try:
-        from docsfake.server import serve
-    finally:
-        sys.path.remove(str(DOCSFAKE))
     project = live_project(pytester, monkeypatch, KEY)
-    with serve(KEY, fault) as running:
+    with docs_only_fake(KEY, fault) as running:
         result = project.runpytest(
             "contracts", "--fox-mode", "live", "--fox-base-url", running.base_url,
             "--fox-budget", "3", "-p", "no:cacheprovider", "-m", "fox_live", "-k", "required",

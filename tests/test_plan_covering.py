@@ -8,11 +8,12 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from helpers.veo import DEFAULTS, effective, sendable
 
 from foxcontract import check
 from foxcontract.contract import Contract, load_contract, load_contracts, shipped_contracts_dir
 from foxcontract.live import Plan, Target, build_plan, format_plan
-from foxcontract.live.covering import ABSENT, SENT, targets
+from foxcontract.live.targets import ABSENT, SENT, targets
 
 LITE = "veo-3.1-lite-image-to-video"
 FAST = "veo-3.1-fast-image-to-video"
@@ -111,7 +112,7 @@ def test_every_sendable_model_dependent_pair_is_sent_with_enough_budget() -> Non
     assert {4, 6, 8} <= lite_durations
 
 
-def test_the_pairs_and_triples_the_rules_forbid_are_not_sendable() -> None:
+def test_the_pairs_and_triples_the_rules_forbid_are_notsendable() -> None:
     """Exactly each mode's documented limits (and stances): combinations are planned
     within a mode, so nothing of one mode is tried on another's models."""
     plan = planned(100)
@@ -323,9 +324,6 @@ def test_every_target_is_sent_or_forbidden_by_the_rules() -> None:
     assert lost == []
 
 
-DEFAULTS = {"aspect_ratio": "16:9", "duration": 8, "resolution": "1080p"}
-
-
 def test_a_field_some_models_may_not_send_is_sent_and_left_out_on_each_that_may() -> None:
     """A rule about presence ties the model to whether the field is sent, not to its
     values: at budget 24 each model that may send such a field sends it and leaves it out
@@ -350,7 +348,7 @@ def test_a_default_a_rule_depends_on_is_left_out_where_the_rule_applies() -> Non
     bodies = [p.body for p in planned(12).paid]
     for lite in (LITE, FLF_LITE):
         mine = [b for b in bodies if b["model"] == lite]
-        assert any(_effective(b, "resolution") == "1080p" and "duration" not in b for b in mine)
+        assert any(effective(b, "resolution") == "1080p" and "duration" not in b for b in mine)
         assert any("resolution" not in b for b in mine), lite
 
 
@@ -359,26 +357,15 @@ def test_combinations_of_values_sent_on_purpose_go_before_those_of_defaults() ->
     the triples of portrait (9:16) weigh more, and the bodies the pairs need choose it."""
     bodies = [p.body for p in planned(24).paid if p.body["model"] in (STANDARD, FAST, LITE)]
     portrait = {
-        (b["model"], _effective(b, "resolution"))
+        (b["model"], effective(b, "resolution"))
         for b in bodies
-        if _effective(b, "aspect_ratio") == "9:16"
+        if effective(b, "aspect_ratio") == "9:16"
     }
     assert len(portrait) >= 5, portrait
 
 
-def _effective(body: dict[str, object], field: str) -> object:
-    return body.get(field, DEFAULTS.get(field))
-
-
-def _sendable(model: str, resolution: str, duration: int) -> bool:
-    """API.md: Lite has no 4k, and at 1080p only 8 s."""
-    if model == LITE:
-        return resolution != "4k" and (resolution != "1080p" or duration == 8)
-    return True
-
-
 def _triples(bodies: list[dict[str, object]], a: str, b: str, c: str) -> set[tuple[object, ...]]:
-    return {tuple(_effective(x, f) for f in (a, b, c)) for x in bodies}
+    return {tuple(effective(x, f) for f in (a, b, c)) for x in bodies}
 
 
 @pytest.mark.parametrize("third", ["aspect_ratio", "duration"])
@@ -389,7 +376,7 @@ def test_the_full_plan_sends_every_model_resolution_triple(third: str) -> None:
         for resolution in ALLOWED["resolution"]:
             for value in ALLOWED[third]:
                 duration = value if third == "duration" else 8
-                if _sendable(model, resolution, duration):  # type: ignore[arg-type]
+                if sendable(model, resolution, duration):
                     assert (model, resolution, value) in sent, (model, resolution, value)
 
 
@@ -402,7 +389,7 @@ def test_a_triple_counts_a_default_left_out_as_sent() -> None:
                     if value is ABSENT:  # a default a rule depends on, left out on purpose
                         assert name not in create.body, (create.name, target)
                     else:
-                        assert _effective(create.body, name) == value, (create.name, target)
+                        assert effective(create.body, name) == value, (create.name, target)
 
 
 def test_the_verbose_plan_lists_what_each_create_covers(

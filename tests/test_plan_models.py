@@ -5,10 +5,9 @@ mode, checked against the independent docs-only fake of ``benchmarks/docsfake``.
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
+from helpers.docsfake import docs_only_fake
+from helpers.veo import effective, sendable
 from served_fake import live, live_project, served_fake
 
 from foxcontract import cli
@@ -20,8 +19,6 @@ STANDARD = "veo-3.1-image-to-video"
 FAST = "veo-3.1-fast-image-to-video"
 LITE = "veo-3.1-lite-image-to-video"
 IMAGE_TO_VIDEO = (STANDARD, FAST, LITE)
-DEFAULTS = {"aspect_ratio": "16:9", "duration": 8, "resolution": "1080p"}
-DOCSFAKE = Path(__file__).resolve().parent.parent / "benchmarks"
 MODELS = (
     "veo-3.1-image-to-video, veo-3.1-fast-image-to-video, veo-3.1-lite-image-to-video, "
     "veo-3.1-first-last-frame-to-video, veo-3.1-fast-first-last-frame-to-video, "
@@ -33,17 +30,6 @@ MODELS = (
 @pytest.fixture(scope="module")
 def contracts() -> list[Contract]:
     return list(load_contracts(sorted(shipped_contracts_dir().glob("*.yaml"))))
-
-
-def _effective(body: dict[str, object], name: str) -> object:
-    return body.get(name, DEFAULTS.get(name))
-
-
-def _sendable(model: str, resolution: str, duration: object) -> bool:
-    """API.md: Lite has no 4k, and at 1080p only 8 s."""
-    if model == LITE:
-        return resolution != "4k" and (resolution != "1080p" or duration == 8)
-    return True
 
 
 def test_the_paid_creates_are_planned_for_the_models_named_only(
@@ -65,13 +51,13 @@ def test_a_budget_of_24_sends_every_three_way_combination_of_the_mode(
     """model x resolution x aspect_ratio and model x resolution x duration, every one the
     docs allow, within 24 creates (all models at once need more than 36 for the same)."""
     bodies = [p.body for p in build_plan(contracts, 24, models=IMAGE_TO_VIDEO).paid]
-    sent = {tuple(_effective(b, f) for f in ("model", "resolution", third)) for b in bodies}
+    sent = {tuple(effective(b, f) for f in ("model", "resolution", third)) for b in bodies}
     missing = [
         (model, resolution, value)
         for model in IMAGE_TO_VIDEO
         for resolution in ("720p", "1080p", "4k")
         for value in (("16:9", "9:16") if third == "aspect_ratio" else (4, 6, 8))
-        if _sendable(model, resolution, value if third == "duration" else 8)
+        if sendable(model, resolution, value if third == "duration" else 8)
         and (model, resolution, value) not in sent
     ]
     # one create is left out by the budget, and it sends the defaults' case: 1080p, and
@@ -174,13 +160,8 @@ def test_a_refused_three_way_combination_of_the_models_named_fails_at_24(
     """The docs-only fake with one fault: a valid combination of model, resolution and
     aspect ratio (or duration) is refused. Planned for the image-to-video models, a budget
     of 24 sends it, and the paid create it refuses fails the run."""
-    sys.path.insert(0, str(DOCSFAKE))
-    try:
-        from docsfake.server import serve
-    finally:
-        sys.path.remove(str(DOCSFAKE))
     project = live_project(pytester, monkeypatch, KEY)
-    with serve(KEY, fault) as running:
+    with docs_only_fake(KEY, fault) as running:
         result = project.runpytest(
             "contracts", "--fox-mode", "live", "--fox-base-url", running.base_url,
             "--fox-budget", "24", "--fox-models", ",".join(IMAGE_TO_VIDEO),
